@@ -1,0 +1,100 @@
+"""Custom GraphQL scalars (and open enums) of the W&B schema, handled at the model boundary.
+
+Copied into the generated package by ariadne-codegen (``files_to_include``); the
+source of truth is ``scripts/codegen_files/custom_types.py``.
+
+- ``JSONString`` is a string holding JSON: parsed to ``dict``/``list``/... on the
+  way in, ``json.dumps``'d on the way out. A server that already sends a decoded
+  value is accepted as is.
+- ``JSON`` is an arbitrary JSON value: passed through.
+- Enums are open: a value a newer server added becomes a pseudo-member (see
+  ``open_enum_member``) instead of failing the whole response.
+- ``DateTime`` is ISO-8601; W&B omits the zone for UTC, so naive values are read as
+  UTC and every parsed value is timezone-aware.
+
+The serializers pass ``UNSET`` and ``None`` through untouched: ariadne-codegen
+0.19 calls them on optional operation variables even when the caller left the
+argument out (see the project's ariadne-codegen notes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
+
+from .base_model import UnsetType
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeAlias
+
+    JSONValue: TypeAlias = Union[
+        None, bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"]
+    ]
+else:
+    # At run time the value comes straight from json.loads; re-validating every
+    # nested value would only cost time, so the model field accepts it as is.
+    JSONValue = Any
+
+
+def parse_json_string(value: object) -> object:
+    """Decode a JSONString; values that are not strings are already decoded."""
+    if isinstance(value, (str, bytes, bytearray)):
+        return json.loads(value)
+    return value
+
+
+def parse_json(value: object) -> object:
+    """JSON values arrive decoded; a string holding JSON (older servers) is decoded."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def serialize_json_string(value: Any) -> Any:
+    """Encode a value for a JSONString argument; strings are sent as given."""
+    if value is None or isinstance(value, (str, UnsetType)):
+        return value
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+def parse_datetime(value: object) -> object:
+    """Parse an ISO-8601 timestamp into an aware ``datetime`` (naive means UTC)."""
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "T", 1)
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        # Python 3.10's fromisoformat wants exactly 3 or 6 fraction digits.
+        text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
+        value = datetime.fromisoformat(text)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def serialize_datetime(value: Any) -> Any:
+    """Send datetimes as ISO-8601 strings."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+EnumT = TypeVar("EnumT", bound=Enum)
+
+
+def open_enum_member(cls: type[EnumT], value: object) -> EnumT | None:
+    """A pseudo-member for a string value this client does not know yet."""
+    if not isinstance(value, str):
+        return None
+    member = cast(EnumT, str.__new__(cast(Any, cls), value))
+    member._name_ = value
+    member._value_ = value
+    return member
