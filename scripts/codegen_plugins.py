@@ -52,9 +52,7 @@ class WandbTypedPlugin(Plugin):
         )
         return method_def
 
-    def generate_enum(
-        self, class_def: ast.ClassDef, enum_type: GraphQLEnumType
-    ) -> ast.ClassDef:
+    def generate_enum(self, class_def: ast.ClassDef, enum_type: GraphQLEnumType) -> ast.ClassDef:
         missing = ast.parse(
             "@classmethod\n"
             f"def _missing_(cls, value: object) -> '{class_def.name} | None':\n"

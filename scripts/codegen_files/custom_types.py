@@ -60,7 +60,7 @@ def serialize_json_string(value: Any) -> Any:
     """Encode a value for a JSONString argument; strings are sent as given."""
     if value is None or isinstance(value, (str, UnsetType)):
         return value
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return json.dumps(value, separators=(",", ":"))
 
 
 _FRACTION = re.compile(r"\.(\d+)")
