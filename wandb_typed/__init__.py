@@ -26,7 +26,9 @@ from .errors import (
     BadRequestError,
     GraphQLError,
     InputError,
+    MissingDependencyError,
     NotFoundError,
+    NotLoadedError,
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
@@ -35,13 +37,30 @@ from .errors import (
     UnsupportedServerFeatureError,
     WandbError,
 )
+from .files import File
+from .history import HistoryRow, HistoryScan
 from .paging import Page, Paginator, SizedPaginator
 from .projects import Project
+from .reports import BetaReport, Report
+from .runs import Run, Runs, RunState
+from .sweeps import Sweep
 from .types import JSONObject, JSONValue
-from .users import User
+from .users import User, UserRef
 
 __all__ = [
     "APIConnectionError",
+    "BetaReport",
+    "File",
+    "HistoryRow",
+    "HistoryScan",
+    "MissingDependencyError",
+    "NotLoadedError",
+    "Report",
+    "Run",
+    "RunState",
+    "Runs",
+    "Sweep",
+    "UserRef",
     "APIStatusError",
     "APITimeoutError",
     "Api",

@@ -69,7 +69,14 @@ class ReadBody:
     chunk_size: int = 1 << 16
 
 
-Step: TypeAlias = Send | Sleep | Call[Any] | ReadBody
+@dataclass(frozen=True)
+class Close:
+    """Close a streamed response early (after an error status or a redirect)."""
+
+    response: httpx.Response
+
+
+Step: TypeAlias = Send | Sleep | Call[Any] | ReadBody | Close
 Steps: TypeAlias = Generator[Step, Any, T]
 
 
@@ -122,6 +129,9 @@ class SyncRunner:
                     reply = self._read(step)
                 except httpx.TransportError as exc:
                     reply = exc
+            elif isinstance(step, Close):
+                self._streams.pop(id(step.response), None)
+                step.response.close()
             else:
                 try:
                     reply = step.fn(self.client)
@@ -185,6 +195,9 @@ class AsyncRunner:
                     reply = await self._read(step)
                 except httpx.TransportError as exc:
                     reply = exc
+            elif isinstance(step, Close):
+                self._streams.pop(id(step.response), None)
+                await step.response.aclose()
             else:
                 try:
                     reply = await cast(Any, step.fn)(self.client)

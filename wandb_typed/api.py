@@ -19,16 +19,23 @@ from typing import TYPE_CHECKING
 import httpx
 
 from . import projects as _projects
+from . import reports as _reports
+from . import runs as _runs
+from . import sweeps as _sweeps
 from ._modes import Async, Bound, M, Sync, op, op_property
 from ._steps import AsyncRunner, Runner, Steps, SyncRunner, call
 from .config import RetryPolicy, Settings, resolve_settings
 from .errors import InputError
 from .paging import Paginator
-from .paths import check_name, parse_path
+from .paths import check_name, parse_path, parse_project_path
 from .projects import Project
+from .reports import Report
+from .runs import Run, Runs
+from .sweeps import Sweep
 from .users import User
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from types import TracebackType
 
     from wandb_typed_gql.async_client import AsyncWandbClient
@@ -173,22 +180,97 @@ class ApiBase(Bound[M]):
         """Create the project (or update its description if it exists) and return it."""
         return (yield from _projects.upsert_project(self, name, entity, description))
 
+    # -- runs ----------------------------------------------------------------------
+
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        *,
+        light: bool = False,
+        config_keys: Sequence[str] | None = None,
+        summary_keys: Sequence[str] | None = None,
+    ) -> Runs[M]:
+        """The lazy collection of a project's runs; nothing is fetched until iterated.
+
+        Args:
+            path: ``entity/project`` or ``project`` (default: the configured ones).
+            filters: a MongoDB-style filter, see :mod:`wandb_typed.filters`, e.g.
+                ``{"config.lr": {"$gt": 0.01}, "state": "finished"}``.
+            order: ``[+|-]field``: ``created_at``, ``heartbeat_at``,
+                ``config.<key>``, ``summary_metrics.<key>``, ... (``+`` ascending).
+            per_page: runs per request (1-1000).
+            include_sweeps: attach each run's sweep (one request per distinct sweep).
+            light: fetch identity and state only (no config, summary, system metrics).
+            config_keys / summary_keys: fetch only these config / summary keys.
+
+        Raises:
+            InputError: a malformed path, filter, order or page size (before any request).
+        """
+        return _runs.list_runs(
+            self, path, filters, order, per_page, include_sweeps, light, config_keys, summary_keys
+        )
+
+    @op
+    def run(self, path: str) -> Steps[Run[M]]:
+        """One run: ``entity/project/run_id``, ``entity/project/runs/run_id``,
+        ``project/run_id`` or ``run_id`` (with the configured defaults), or its URL.
+
+        Raises:
+            NotFoundError: no such run or project.
+        """
+        return (yield from _runs.fetch_run(self, path))
+
+    @op
+    def create_run(
+        self, run_id: str | None = None, project: str | None = None, entity: str | None = None
+    ) -> Steps[Run[M]]:
+        """Create a run (state ``running``) with ``run_id`` (default: a random id)."""
+        return (yield from _runs.create_run(self, run_id, project, entity))
+
+    # -- sweeps and reports ----------------------------------------------------------
+
+    @op
+    def sweep(self, path: str) -> Steps[Sweep[M]]:
+        """One sweep: ``entity/project/sweep_id`` (or ``.../sweeps/sweep_id``,
+        ``project/sweep_id``, ``sweep_id``)."""
+        return (yield from _sweeps.fetch_sweep_by_path(self, path))
+
+    def reports(
+        self, path: str = "", name: str | None = None, per_page: int = 50
+    ) -> Paginator[Report, M]:
+        """The lazy collection of a project's reports (``entity/project`` or ``project``)."""
+        entity, project = parse_project_path(path) if path else (None, self._settings.project)
+        return _reports.list_reports(self, entity, project, name, per_page)
+
     # -- paths ---------------------------------------------------------------------
 
     @op
-    def from_path(self, path: str) -> Steps[Project[M]]:
-        """The object a path names: ``project``, ``entity/project`` -> :class:`Project`.
+    def from_path(self, path: str) -> Steps[Project[M] | Run[M] | Sweep[M] | Report]:
+        """The object a path names: ``project`` or ``entity/project`` (a
+        :class:`Project`), ``entity/project/run_id`` or ``.../runs/run_id`` (a
+        :class:`Run`), ``.../sweeps/sweep_id`` (a :class:`Sweep`),
+        ``.../reports/name`` (a :class:`Report`).
 
         Raises:
-            InputError: the path is malformed or names a kind this method cannot return.
+            InputError: the path is malformed or names an unknown kind.
+            NotFoundError: the object does not exist.
         """
         parsed = parse_path(path)
-        if parsed.kind != "project":
-            raise InputError(
-                f"path {path!r} names a {parsed.kind}; only project paths are supported"
-            )
-        assert parsed.project is not None
-        return (yield from _projects.fetch_project(self, parsed.project, parsed.entity))
+        if parsed.kind == "project":
+            assert parsed.project is not None
+            return (yield from _projects.fetch_project(self, parsed.project, parsed.entity))
+        entity = yield from self._resolve_entity(parsed.entity)
+        project = parsed.project or self._settings.project
+        assert parsed.name is not None
+        if parsed.kind == "run":
+            return (yield from _runs.fetch_run(self, f"{entity}/{project}/{parsed.name}"))
+        if parsed.kind == "sweep":
+            return (yield from _sweeps.fetch_sweep(self, entity, project, parsed.name))
+        return (yield from _reports.fetch_report(self, entity, project, parsed.name))
 
 
 class Api(ApiBase[Sync]):

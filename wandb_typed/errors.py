@@ -20,6 +20,8 @@ Messages say what happened and what to do, and never contain the API key.
     ├── GraphQLError                       the server returned GraphQL ``errors``
     ├── ResponseValidationError            the response does not match the schema
     ├── PaginationError                    a cursor that does not advance
+    ├── NotLoadedError                     a field a light listing did not fetch
+    ├── MissingDependencyError (ImportError) an optional extra is not installed
     └── UnsupportedServerFeatureError      the server lacks a feature this call needs
 """
 
@@ -38,7 +40,9 @@ __all__ = [
     "GraphQLError",
     "GraphQLErrorDetail",
     "InputError",
+    "MissingDependencyError",
     "NotFoundError",
+    "NotLoadedError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -187,6 +191,14 @@ class ResponseValidationError(WandbError):
     def __init__(self, message: str, *, operation_name: str | None = None) -> None:
         super().__init__(message)
         self.operation_name = operation_name
+
+
+class MissingDependencyError(WandbError, ImportError):
+    """An optional dependency (pandas, PyYAML) is needed for this call."""
+
+
+class NotLoadedError(WandbError):
+    """A run field that its listing did not fetch (``light=True``); ``reload()`` it."""
 
 
 class PaginationError(WandbError):

@@ -45,23 +45,26 @@ class Page(Generic[T]):
 FetchPage = Callable[[str | None, int], Steps[Page[T]]]
 
 
-def check_per_page(per_page: object, what: str = "per_page") -> int:
+def check_per_page(per_page: object, what: str = "per_page", maximum: int = MAX_PER_PAGE) -> int:
     """Validate a page size before any request is sent."""
     if isinstance(per_page, bool) or not isinstance(per_page, int):
         raise InputError(f"{what} must be an int, got {type(per_page).__name__}")
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise InputError(f"{what} must be between 1 and {MAX_PER_PAGE}, got {per_page}")
+    if not 1 <= per_page <= maximum:
+        raise InputError(f"{what} must be between 1 and {maximum}, got {per_page}")
     return per_page
 
 
 class _Walk(Generic[T]):
     """The state of one walk: cursor bookkeeping, loop guard and de-duplication."""
 
-    def __init__(self, start: str | None, key: Callable[[T], object] | None, what: str) -> None:
+    def __init__(
+        self, start: str | None, key: Callable[[T], object] | None, what: str, max_empty: int | None
+    ) -> None:
         self.cursor = start
         self.done = False
         self._key = key
         self._what = what
+        self._max_empty = max_empty
         self._seen_cursors: set[str] = set() if start is None else {start}
         self._seen_keys: set[object] = set()
         self._empty_in_a_row = 0
@@ -108,13 +111,16 @@ class Paginator(Bound[M], Generic[T, M]):
         what: str,
         start: str | None = None,
         key: Callable[[T], object] | None = None,
+        max_per_page: int = MAX_PER_PAGE,
+        max_empty_pages: int | None = _MAX_EMPTY_PAGES,
     ) -> None:
         self._owner: Bound[M] = owner
         self._fetch = fetch
-        self.per_page = check_per_page(per_page)
+        self.per_page = check_per_page(per_page, maximum=max_per_page)
         self.start = start
         self._what = what
         self._key = key
+        self._max_empty = max_empty_pages
 
     @property
     def _runner(self) -> Runner:
@@ -132,7 +138,7 @@ class Paginator(Bound[M], Generic[T, M]):
         return clone
 
     def _walk(self) -> _Walk[T]:
-        return _Walk(self.start, self._key, self._what)
+        return _Walk(self.start, self._key, self._what, self._max_empty)
 
     # -- sync --------------------------------------------------------------------
 

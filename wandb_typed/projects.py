@@ -9,14 +9,19 @@ from typing import TYPE_CHECKING, Generic
 from ._modes import Bound, M
 from ._steps import Runner, Steps, call
 from .errors import InputError, NotFoundError
-from .paging import Page, Paginator
+from .paging import Page, Paginator, SizedPaginator
 from .paths import check_name
 from .users import User
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from wandb_typed_gql.fragments import ProjectFields
 
     from .api import ApiBase
+    from .reports import Report
+    from .runs import Runs
+    from .sweeps import Sweep
 
 __all__ = ["Project"]
 
@@ -54,6 +59,27 @@ class Project(Bound[M], Generic[M]):
     def url(self) -> str:
         """The project's workspace in the W&B app."""
         return f"{self._api.settings.app_url}/{self.entity}/{self.name}/workspace"
+
+    def runs(
+        self,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        *,
+        light: bool = False,
+    ) -> Runs[M]:
+        """This project's runs (see ``Api.runs``)."""
+        return self._api.runs(self.path, filters, order, per_page, light=light)
+
+    def sweeps(self, per_page: int = 50) -> SizedPaginator[Sweep[M], M]:
+        """This project's sweeps; each is built from its page (no request per sweep)."""
+        from .sweeps import list_sweeps
+
+        return list_sweeps(self._api, self.entity, self.name, per_page)
+
+    def reports(self, name: str | None = None, per_page: int = 50) -> Paginator[Report, M]:
+        """This project's reports."""
+        return self._api.reports(self.path, name, per_page)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Project) and (other.id, other.path) == (self.id, self.path)

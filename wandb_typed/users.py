@@ -11,7 +11,7 @@ from .types import JSONObject
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import UserFields
 
-__all__ = ["User"]
+__all__ = ["User", "UserRef"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,11 @@ class User:
             deleted_at=f.deleted_at,
             teams=tuple(e.node.name for e in teams if e.node is not None),
         )
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """The author of a run or report, as listed with it (name and username only)."""
+
+    name: str
+    username: str | None

@@ -5,10 +5,27 @@ from typing import Any, Optional, Union
 
 from .base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
-from .input_types import UpsertModelInput
+from .create_run_upload_urls import CreateRunUploadUrls
+from .custom_types import JSONValue, serialize_json_string
+from .delete_run import DeleteRun
+from .delete_run_files import DeleteRunFiles
+from .input_types import UpsertBucketInput, UpsertModelInput
 from .project_by_name import ProjectByName
 from .project_page import ProjectPage
+from .report_page import ReportPage
+from .run_by_name import RunByName
+from .run_count import RunCount
+from .run_file_count import RunFileCount
+from .run_file_page import RunFilePage
+from .run_history_keys import RunHistoryKeys
+from .run_history_window import RunHistoryWindow
+from .run_page import RunPage
+from .run_sampled_history import RunSampledHistory
+from .run_system_events import RunSystemEvents
+from .sweep_by_name import SweepByName
+from .sweep_page import SweepPage
 from .upsert_project import UpsertProject
+from .upsert_run import UpsertRun
 from .viewer import Viewer
 
 
@@ -17,6 +34,253 @@ def gql(q: str) -> str:
 
 
 class AsyncWandbClient(AsyncBaseClient):
+    async def run_file_page(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        per_page: int,
+        names: Union[Optional[list[Optional[str]]], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RunFilePage:
+        query = gql("""
+            query RunFilePage($entity: String!, $project: String!, $name: String!, $names: [String], $cursor: String, $perPage: Int!) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  fileCount
+                  files(names: $names, after: $cursor, first: $perPage) {
+                    edges {
+                      cursor
+                      node {
+                        ...FileFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment FileFields on File {
+              id
+              name
+              url
+              directUrl
+              sizeBytes
+              mimetype
+              md5
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "names": names,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunFilePage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunFilePage, data, "RunFilePage")
+
+    async def run_file_count(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> RunFileCount:
+        query = gql("""
+            query RunFileCount($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  fileCount
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunFileCount", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunFileCount, data, "RunFileCount")
+
+    async def create_run_upload_urls(
+        self, entity: str, project: str, run: str, files: list[str], **kwargs: Any
+    ) -> CreateRunUploadUrls:
+        query = gql("""
+            mutation CreateRunUploadUrls($entity: String!, $project: String!, $run: String!, $files: [String!]!) {
+              createRunFiles(
+                input: {entityName: $entity, projectName: $project, runName: $run, files: $files}
+              ) {
+                runID
+                uploadHeaders
+                files {
+                  name
+                  uploadUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "files": files,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateRunUploadUrls",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateRunUploadUrls, data, "CreateRunUploadUrls")
+
+    async def delete_run_files(
+        self,
+        files: list[str],
+        project_id: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> DeleteRunFiles:
+        query = gql("""
+            mutation DeleteRunFiles($files: [ID!]!, $projectId: Int) {
+              deleteFiles(input: {files: $files, projectId: $projectId}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"files": files, "projectId": project_id}
+        response = await self.execute(
+            query=query, operation_name="DeleteRunFiles", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteRunFiles, data, "DeleteRunFiles")
+
+    async def run_sampled_history(
+        self, entity: str, project: str, name: str, spec: JSONValue, **kwargs: Any
+    ) -> RunSampledHistory:
+        query = gql("""
+            query RunSampledHistory($entity: String!, $project: String!, $name: String!, $spec: JSONString!) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  sampledHistory(specs: [$spec])
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "spec": serialize_json_string(spec),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RunSampledHistory",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunSampledHistory, data, "RunSampledHistory")
+
+    async def run_history_window(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        min_step: Union[Optional[int], UnsetType] = UNSET,
+        max_step: Union[Optional[int], UnsetType] = UNSET,
+        samples: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RunHistoryWindow:
+        query = gql("""
+            query RunHistoryWindow($entity: String!, $project: String!, $name: String!, $minStep: Int64, $maxStep: Int64, $samples: Int) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  history(minStep: $minStep, maxStep: $maxStep, samples: $samples)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "minStep": min_step,
+            "maxStep": max_step,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RunHistoryWindow",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunHistoryWindow, data, "RunHistoryWindow")
+
+    async def run_system_events(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        samples: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RunSystemEvents:
+        query = gql("""
+            query RunSystemEvents($entity: String!, $project: String!, $name: String!, $samples: Int) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  events(samples: $samples)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunSystemEvents", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunSystemEvents, data, "RunSystemEvents")
+
+    async def run_history_keys(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> RunHistoryKeys:
+        query = gql("""
+            query RunHistoryKeys($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  historyLineCount
+                  historyKeys
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunHistoryKeys", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunHistoryKeys, data, "RunHistoryKeys")
+
     async def project_by_name(
         self, entity: str, name: str, **kwargs: Any
     ) -> ProjectByName:
@@ -189,6 +453,416 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(UpsertProject, data, "UpsertProject")
+
+    async def report_page(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        name: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ReportPage:
+        query = gql("""
+            query ReportPage($entity: String!, $project: String!, $name: String, $cursor: String, $perPage: Int!) {
+              project(entityName: $entity, name: $project) {
+                allViews(viewType: "runs", viewName: $name, after: $cursor, first: $perPage) {
+                  edges {
+                    cursor
+                    node {
+                      ...ReportFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment ReportFields on View {
+              id
+              name
+              displayName
+              description
+              spec
+              createdAt
+              updatedAt
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = await self.execute(
+            query=query, operation_name="ReportPage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(ReportPage, data, "ReportPage")
+
+    async def run_page(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        with_config: bool,
+        with_summary: bool,
+        with_system_metrics: bool,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+        config_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        summary_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RunPage:
+        query = gql("""
+            query RunPage($entity: String!, $project: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!, $withConfig: Boolean!, $withSummary: Boolean!, $withSystemMetrics: Boolean!, $configKeys: [String!], $summaryKeys: [String!]) {
+              project(entityName: $entity, name: $project) {
+                runs(filters: $filters, order: $order, after: $cursor, first: $perPage) {
+                  edges {
+                    cursor
+                    node {
+                      ...RunFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment RunFields on Run {
+              ...RunHeader
+              config(keys: $configKeys) @include(if: $withConfig)
+              summaryMetrics(keys: $summaryKeys) @include(if: $withSummary)
+              systemMetrics @include(if: $withSystemMetrics)
+              historyKeys @include(if: $withSystemMetrics)
+            }
+
+            fragment RunHeader on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              host
+              notes
+              description
+              commit
+              sweepName
+              projectId
+              readOnly
+              createdAt
+              heartbeatAt
+              historyLineCount
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withConfig": with_config,
+            "withSummary": with_summary,
+            "withSystemMetrics": with_system_metrics,
+            "configKeys": config_keys,
+            "summaryKeys": summary_keys,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunPage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunPage, data, "RunPage")
+
+    async def run_count(
+        self,
+        entity: str,
+        project: str,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RunCount:
+        query = gql("""
+            query RunCount($entity: String!, $project: String!, $filters: JSONString) {
+              project(entityName: $entity, name: $project) {
+                runCount(filters: $filters)
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+        }
+        response = await self.execute(
+            query=query, operation_name="RunCount", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunCount, data, "RunCount")
+
+    async def run_by_name(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        with_config: bool,
+        with_summary: bool,
+        with_system_metrics: bool,
+        config_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        summary_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RunByName:
+        query = gql("""
+            query RunByName($entity: String!, $project: String!, $name: String!, $withConfig: Boolean!, $withSummary: Boolean!, $withSystemMetrics: Boolean!, $configKeys: [String!], $summaryKeys: [String!]) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  ...RunFields
+                }
+              }
+            }
+
+            fragment RunFields on Run {
+              ...RunHeader
+              config(keys: $configKeys) @include(if: $withConfig)
+              summaryMetrics(keys: $summaryKeys) @include(if: $withSummary)
+              systemMetrics @include(if: $withSystemMetrics)
+              historyKeys @include(if: $withSystemMetrics)
+            }
+
+            fragment RunHeader on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              host
+              notes
+              description
+              commit
+              sweepName
+              projectId
+              readOnly
+              createdAt
+              heartbeatAt
+              historyLineCount
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "withConfig": with_config,
+            "withSummary": with_summary,
+            "withSystemMetrics": with_system_metrics,
+            "configKeys": config_keys,
+            "summaryKeys": summary_keys,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunByName", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunByName, data, "RunByName")
+
+    async def upsert_run(
+        self,
+        input: UpsertBucketInput,
+        with_config: bool,
+        with_summary: bool,
+        with_system_metrics: bool,
+        config_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        summary_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> UpsertRun:
+        query = gql("""
+            mutation UpsertRun($input: UpsertBucketInput!, $withConfig: Boolean!, $withSummary: Boolean!, $withSystemMetrics: Boolean!, $configKeys: [String!], $summaryKeys: [String!]) {
+              upsertBucket(input: $input) {
+                bucket {
+                  ...RunFields
+                }
+                inserted
+              }
+            }
+
+            fragment RunFields on Run {
+              ...RunHeader
+              config(keys: $configKeys) @include(if: $withConfig)
+              summaryMetrics(keys: $summaryKeys) @include(if: $withSummary)
+              systemMetrics @include(if: $withSystemMetrics)
+              historyKeys @include(if: $withSystemMetrics)
+            }
+
+            fragment RunHeader on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              host
+              notes
+              description
+              commit
+              sweepName
+              projectId
+              readOnly
+              createdAt
+              heartbeatAt
+              historyLineCount
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "input": input,
+            "withConfig": with_config,
+            "withSummary": with_summary,
+            "withSystemMetrics": with_system_metrics,
+            "configKeys": config_keys,
+            "summaryKeys": summary_keys,
+        }
+        response = await self.execute(
+            query=query, operation_name="UpsertRun", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(UpsertRun, data, "UpsertRun")
+
+    async def delete_run(
+        self,
+        id: str,
+        delete_artifacts: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> DeleteRun:
+        query = gql("""
+            mutation DeleteRun($id: ID!, $deleteArtifacts: Boolean) {
+              deleteRun(input: {id: $id, deleteArtifacts: $deleteArtifacts}) {
+                clientMutationId
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "deleteArtifacts": delete_artifacts}
+        response = await self.execute(
+            query=query, operation_name="DeleteRun", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteRun, data, "DeleteRun")
+
+    async def sweep_by_name(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> SweepByName:
+        query = gql("""
+            query SweepByName($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                sweep(sweepName: $name) {
+                  ...SweepFields
+                }
+              }
+            }
+
+            fragment SweepFields on Sweep {
+              id
+              name
+              displayName
+              method
+              state
+              description
+              bestLoss
+              config
+              runCount
+              runCountExpected
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query, operation_name="SweepByName", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(SweepByName, data, "SweepByName")
+
+    async def sweep_page(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SweepPage:
+        query = gql("""
+            query SweepPage($entity: String!, $project: String!, $cursor: String, $perPage: Int!) {
+              project(entityName: $entity, name: $project) {
+                totalSweeps
+                sweeps(after: $cursor, first: $perPage) {
+                  edges {
+                    cursor
+                    node {
+                      ...SweepFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment SweepFields on Sweep {
+              id
+              name
+              displayName
+              method
+              state
+              description
+              bestLoss
+              config
+              runCount
+              runCountExpected
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = await self.execute(
+            query=query, operation_name="SweepPage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(SweepPage, data, "SweepPage")
 
     async def viewer(self, **kwargs: Any) -> Viewer:
         query = gql("""

@@ -10,8 +10,22 @@ from .base_model import BaseModel
 from .custom_types import (
     JSONValue,
     parse_datetime,
+    parse_json,
     parse_json_string,
 )
+
+
+class FileFields(BaseModel):
+    id: str
+    name: str
+    url: Optional[str] = Field(default=None)
+    direct_url: str
+    size_bytes: int
+    mimetype: Optional[str] = Field(default=None)
+    md_5: Optional[str] = Field(default=None)
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
 
 
 class UserFields(BaseModel):
@@ -62,5 +76,86 @@ class ProjectFieldsUser(UserFields):
     pass
 
 
+class ReportFields(BaseModel):
+    id: str
+    name: Optional[str] = Field(default=None)
+    display_name: Optional[str] = Field(default=None)
+    description: Optional[str] = Field(default=None)
+    spec: Optional[Annotated[JSONValue, BeforeValidator(parse_json_string)]] = Field(
+        default=None
+    )
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
+    user: Optional["ReportFieldsUser"] = Field(default=None)
+
+
+class ReportFieldsUser(BaseModel):
+    name: str
+    username: Optional[str] = Field(default=None)
+
+
+class RunHeader(BaseModel):
+    id: str
+    name: str
+    display_name: Optional[str] = Field(default=None)
+    state: Optional[str] = Field(default=None)
+    tags: Optional[list[str]] = Field(default=None)
+    group: Optional[str] = Field(default=None)
+    job_type: Optional[str] = Field(default=None)
+    host: Optional[str] = Field(default=None)
+    notes: Optional[str] = Field(default=None)
+    description: Optional[str] = Field(default=None)
+    commit: Optional[str] = Field(default=None)
+    sweep_name: Optional[str] = Field(default=None)
+    project_id: int
+    read_only: Optional[bool] = Field(default=None)
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    heartbeat_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = (
+        Field(default=None)
+    )
+    history_line_count: Optional[int] = Field(default=None)
+    user: Optional["RunHeaderUser"] = Field(default=None)
+
+
+class RunHeaderUser(BaseModel):
+    name: str
+    username: Optional[str] = Field(default=None)
+
+
+class RunFields(RunHeader):
+    config: Optional[Annotated[JSONValue, BeforeValidator(parse_json_string)]] = None
+    summary_metrics: Optional[
+        Annotated[JSONValue, BeforeValidator(parse_json_string)]
+    ] = None
+    system_metrics: Optional[
+        Annotated[JSONValue, BeforeValidator(parse_json_string)]
+    ] = None
+    history_keys: Optional[Annotated[JSONValue, BeforeValidator(parse_json)]] = None
+
+
+class SweepFields(BaseModel):
+    id: str
+    name: str
+    display_name: Optional[str] = Field(default=None)
+    method: str
+    state: str
+    description: Optional[str] = Field(default=None)
+    best_loss: Optional[float] = Field(default=None)
+    config: str
+    run_count: int
+    run_count_expected: Optional[int] = Field(default=None)
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
+
+
+FileFields.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
+ReportFields.model_rebuild()
+RunHeader.model_rebuild()
+RunFields.model_rebuild()
+SweepFields.model_rebuild()

@@ -52,4 +52,31 @@ class RateLimitsInput(BaseModel):
     sdk_graphql_query_seconds: Optional[float] = None
 
 
+class UpsertBucketInput(BaseModel):
+    client_mutation_id: Optional[str] = None
+    id: Optional[str] = None
+    "Storage id of an existing run to update."
+    name: Optional[str] = None
+    "Run id; creates the run if it does not exist."
+    model_name: Optional[str] = None
+    "Project name."
+    entity_name: Optional[str] = None
+    description: Optional[str] = None
+    display_name: Optional[str] = None
+    notes: Optional[str] = None
+    tags: Optional[list[str]] = None
+    config: Optional[Annotated[JSONValue, PlainSerializer(serialize_json_string)]] = (
+        None
+    )
+    summary_metrics: Optional[
+        Annotated[JSONValue, PlainSerializer(serialize_json_string)]
+    ] = None
+    group_name: Optional[str] = None
+    job_type: Optional[str] = None
+    state: Optional[str] = None
+    sweep: Optional[str] = None
+    "Sweep id the run belongs to."
+    host: Optional[str] = None
+
+
 UpsertModelInput.model_rebuild()
