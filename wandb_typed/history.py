@@ -225,10 +225,11 @@ def scan_history(
                 raise _missing(run, "RunHistoryWindow")
             rows = _rows(window.project.run.history, "RunHistoryWindow")
         else:
+            # sampledHistory's maxStep is inclusive (wandb-core pages it that way).
             spec: JSONValue = {
                 "keys": ["_step", *wanted],
                 "minStep": lo,
-                "maxStep": hi,
+                "maxStep": hi - 1,
                 "samples": first,
             }
             sampled = yield from call(

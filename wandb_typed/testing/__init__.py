@@ -1,0 +1,57 @@
+"""A local, W&B-compatible GraphQL server backed by SQLite.
+
+Used by wandb-typed's own tests, by users' tests, by the offline demo
+(``wandb-typed serve --seed demo``) and as a target for the official
+``wandb`` client (parity checks)::
+
+    from wandb_typed.testing import LocalServer
+
+    with LocalServer() as server:
+        info = server.seed_demo()
+        ...  # point a client at server.base_url with server.api_key
+
+Needs the ``server`` extra (ariadne, uvicorn, pyyaml).  Those heavy imports
+happen on first use of a name below, so ``import wandb_typed.testing`` is cheap.
+
+Modules: ``_store`` (SQLite schema and queries), ``_filters`` (run filters ->
+SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``), ``_app``
+(ASGI routes, auth, request log), ``_faults`` (fault injection), ``_server``
+(threaded server and ``serve``), ``_demo`` (demo data).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import RecordedRequest
+    from ._demo import DemoInfo
+    from ._faults import FaultPlan
+    from ._server import LocalServer, serve
+    from ._store import Store
+
+__all__ = ["DemoInfo", "FaultPlan", "LocalServer", "RecordedRequest", "Store", "serve"]
+
+_LAZY = {
+    "DemoInfo": "._demo",
+    "FaultPlan": "._faults",
+    "LocalServer": "._server",
+    "RecordedRequest": "._app",
+    "Store": "._store",
+    "serve": "._server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,114 @@
+"""Deterministic fault injection for ``POST /graphql``.
+
+A :class:`FaultPlan` decides, request by request, whether to fail it and how.
+Decisions come from a ``random.Random(seed)``, so a given plan fails the same
+requests on every run.  The plan is mutable while the server runs::
+
+    server.faults.rate = 0.2               # 20% of requests fail from now on
+    server.faults.fail_next("429", "500")  # the next two requests fail, in order
+    server.faults.injected["429"]          # how many 429s were sent so far
+
+Kinds:
+
+``"500"``/``"502"``/``"503"``
+    That HTTP status with a JSON ``{"errors": [...]}`` body.
+``"429"``
+    Rate limited, with ``Retry-After: <retry_after>`` (seconds).
+``"reset"``
+    The TCP connection is dropped without a response (RST).
+``"slow"``
+    The request waits ``slow_seconds`` and then answers normally.
+``"truncated"``
+    Status 200 and only the first half of the JSON body.
+``"non_json"``
+    Status 200 with an HTML error page (as some proxies do).
+
+With ``when="before"`` a failed request is not executed; with ``"after"`` it is
+executed (a mutation takes effect) and then the response is lost or replaced.
+``operations`` limits faults to those GraphQL operation names.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["ALL_KINDS", "FaultKind", "FaultPlan"]
+
+FaultKind = Literal["500", "502", "503", "429", "reset", "slow", "truncated", "non_json"]
+
+ALL_KINDS: tuple[FaultKind, ...] = (
+    "500",
+    "502",
+    "503",
+    "429",
+    "reset",
+    "slow",
+    "truncated",
+    "non_json",
+)
+
+
+@dataclass
+class FaultPlan:
+    """Which ``/graphql`` requests to fail, and how (see the module docstring)."""
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = ALL_KINDS
+    seed: int = 0
+    retry_after: float = 1.0
+    slow_seconds: float = 2.0
+    when: Literal["before", "after"] = "before"
+    operations: Collection[str] | None = None
+    injected: Counter[str] = field(default_factory=Counter)
+    _forced: list[str] = field(default_factory=list, repr=False)
+    _rng: random.Random = field(init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+        self._check(self.kinds)
+
+    @staticmethod
+    def _check(kinds: Collection[str]) -> None:
+        unknown = [k for k in kinds if k not in ALL_KINDS]
+        if unknown:
+            raise ValueError(f"unknown fault kinds {unknown}; expected some of {ALL_KINDS}")
+
+    def fail_next(self, *kinds: str) -> None:
+        """Fail the next matching requests with these kinds, in order (ignores ``rate``)."""
+        self._check(kinds)
+        with self._lock:
+            self._forced.extend(kinds)
+
+    def reset(self, *, seed: int | None = None) -> None:
+        """Forget counters and queued faults; restart the random sequence."""
+        with self._lock:
+            if seed is not None:
+                self.seed = seed
+            self._rng = random.Random(self.seed)
+            self._forced.clear()
+            self.injected.clear()
+
+    def pick(self, operation_name: str | None) -> str | None:
+        """The fault for this request, or ``None`` to serve it normally."""
+        if self.operations is not None and operation_name not in self.operations:
+            return None
+        with self._lock:
+            if self._forced:
+                kind = self._forced.pop(0)
+            elif self.rate > 0 and self.kinds and self._rng.random() < self.rate:
+                kind = self._rng.choice(list(self.kinds))
+                self._check([kind])
+            else:
+                return None
+            self.injected[kind] += 1
+            return kind
+
+    @property
+    def total_injected(self) -> int:
+        return sum(self.injected.values())
