@@ -266,37 +266,12 @@ def list_files(
             return Page((), None, False)
         items = tuple(File.from_fields(run, e.node) for e in conn.edges if e.node is not None)
         end = conn.edges[-1].cursor if conn.edges else conn.page_info.end_cursor
-        return Page(items, end, conn.page_info.has_next_page, result.project.run.file_count)
-
-    def count() -> Steps[int]:
-        if wanted is not None:
-            total = 0
-            for page_items in (yield from _all(fetch, per_page)):
-                total += len(page_items)
-            return total
-        result = yield from call(
-            lambda c: c.run_file_count(entity=entity, project=project, name=name)
-        )
-        if result.project is None or result.project.run is None:
-            raise NotFoundError(
-                f"run {run.path} not found", status_code=404, operation_name="RunFileCount"
-            )
-        return result.project.run.file_count
+        total = result.project.run.file_count if wanted is None else None
+        return Page(items, end, conn.page_info.has_next_page, total)
 
     return SizedPaginator(
-        run, fetch, count, per_page=per_page, what=f"files of {run.path}", key=lambda f: f.id
+        run, fetch, per_page=per_page, what=f"files of {run.path}", key=lambda f: f.id
     )
-
-
-def _all(fetch: Any, per_page: int) -> Steps[list[tuple[Any, ...]]]:
-    pages: list[tuple[Any, ...]] = []
-    cursor: str | None = None
-    while True:
-        page = yield from fetch(cursor, per_page)
-        pages.append(page.items)
-        if not page.has_next_page or page.end_cursor in (None, cursor):
-            return pages
-        cursor = page.end_cursor
 
 
 def fetch_file(run: Run[M], name: str) -> Steps[File[M]]:

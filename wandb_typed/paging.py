@@ -15,9 +15,9 @@ the server's own count.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, overload
+from typing import Generic, TypeVar, overload
 
 from typing_extensions import Self
 
@@ -62,6 +62,7 @@ class _Walk(Generic[T]):
     ) -> None:
         self.cursor = start
         self.done = False
+        self.started = False
         self._key = key
         self._what = what
         self._max_empty = max_empty
@@ -70,6 +71,7 @@ class _Walk(Generic[T]):
         self._empty_in_a_row = 0
 
     def accept(self, page: Page[T]) -> Page[T]:
+        self.started = True
         items = page.items
         if self._key is not None:
             fresh = []
@@ -121,6 +123,7 @@ class Paginator(Bound[M], Generic[T, M]):
         self._what = what
         self._key = key
         self._max_empty = max_empty_pages
+        self._stash: Page[T] | None = None
 
     @property
     def _runner(self) -> Runner:
@@ -146,11 +149,20 @@ class Paginator(Bound[M], Generic[T, M]):
         for page in self._sync_pages():
             yield from page.items
 
+    def _next_page(self, walk: _Walk[T]) -> Steps[Page[T]]:
+        """The walk's next page: the one ``count()`` just fetched, if it is that page."""
+        stash, self._stash = self._stash, None
+        if stash is not None and walk.cursor == self.start and not walk.started:
+            page = stash
+        else:
+            page = yield from self._fetch(walk.cursor, self.per_page)
+        return walk.accept(page)
+
     def _sync_pages(self) -> Iterator[Page[T]]:
         runner = self._sync_runner()
         walk = self._walk()
         while not walk.done:
-            yield walk.accept(runner.run(self._fetch(walk.cursor, self.per_page)))
+            yield runner.run(self._next_page(walk))
 
     # -- async -------------------------------------------------------------------
 
@@ -163,7 +175,7 @@ class Paginator(Bound[M], Generic[T, M]):
         runner = self._async_runner()
         walk = self._walk()
         while not walk.done:
-            yield walk.accept(await runner.run(self._fetch(walk.cursor, self.per_page)))
+            yield await runner.run(self._next_page(walk))
 
     # -- both --------------------------------------------------------------------
 
@@ -197,31 +209,27 @@ class Paginator(Bound[M], Generic[T, M]):
 
 
 class SizedPaginator(Paginator[T, M]):
-    """A :class:`Paginator` whose server reports a total count."""
-
-    def __init__(
-        self,
-        owner: Bound[M],
-        fetch: FetchPage[T],
-        count: Callable[[], Steps[int]],
-        *,
-        per_page: int,
-        what: str,
-        start: str | None = None,
-        key: Callable[[T], object] | None = None,
-    ) -> None:
-        super().__init__(owner, fetch, per_page=per_page, what=what, start=start, key=key)
-        self._count = count
+    """A :class:`Paginator` whose first page carries the server's total count."""
 
     @op
     def count(self) -> Steps[int]:
-        """The server's count of all items (ignores ``start``); one small request."""
-        return (yield from self._count())
+        """The server's count of all items (ignores ``start``).
+
+        Fetches the first page, which carries the count, and keeps it for the next
+        iteration, so ``list(collection)`` (which calls ``len()``) costs no extra request.
+        """
+        page = yield from self._fetch(None, self.per_page)
+        if self.start is None:
+            self._stash = page
+        if page.total is not None:
+            return page.total
+        walk, total = self._walk(), 0  # no server count for this listing: count the items
+        walk.cursor = None
+        page = walk.accept(page)
+        total += len(page.items)
+        while not walk.done:
+            total += len(walk.accept((yield from self._fetch(walk.cursor, self.per_page))).items)
+        return total
 
     def __len__(self: SizedPaginator[T, Sync]) -> int:
         return self.count()
-
-
-def items_of(edges: Sequence[Any]) -> list[Any]:
-    """Nodes of a connection's edges, skipping null nodes (W&B may return them)."""
-    return [e.node for e in edges if e.node is not None]

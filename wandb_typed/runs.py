@@ -632,7 +632,7 @@ def list_runs(
         result = yield from call(
             lambda c: c.run_page(
                 entity=entity, project=project, filters=wire_filters, order=wire_order,
-                cursor=cursor, per_page=first, **fetched.variables(),
+                cursor=cursor, per_page=first, with_count=cursor is None, **fetched.variables(),
             )
         )  # fmt: skip
         if result.project is None:
@@ -641,26 +641,15 @@ def list_runs(
             )
         conn = result.project.runs
         if conn is None:
-            return Page((), None, False)
+            return Page((), None, False, result.project.run_count)
         runs = tuple(Run(api, entity, project, e.node, fetched) for e in conn.edges)
         if include_sweeps:
             yield from _attach_sweeps(api, entity, project, runs, sweeps)
         end = conn.edges[-1].cursor if conn.edges else conn.page_info.end_cursor
-        return Page(runs, end, conn.page_info.has_next_page)
-
-    def count() -> Steps[int]:
-        entity, project = yield from where()
-        result = yield from call(
-            lambda c: c.run_count(entity=entity, project=project, filters=wire_filters)
-        )
-        if result.project is None:
-            raise NotFoundError(
-                f"project {entity}/{project} not found", status_code=404, operation_name="RunCount"
-            )
-        return result.project.run_count
+        return Page(runs, end, conn.page_info.has_next_page, result.project.run_count)
 
     what = f"runs of {path or 'the default project'}"
-    return Runs(api, fetch, count, per_page=per_page, what=what, key=lambda r: r.storage_id)
+    return Runs(api, fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
 
 
 def _attach_sweeps(

@@ -195,14 +195,9 @@ def list_sweeps(
             result.project.total_sweeps,
         )
 
-    def count() -> Steps[int]:
-        page = yield from fetch(None, 1)
-        return page.total or 0
-
     return SizedPaginator(
         api,
         fetch,
-        count,
         per_page=per_page,
         what=f"sweeps of {entity}/{project}",
         key=lambda s: s.storage_id,

@@ -14,8 +14,6 @@ from .project_by_name import ProjectByName
 from .project_page import ProjectPage
 from .report_page import ReportPage
 from .run_by_name import RunByName
-from .run_count import RunCount
-from .run_file_count import RunFileCount
 from .run_file_page import RunFilePage
 from .run_history_keys import RunHistoryKeys
 from .run_history_window import RunHistoryWindow
@@ -89,29 +87,6 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(RunFilePage, data, "RunFilePage")
-
-    async def run_file_count(
-        self, entity: str, project: str, name: str, **kwargs: Any
-    ) -> RunFileCount:
-        query = gql("""
-            query RunFileCount($entity: String!, $project: String!, $name: String!) {
-              project(entityName: $entity, name: $project) {
-                run(name: $name) {
-                  fileCount
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-        }
-        response = await self.execute(
-            query=query, operation_name="RunFileCount", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.validate_result(RunFileCount, data, "RunFileCount")
 
     async def create_run_upload_urls(
         self, entity: str, project: str, run: str, files: list[str], **kwargs: Any
@@ -516,6 +491,7 @@ class AsyncWandbClient(AsyncBaseClient):
         with_config: bool,
         with_summary: bool,
         with_system_metrics: bool,
+        with_count: bool,
         filters: Union[Optional[JSONValue], UnsetType] = UNSET,
         order: Union[Optional[str], UnsetType] = UNSET,
         cursor: Union[Optional[str], UnsetType] = UNSET,
@@ -524,8 +500,9 @@ class AsyncWandbClient(AsyncBaseClient):
         **kwargs: Any,
     ) -> RunPage:
         query = gql("""
-            query RunPage($entity: String!, $project: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!, $withConfig: Boolean!, $withSummary: Boolean!, $withSystemMetrics: Boolean!, $configKeys: [String!], $summaryKeys: [String!]) {
+            query RunPage($entity: String!, $project: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!, $withConfig: Boolean!, $withSummary: Boolean!, $withSystemMetrics: Boolean!, $configKeys: [String!], $summaryKeys: [String!], $withCount: Boolean!) {
               project(entityName: $entity, name: $project) {
+                runCount(filters: $filters) @include(if: $withCount)
                 runs(filters: $filters, order: $order, after: $cursor, first: $perPage) {
                   edges {
                     cursor
@@ -585,37 +562,13 @@ class AsyncWandbClient(AsyncBaseClient):
             "withSystemMetrics": with_system_metrics,
             "configKeys": config_keys,
             "summaryKeys": summary_keys,
+            "withCount": with_count,
         }
         response = await self.execute(
             query=query, operation_name="RunPage", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return self.validate_result(RunPage, data, "RunPage")
-
-    async def run_count(
-        self,
-        entity: str,
-        project: str,
-        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
-        **kwargs: Any,
-    ) -> RunCount:
-        query = gql("""
-            query RunCount($entity: String!, $project: String!, $filters: JSONString) {
-              project(entityName: $entity, name: $project) {
-                runCount(filters: $filters)
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "filters": serialize_json_string(filters),
-        }
-        response = await self.execute(
-            query=query, operation_name="RunCount", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.validate_result(RunCount, data, "RunCount")
 
     async def run_by_name(
         self,

@@ -25,16 +25,14 @@ import json
 import re
 from datetime import datetime, timezone
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .base_model import UnsetType
 
 if TYPE_CHECKING:
-    from typing_extensions import TypeAlias
+    from typing import TypeAlias
 
-    JSONValue: TypeAlias = Union[
-        None, bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"]
-    ]
+    JSONValue: TypeAlias = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 else:
     # At run time the value comes straight from json.loads; re-validating every
     # nested value would only cost time, so the model field accepts it as is.

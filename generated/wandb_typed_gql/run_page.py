@@ -14,6 +14,7 @@ class RunPage(BaseModel):
 
 
 class RunPageProject(BaseModel):
+    run_count: Optional[int] = None
     runs: Optional["RunPageProjectRuns"] = Field(default=None)
 
 

@@ -1,0 +1,335 @@
+"""Runs: listing (full, light, projected), filters, orders, len, one run, writes."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from wandb_typed import (
+    Api,
+    AsyncApi,
+    InputError,
+    NotFoundError,
+    NotLoadedError,
+    Run,
+    RunState,
+)
+from wandb_typed.testing import DemoInfo, LocalServer
+from wandb_typed.types import JSONValue
+
+from .support import make_api, run_async
+
+
+@pytest.fixture(scope="module")
+def all_runs(demo_server: LocalServer) -> list[Run]:
+    """Every mnist run, fully fetched: the reference the filter tests compare against."""
+    return list(make_api(demo_server).runs("demo/mnist", per_page=1000))
+
+
+def ops(server: LocalServer) -> list[str | None]:
+    return [r.operation_name for r in server.requests]
+
+
+def test_full_listing_is_one_request_per_page(demo_server: LocalServer, demo: DemoInfo) -> None:
+    api = make_api(demo_server)
+    runs = api.runs("demo/mnist", per_page=15, include_sweeps=False)
+    demo_server.requests.clear()
+    listed = list(runs)
+    assert len(listed) == demo.run_counts["mnist"] == 40
+    assert ops(demo_server) == ["RunPage"] * 3
+    for run in listed:
+        assert isinstance(run.config, dict) and isinstance(run.summary, dict)
+        assert "_wandb" not in run.config
+        assert run.config and run.summary and run.system_metrics
+    assert len({r.storage_id for r in listed}) == 40
+    assert ops(demo_server) == ["RunPage"] * 3  # touching fields fetched nothing
+
+
+def test_len_is_the_server_count_and_list_costs_no_extra_request(demo_server: LocalServer) -> None:
+    api = make_api(demo_server)
+    runs = api.runs("demo/mnist", filters={"state": "finished"}, per_page=10, include_sweeps=False)
+    demo_server.requests.clear()
+    total = len(runs)
+    assert ops(demo_server) == ["RunPage"]  # the first page carries runCount
+    assert runs.count() == total
+    demo_server.requests.clear()
+    listed = list(runs)  # list() calls len(): its first page is reused by the walk
+    assert len(listed) == total
+    assert ops(demo_server) == ["RunPage"] * math.ceil(total / 10)
+
+
+def _get(run: Run, dotted: str) -> JSONValue:
+    scope, _, key = dotted.partition(".")
+    value: JSONValue = run.config if scope == "config" else run.summary
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _num(value: JSONValue) -> float:
+    return (
+        float(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+        else math.nan
+    )
+
+
+FILTER_CASES: list[tuple[dict[str, Any], Callable[[Run], bool]]] = [
+    ({"state": "finished"}, lambda r: r.state == RunState.FINISHED),
+    ({"state": {"$ne": "finished"}}, lambda r: r.state != RunState.FINISHED),
+    ({"config.lr": {"$gt": 0.001}}, lambda r: _num(_get(r, "config.lr")) > 0.001),
+    (
+        {"config.optimizer": {"$in": ["adam", "sgd"]}},
+        lambda r: _get(r, "config.optimizer") in ("adam", "sgd"),
+    ),
+    ({"config.optimizer": {"$nin": ["adam"]}}, lambda r: _get(r, "config.optimizer") != "adam"),
+    ({"config.model.name": "cnn"}, lambda r: _get(r, "config.model.name") == "cnn"),
+    (
+        {"summary_metrics.acc": {"$gte": 0.95}},
+        lambda r: _num(_get(r, "summary_metrics.acc")) >= 0.95,
+    ),
+    (
+        {"summary_metrics.loss": {"$lt": 0.15}},
+        lambda r: _num(_get(r, "summary_metrics.loss")) < 0.15,
+    ),
+    ({"tags": "debug"}, lambda r: "debug" in r.tags),
+    ({"display_name": {"$regex": "fire"}}, lambda r: re.search("fire", r.name) is not None),
+    (
+        {"$or": [{"state": "crashed"}, {"state": "failed"}]},
+        lambda r: r.state in (RunState.CRASHED, RunState.FAILED),
+    ),
+    (
+        {"$and": [{"state": "finished"}, {"config.batch_size": {"$lte": 64}}]},
+        lambda r: r.state == RunState.FINISHED and _num(_get(r, "config.batch_size")) <= 64,
+    ),
+    ({"$nor": [{"state": "finished"}]}, lambda r: r.state != RunState.FINISHED),
+    ({"group": {"$exists": True}}, lambda r: r.group is not None),
+]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"), FILTER_CASES, ids=[str(f) for f, _ in FILTER_CASES]
+)
+def test_filters_select_what_python_selects(
+    demo_server: LocalServer,
+    all_runs: list[Run],
+    filters: dict[str, Any],
+    expected: Callable[[Run], bool],
+) -> None:
+    api = make_api(demo_server)
+    want = sorted(r.id for r in all_runs if expected(r))
+    runs = api.runs("demo/mnist", filters=filters, per_page=7)
+    got = [r.id for r in runs]
+    assert sorted(got) == want
+    assert 0 < len(want) < len(all_runs), "the case should select some but not all runs"
+    assert len(runs) == len(want)
+
+
+@pytest.mark.parametrize(
+    ("order", "key", "descending"),
+    [
+        ("+created_at", lambda r: r.created_at.timestamp(), False),
+        ("-created_at", lambda r: r.created_at.timestamp(), True),
+        ("-summary_metrics.acc", lambda r: _num(_get(r, "summary_metrics.acc")), True),
+        ("+config.lr", lambda r: _num(_get(r, "config.lr")), False),
+        ("-config.lr.value", lambda r: _num(_get(r, "config.lr")), True),
+    ],
+)
+def test_orders(
+    demo_server: LocalServer, order: str, key: Callable[[Run], float], descending: bool
+) -> None:
+    runs = list(make_api(demo_server).runs("demo/mnist", order=order, per_page=9))
+    values = [key(r) for r in runs]
+    assert len(runs) == 40
+    assert values == sorted(values, reverse=descending)
+
+
+def test_light_listing_fetches_identity_only(demo_server: LocalServer, all_runs: list[Run]) -> None:
+    api = make_api(demo_server)
+    light = list(api.runs("demo/mnist", light=True, per_page=100))
+    assert [r.id for r in light] == [r.id for r in all_runs]
+    first = light[0]
+    assert first.state is not None and first.created_at and first.user is not None
+    for name in ("config", "summary", "system_metrics", "raw_config", "history_keys"):
+        with pytest.raises(NotLoadedError, match=f"run.{name} of demo/mnist/"):
+            getattr(first, name)
+    first.reload()
+    assert first.config == all_runs[0].config
+
+
+def test_key_projection(demo_server: LocalServer) -> None:
+    api = make_api(demo_server)
+    run = next(iter(api.runs("demo/mnist", config_keys=["lr"], summary_keys=["acc", "loss"])))
+    assert set(run.config) == {"lr"}
+    assert set(run.summary) == {"acc", "loss"}
+    run.config["lr"] = 1.0
+    with pytest.raises(InputError, match="fetched with config_keys"):
+        run.update()
+
+
+def test_include_sweeps_fetches_each_sweep_once(demo_server: LocalServer, demo: DemoInfo) -> None:
+    api = make_api(demo_server)
+    demo_server.requests.clear()
+    runs = list(api.runs("demo/mnist", filters={"sweep": demo.sweep_id}, per_page=3))
+    assert len(runs) == demo.sweep_run_count
+    assert ops(demo_server).count("SweepByName") == 1
+    demo_server.requests.clear()
+    sweeps = {r.sweep for r in runs}
+    assert demo_server.requests == []
+    assert [s.id for s in sweeps if s is not None] == [demo.sweep_id]
+
+
+def test_run_paths_and_defaults(demo_server: LocalServer, all_runs: list[Run]) -> None:
+    target = all_runs[3]
+    api = make_api(demo_server, overrides={"entity": "demo", "project": "mnist"})
+    for path in (
+        target.id,
+        f"mnist/{target.id}",
+        f"demo/mnist/{target.id}",
+        f"demo/mnist/runs/{target.id}",
+        f"demo/mnist:{target.id}",
+        target.url,
+    ):
+        run = api.run(path)
+        assert (run.storage_id, run.path) == (target.storage_id, f"demo/mnist/{target.id}")
+    assert run.config == target.config and run.summary == target.summary
+    assert run.raw_config["lr"] == {"value": target.config["lr"], "desc": None}
+    with pytest.raises(NotFoundError, match="run demo/mnist/zzzzzzzz not found"):
+        api.run("zzzzzzzz")
+    with pytest.raises(NotFoundError, match="project demo/nope not found"):
+        api.run("nope/abc")
+
+
+def test_unknown_state_is_kept(fresh: LocalServer) -> None:
+    fresh.store.create_run("demo", "p", name="r1", state="paused")
+    run = make_api(fresh).run("demo/p/r1")
+    assert run.state == "paused"
+    assert isinstance(run.state, RunState)
+    assert run.state.value == "paused"
+
+
+def test_create_update_reload_delete(fresh: LocalServer) -> None:
+    api = make_api(fresh)
+    run = api.create_run(run_id="myrun01", project="proj")
+    assert (run.path, run.state, run.config, run.summary) == (
+        "demo/proj/myrun01",
+        RunState.RUNNING,
+        {},
+        {},
+    )
+    generated = api.create_run(project="proj")
+    assert re.fullmatch(r"[a-z0-9]{8}", generated.id)
+
+    run.config.update({"lr": 0.1, "layers": [64, 64]})
+    run.summary["acc"] = 0.5
+    run.tags.append("baseline")
+    run.notes, run.name, run.group, run.job_type = "hello", "nice-name", "g1", "train"
+    fresh.requests.clear()
+    run.update()
+    assert ops(fresh) == ["UpsertRun"]
+    fresh.requests.clear()
+    run.update()  # nothing changed: no request
+    assert fresh.requests == []
+
+    again = api.run("demo/proj/myrun01")
+    assert again.config == {"lr": 0.1, "layers": [64, 64]}
+    assert again.summary == {"acc": 0.5}
+    assert (again.tags, again.notes, again.name, again.group, again.job_type) == (
+        ["baseline"], "hello", "nice-name", "g1", "train"
+    )  # fmt: skip
+    again.config["lr"] = 0.2
+    again.update()
+    run.reload()
+    assert run.config["lr"] == 0.2
+
+    run.delete()
+    with pytest.raises(NotFoundError):
+        api.run("demo/proj/myrun01")
+
+
+def test_update_keeps_descriptions_and_internal_config(fresh: LocalServer) -> None:
+    fresh.store.create_run(
+        "demo", "p", name="r1",
+        config='{"lr": {"value": 1, "desc": "learning rate"}, "_wandb": {"value": {"cli": "0.1"}}}',
+    )  # fmt: skip
+    api = make_api(fresh)
+    run = api.run("demo/p/r1")
+    assert run.config == {"lr": 1}
+    run.config["lr"] = 2
+    run.update()
+    assert api.run("demo/p/r1").raw_config == {
+        "lr": {"value": 2, "desc": "learning rate"},
+        "_wandb": {"value": {"cli": "0.1"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"filters": "state=finished"}, "filters must be a dict"),
+        ({"filters": {"summary.loss": 1}}, "summary_metrics"),
+        ({"filters": {"id": "abc"}}, "filter on 'name'"),
+        ({"filters": {"state": {"$all": ["x"]}}}, "unknown operator '\\$all'"),
+        ({"filters": {"$xor": []}}, "unknown operator '\\$xor'"),
+        ({"filters": {"config.lr": {"$in": 3}}}, "must be a list"),
+        ({"filters": {"config.lr": {"$exists": "yes"}}}, "must be True or False"),
+        ({"filters": {"display_name": {"$regex": "("}}}, "not a valid regular expression"),
+        ({"filters": {"$or": {"state": "x"}}}, "non-empty list"),
+        ({"filters": {"config..x": 1}}, "empty key part"),
+        ({"order": "loss"}, "unknown field 'loss'"),
+        ({"order": "+summary.acc"}, "summary_metrics"),
+        ({"order": ""}, "non-empty string"),
+        ({"per_page": 0}, "per_page"),
+        ({"per_page": 5000}, "per_page"),
+        ({"config_keys": "lr"}, "list of strings"),
+        ({"light": True, "config_keys": ["lr"]}, "light=True"),
+        ({"path": "a/b/c"}, "3 parts"),
+    ],
+)
+def test_bad_runs_arguments_fail_before_any_request(
+    demo_server: LocalServer, kwargs: dict[str, Any], message: str
+) -> None:
+    api = make_api(demo_server)
+    demo_server.requests.clear()
+    with pytest.raises(InputError, match=message):
+        api.runs(**{"path": "demo/mnist", **kwargs})
+    assert demo_server.requests == []
+
+
+def test_bad_run_paths_and_writes(fresh: LocalServer) -> None:
+    api = make_api(fresh)
+    for bad in ("", "a/b/c/d/e", "e/p/sweeps/x", "e//x"):
+        with pytest.raises(InputError):
+            api.run(bad)
+    with pytest.raises(InputError, match="run id"):
+        api.create_run(run_id="bad/id")
+    fresh.store.create_run("demo", "p", name="r1")
+    run = api.run("demo/p/r1")
+    run.tags.append("")
+    fresh.requests.clear()
+    with pytest.raises(InputError, match="tags must be non-empty strings"):
+        run.update()
+    with pytest.raises(InputError, match="run.config must be a dict"):
+        run.config = "x"  # type: ignore[assignment]
+    assert fresh.requests == []
+
+
+def test_async_runs_match_sync(demo_server: LocalServer, all_runs: list[Run]) -> None:
+    async def scenario(aapi: AsyncApi) -> tuple[list[str], int, dict[str, JSONValue], list[str]]:
+        runs = aapi.runs("demo/mnist", filters={"state": "finished"}, per_page=4)
+        ids = [r.id async for r in runs]
+        count = await runs.count()
+        run = await aapi.run(f"demo/mnist/{all_runs[0].id}")
+        light = [r.id async for r in aapi.runs("demo/mnist", light=True, per_page=50)]
+        return ids, count, run.config, light
+
+    ids, count, config, light = run_async(scenario, demo_server)
+    sync_api: Api = make_api(demo_server)
+    assert ids == [r.id for r in sync_api.runs("demo/mnist", filters={"state": "finished"})]
+    assert count == len(ids)
+    assert config == all_runs[0].config
+    assert light == [r.id for r in all_runs]
