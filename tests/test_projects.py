@@ -138,6 +138,7 @@ def test_async_api_matches_sync(demo_server: LocalServer, demo: DemoInfo) -> Non
         names = [p.name async for p in aapi.projects(per_page=1)]
         pages = [len(page.items) async for page in aapi.projects(per_page=2).pages()]
         found = await aapi.from_path("demo/llm-finetune")
+        assert isinstance(found, Project)
         return viewer, entity, project.path, project.run_count, names, pages, found.path
 
     viewer, entity, path, count, names, pages, found = run_async(scenario, demo_server)

@@ -313,7 +313,7 @@ def test_bad_run_paths_and_writes(fresh: LocalServer) -> None:
     fresh.requests.clear()
     with pytest.raises(InputError, match="tags must be non-empty strings"):
         run.update()
-    with pytest.raises(InputError, match="run.config must be a dict"):
+    with pytest.raises(InputError, match=r"run\.config must be a dict"):
         run.config = "x"  # type: ignore[assignment]
     assert fresh.requests == []
 

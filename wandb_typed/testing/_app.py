@@ -14,6 +14,13 @@ Routes (plain ASGI, so faults can cut a response or a connection):
     Upload target of ``createRunFiles`` (a differently signed token).
 ``GET /healthz``
     ``ok``, for readiness checks.
+``GET /_local/stats``
+    Traffic counters since start (or the last reset), read-only and without auth
+    (the server is local): ``{"operations": {name: {"requests", "request_bytes",
+    "response_bytes"}}, "total": {...}}``, where ``name`` is the GraphQL operation
+    name, else ``METHOD /route``.  Bytes are HTTP body bytes; ``/_local/`` routes
+    are not counted.  ``POST /_local/stats/reset`` clears them and returns what
+    it cleared.  Used by ``scripts/bench.py``.
 
 Every request is appended to ``requests`` as a :class:`RecordedRequest`.
 """
@@ -49,7 +56,7 @@ from ._faults import FaultPlan
 from ._resolvers import FileLinks, RequestContext, build_schema
 from ._store import Row, Store
 
-__all__ = ["LocalApp", "RecordedRequest"]
+__all__ = ["LocalApp", "OperationStats", "RecordedRequest"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -74,6 +81,22 @@ class RecordedRequest:
     method: str = "POST"
     host: str | None = None
     fault: str | None = None
+    request_bytes: int = 0
+    response_bytes: int = 0
+
+
+@dataclass
+class OperationStats:
+    """Traffic of one operation, as served by ``GET /_local/stats``."""
+
+    requests: int = 0
+    request_bytes: int = 0
+    response_bytes: int = 0
+
+    def add(self, record: RecordedRequest) -> None:
+        self.requests += 1
+        self.request_bytes += record.request_bytes
+        self.response_bytes += record.response_bytes
 
 
 def operation_name_of(document: DocumentNode, requested: str | None = None) -> str | None:
@@ -130,6 +153,7 @@ class LocalApp:
         self._secret = secrets.token_bytes(32)
         self._documents: dict[str, DocumentNode | GraphQLError] = {}
         self._validation: dict[str, list[GraphQLError]] = {}
+        self.stats: dict[str, OperationStats] = {}
 
     # ------------------------------------------------------------------ ASGI entry
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -150,6 +174,25 @@ class LocalApp:
             host=headers.get("host"),
         )
         self.requests.append(record)
+        if path.startswith("/_local/"):
+            await self._stats_route(send, record)
+            return
+        try:
+            await self._dispatch(scope, receive, send, record, headers)
+        finally:
+            route = "/files" if path.startswith("/files/") else path
+            name = record.operation_name or f"{method} {route}"
+            self.stats.setdefault(name, OperationStats()).add(record)
+
+    async def _dispatch(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        record: RecordedRequest,
+        headers: dict[str, str],
+    ) -> None:
+        path, method = scope["path"], scope["method"]
         if path == "/graphql" and method == "POST":
             await self._graphql(scope, receive, send, record, headers)
         elif path.startswith("/files/") and method in ("GET", "HEAD", "PUT"):
@@ -158,6 +201,30 @@ class LocalApp:
             await self._finish(send, record, 200, b"ok", "text/plain")
         else:
             await self._finish(send, record, 404, _error_body(f"no route for {method} {path}"))
+
+    async def _stats_route(self, send: Send, record: RecordedRequest) -> None:
+        """``GET /_local/stats`` and ``POST /_local/stats/reset`` (see the module doc)."""
+        route = (record.method, record.path)
+        if route not in (("GET", "/_local/stats"), ("POST", "/_local/stats/reset")):
+            body = _error_body(f"no route for {record.method} {record.path}")
+            await self._finish(send, record, 404, body)
+            return
+        snapshot = self.stats_snapshot()
+        if record.method == "POST":
+            self.stats = {}
+        await self._finish(send, record, 200, _json_bytes(snapshot))
+
+    def stats_snapshot(self) -> dict[str, Any]:
+        """The counters as ``GET /_local/stats`` serves them."""
+        total = OperationStats()
+        operations: dict[str, dict[str, int]] = {}
+        for name in sorted(self.stats):
+            op = self.stats[name]
+            operations[name] = vars(op).copy()
+            total.requests += op.requests
+            total.request_bytes += op.request_bytes
+            total.response_bytes += op.response_bytes
+        return {"operations": operations, "total": vars(total).copy()}
 
     @staticmethod
     async def _lifespan(receive: Receive, send: Send) -> None:
@@ -196,6 +263,7 @@ class LocalApp:
         headers: dict[str, str],
     ) -> None:
         body = await _read_body(receive)
+        record.request_bytes = len(body)
 
         try:
             payload = json.loads(body or b"null")
@@ -329,6 +397,7 @@ class LocalApp:
         extra: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         record.status = status
+        record.response_bytes = len(body)
         await _respond(send, status, body, content_type, extra)
 
     # ------------------------------------------------------------------ /files
@@ -342,6 +411,7 @@ class LocalApp:
     ) -> None:
         method = scope["method"]
         body = await _read_body(receive)
+        record.request_bytes = len(body)
         parts = scope["path"][len("/files/") :].split("/", 3)
         if len(parts) != 4 or not all(parts):
             await self._finish(send, record, 404, _error_body("bad file path"))
@@ -376,6 +446,7 @@ class LocalApp:
             await self._finish(send, record, 404, _error_body(f"file {name} not found"))
             return
         record.status = 200
+        record.response_bytes = 0 if method == "HEAD" else len(content)
         await _respond(
             send,
             200,
