@@ -1,0 +1,161 @@
+"""History: sampled rows, full scans (complete, ordered, resumable), histories of many runs."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from wandb_typed import AsyncApi, HistoryRow, InputError, Run
+from wandb_typed.testing import DemoInfo, LocalServer
+
+from .support import make_api, run_async
+
+
+@pytest.fixture(scope="module")
+def long_run(demo_server: LocalServer, demo: DemoInfo) -> Run:
+    return make_api(demo_server).run(f"demo/{demo.long_history_project}/{demo.long_history_run}")
+
+
+def steps(rows: list[HistoryRow]) -> list[int]:
+    out = []
+    for row in rows:
+        step = row["_step"]
+        assert isinstance(step, int)
+        out.append(step)
+    return out
+
+
+def test_sampled_history(long_run: Run, demo: DemoInfo) -> None:
+    rows = long_run.history(samples=7, pandas=False)
+    assert 0 < len(rows) <= 7
+    assert steps(rows) == sorted(steps(rows))
+    assert steps(rows)[0] == 0 and steps(rows)[-1] == demo.long_history_steps - 1
+    assert {"_step", "loss"} <= set(rows[0])
+    frame = long_run.history(samples=7)
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["_step"]) == steps(rows)
+
+
+def test_sampled_history_of_some_keys(long_run: Run) -> None:
+    rows = long_run.history(samples=5, keys=["loss"], pandas=False)
+    assert rows and all(set(r) == {"_step", "loss"} for r in rows)
+    by_epoch = long_run.history(samples=5, keys=["loss"], x_axis="_runtime", pandas=False)
+    assert all(set(r) == {"_runtime", "loss"} for r in by_epoch)
+
+
+def test_system_stream(demo_server: LocalServer) -> None:
+    run = next(iter(make_api(demo_server).runs("demo/mnist", per_page=1)))
+    rows = run.history(stream="system", pandas=False)
+    assert rows and all(any(k.startswith("system.") for k in r) for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"keys": "loss"}, "keys must be a list of strings"),
+        ({"keys": [""]}, "non-empty strings"),
+        ({"samples": 0}, "samples must be >= 1"),
+        ({"samples": "10"}, "samples must be an int"),
+        ({"stream": "gpu"}, "stream must be"),
+        ({"keys": ["loss"], "stream": "system"}, "cannot be combined"),
+        ({"x_axis": ""}, "x_axis"),
+    ],
+)
+def test_history_bad_input(
+    demo_server: LocalServer, long_run: Run, kwargs: dict[str, object], message: str
+) -> None:
+    demo_server.requests.clear()
+    with pytest.raises(InputError, match=message):
+        long_run.history(pandas=False, **kwargs)  # type: ignore[call-overload]
+    assert demo_server.requests == []
+
+
+def test_scan_is_complete_ordered_and_paged(
+    demo_server: LocalServer, long_run: Run, demo: DemoInfo
+) -> None:
+    demo_server.requests.clear()
+    scan = long_run.scan_history(page_size=700)
+    assert demo_server.requests == []  # lazy
+    rows = list(scan)
+    assert steps(rows) == list(range(demo.long_history_steps))
+    ops = [r.operation_name for r in demo_server.requests]
+    assert ops == ["RunHistoryKeys"] + ["RunHistoryWindow"] * math.ceil(
+        demo.long_history_steps / 700
+    )
+    assert steps(list(scan)) == steps(rows)  # re-iterable, fresh each time
+
+
+def test_scan_with_keys_matches_the_full_scan(long_run: Run) -> None:
+    full = list(long_run.scan_history(page_size=333))
+    with_keys = list(long_run.scan_history(keys=["loss", "acc"], page_size=333))
+    expected = [
+        {k: r[k] for k in ("_step", "loss", "acc")} for r in full if "loss" in r and "acc" in r
+    ]
+    assert with_keys == expected
+
+
+def test_scan_window_and_resume(long_run: Run) -> None:
+    window = list(long_run.scan_history(min_step=100, max_step=250, page_size=40))
+    assert steps(window) == list(range(100, 250))
+    scan = long_run.scan_history(page_size=1000)
+    pages = scan.pages()
+    first = next(pages)
+    resumed = list(scan.from_cursor(first.end_cursor))
+    assert steps(list(first.items)) + steps(resumed) == steps(list(scan))
+    again = list(long_run.scan_history(min_step=steps(list(first.items))[-1] + 1))
+    assert again == resumed
+
+
+def test_scan_of_sparse_and_empty_histories(fresh: LocalServer) -> None:
+    run_row = fresh.store.create_run("demo", "p", name="sparse")
+    fresh.store.add_history_rows(
+        int(run_row["id"]), [{"_step": s, "x": s * 2} for s in (0, 5000, 12000)]
+    )
+    fresh.store.create_run("demo", "p", name="nohist")
+    api = make_api(fresh)
+    assert list(api.run("demo/p/sparse").scan_history(page_size=1000)) == [
+        {"_step": 0, "x": 0}, {"_step": 5000, "x": 10000}, {"_step": 12000, "x": 24000},
+    ]  # fmt: skip
+    assert list(api.run("demo/p/nohist").scan_history()) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"page_size": 0}, "page_size must be between 1 and 10000"),
+        ({"min_step": -1}, "min_step must be >= 0"),
+        ({"min_step": 5, "max_step": 5}, "greater than min_step"),
+        ({"keys": "loss"}, "list of strings"),
+    ],
+)
+def test_scan_bad_input(long_run: Run, kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        long_run.scan_history(**kwargs)  # type: ignore[arg-type]
+
+
+def test_histories_of_a_collection(demo_server: LocalServer) -> None:
+    api = make_api(demo_server)
+    runs = api.runs("demo/llm-finetune")
+    rows = runs.histories(samples=3, keys=["loss"])
+    ids = {r.id for r in runs}
+    assert {row["run_id"] for row in rows} == ids
+    assert all(set(row) == {"_step", "loss", "run_id"} for row in rows)
+    frame = runs.histories(samples=3, keys=["loss"], format="pandas")
+    assert isinstance(frame, pd.DataFrame)
+    assert len(frame) == len(rows)
+    with pytest.raises(InputError, match="format must be"):
+        runs.histories(format="polars")  # type: ignore[call-overload]
+
+
+def test_async_history_matches_sync(demo_server: LocalServer, long_run: Run) -> None:
+    async def scenario(aapi: AsyncApi) -> tuple[list[HistoryRow], list[HistoryRow]]:
+        run = await aapi.run(long_run.path)
+        sampled = await run.history(samples=9, pandas=False)
+        scanned = [row async for row in run.scan_history(min_step=10, max_step=1500, page_size=256)]
+        return sampled, scanned
+
+    sampled, scanned = run_async(scenario, demo_server)
+    assert sampled == long_run.history(samples=9, pandas=False)
+    assert scanned == list(long_run.scan_history(min_step=10, max_step=1500, page_size=256))
