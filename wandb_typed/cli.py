@@ -40,26 +40,56 @@ def demo(argv: Sequence[str]) -> int:
         with Api(api_key=server.api_key, overrides={"base_url": server.base_url}) as api:
             viewer = api.viewer
             teams = ", ".join(viewer.teams) or "-"
+            entity = api.default_entity
             print(
-                f"Viewer: {viewer.username} <{viewer.email}>  default entity: {api.default_entity}  teams: {teams}\n"
+                f"Viewer: {viewer.username} <{viewer.email}>  default entity: {entity}  teams: {teams}\n"
             )
+
             projects = list(api.projects(info.entity))
             print(f"Projects of {info.entity} ({len(projects)}):")
-            rows = [
-                (
-                    p.name,
-                    f"{p.run_count:>4}",
-                    p.created_at.strftime("%Y-%m-%d %H:%M"),
-                    p.description or "",
-                )
+            table = [
+                (p.name, f"{p.run_count:>4}", f"{p.created_at:%Y-%m-%d %H:%M}", p.description or "")
                 for p in projects
             ]
-            print(_table(rows, ("PROJECT", "RUNS", "CREATED (UTC)", "DESCRIPTION")))
-            first = api.project(projects[0].name, entity=info.entity) if projects else None
-            if first is not None:
-                print(
-                    f"\napi.project({first.name!r}) -> {first.path}, owner {first.owner.username if first.owner else '-'}, {first.url}"
+            print(_table(table, ("PROJECT", "RUNS", "CREATED (UTC)", "DESCRIPTION")))
+
+            mnist = api.project("mnist", entity=info.entity)
+            owner = mnist.owner.username if mnist.owner else "-"
+            print(f"\napi.project('mnist') -> {mnist.path}, owner {owner}, {mnist.url}")
+
+            runs = api.runs(
+                mnist.path,
+                filters={"state": "finished"},
+                order="-summary_metrics.acc",
+                config_keys=["lr", "batch_size", "optimizer"],
+                summary_keys=["acc", "loss"],
+                per_page=8,
+            )
+            print(f"\nTop runs of {mnist.path} by summary acc ({len(runs)} finished; 8 shown):")
+            table = [
+                (
+                    r.id, r.name, r.state.value if r.state else "-", str(r.config.get("lr")),
+                    str(r.config.get("batch_size")), str(r.config.get("optimizer")),
+                    str(r.summary.get("acc")), str(r.summary.get("loss")),
                 )
+                for r in runs.take(8)
+            ]  # fmt: skip
+            print(
+                _table(table, ("RUN", "NAME", "STATE", "LR", "BATCH", "OPTIMIZER", "ACC", "LOSS"))
+            )
+
+            run = api.run(f"{info.entity}/{info.long_history_project}/{info.long_history_run}")
+            total, last = 0, None
+            for row in run.scan_history(keys=["loss"]):
+                total, last = total + 1, row
+            print(f"\n{run.path}: scan_history(keys=['loss']) streamed {total} rows; last {last}")
+            sweep = api.sweep(f"{info.entity}/{info.sweep_project}/{info.sweep_id}")
+            best = sweep.best_run()
+            print(
+                f"sweep {sweep.name!r} ({sweep.method}, {sweep.run_count} runs): "
+                f"best run {best.id if best else '-'} by {sweep.order}"
+            )
+            print(f"reports of {mnist.path}: {[r.display_name for r in api.reports(mnist.path)]}")
     return 0
 
 
@@ -87,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"wandb-typed {__version__}\n\nusage: wandb-typed demo | wandb-typed serve "
             "--port N --db PATH [--seed demo]",
-            file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout,
+            file=sys.stdout if args and args[0] in ("-h", "--help") else sys.stderr,
         )
         return 0 if args and args[0] in ("-h", "--help") else 2
     try:

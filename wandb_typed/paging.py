@@ -232,4 +232,8 @@ class SizedPaginator(Paginator[T, M]):
         return total
 
     def __len__(self: SizedPaginator[T, Sync]) -> int:
+        if isinstance(self._runner, AsyncRunner):
+            raise TypeError(
+                f"len() needs a sync Api; with AsyncApi use `await {self._what!r}.count()`"
+            )
         return self.count()

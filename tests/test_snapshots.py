@@ -1,0 +1,132 @@
+"""Snapshots of the exact GraphQL each facade call sends: operation, query text, variables.
+
+Requests are recorded on the wire (an httpx transport in front of a real
+LocalServer with deterministic data). A change to a query, its variables or the
+number of requests a call makes shows up as a snapshot diff; review it, then
+``pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from wandb_typed import Api
+from wandb_typed.testing import DemoInfo, LocalServer
+
+from .support import FAST_RETRY, Recorder
+
+pytestmark = pytest.mark.xdist_group("snapshots")
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Iterator[tuple[LocalServer, DemoInfo]]:
+    with LocalServer() as server:
+        yield server, server.seed_demo()
+
+
+@pytest.fixture
+def api(seeded: tuple[LocalServer, DemoInfo]) -> Iterator[tuple[Api, Recorder]]:
+    server, _ = seeded
+    recorder = Recorder()
+    with Api(
+        {"base_url": server.base_url}, api_key=server.api_key, retry=FAST_RETRY, transport=recorder
+    ) as client:
+        yield client, recorder
+
+
+def record(client: tuple[Api, Recorder], call: Callable[[Api], Any]) -> list[dict[str, Any]]:
+    api, recorder = client
+    recorder.bodies.clear()
+    call(api)
+    return [
+        {
+            "operationName": b.get("operationName"),
+            "query": b["query"],
+            "variables": b.get("variables"),
+        }
+        for b in recorder.bodies
+    ]
+
+
+def first_run(api: Api) -> str:
+    return next(iter(api.runs("demo/mnist", per_page=1, include_sweeps=False))).path
+
+
+READS: dict[str, Callable[[Api], Any]] = {
+    "viewer": lambda api: api.viewer,
+    "default_entity": lambda api: api.default_entity,
+    "project": lambda api: api.project("mnist"),
+    "projects_two_pages": lambda api: list(api.projects(per_page=2)),
+    "from_path_project": lambda api: api.from_path("demo/mnist"),
+    "runs_full_filtered_ordered": lambda api: list(
+        api.runs(
+            "demo/mnist",
+            filters={"$and": [{"state": "finished"}, {"config.lr": {"$gte": 0.001}}]},
+            order="-summary_metrics.acc",
+            per_page=20,
+        )
+    ),
+    "runs_len": lambda api: len(api.runs("demo/mnist")),
+    "runs_light": lambda api: list(api.runs("demo/mnist", light=True, per_page=1000)),
+    "runs_projected": lambda api: list(
+        api.runs(
+            "demo/mnist",
+            config_keys=["lr"],
+            summary_keys=["acc"],
+            order="+config.lr",
+            per_page=1000,
+        )
+    ),
+    "run": lambda api: api.run(first_run(api)),
+    "run_history": lambda api: api.run(first_run(api)).history(samples=10, pandas=False),
+    "run_history_keys": lambda api: api.run(first_run(api)).history(
+        samples=10, keys=["loss", "acc"], pandas=False
+    ),
+    "run_history_system": lambda api: api.run(first_run(api)).history(
+        stream="system", pandas=False
+    ),
+    "run_scan": lambda api: list(api.run(first_run(api)).scan_history(page_size=100)),
+    "run_scan_keys": lambda api: list(
+        api.run(first_run(api)).scan_history(keys=["loss"], page_size=100, min_step=5, max_step=150)
+    ),
+    "run_files": lambda api: [f.name for f in api.run(first_run(api)).files(per_page=2)],
+    "run_file": lambda api: api.run(first_run(api)).file("config.yaml"),
+    "runs_histories": lambda api: api.runs("demo/llm-finetune").histories(samples=3, keys=["loss"]),
+    "sweep": lambda api: api.sweep("demo/mnist/" + next(iter(api.project("mnist").sweeps())).id),
+    "sweep_best_run": lambda api: api.sweep(
+        "demo/mnist/" + next(iter(api.project("mnist").sweeps())).id
+    ).best_run(),
+    "reports": lambda api: list(api.reports("demo/mnist")),
+    "reports_named": lambda api: list(api.reports("demo/mnist", name="mnist-baselines")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_read_calls(api: tuple[Api, Recorder], name: str, snapshot: SnapshotAssertion) -> None:
+    assert record(api, READS[name]) == snapshot
+
+
+def _writes(api: Api, tmp: Path) -> None:
+    api.create_project("snap-proj", entity="demo", description="d")
+    run = api.create_run(run_id="snaprun1", project="snap-proj", entity="demo")
+    run.config["lr"] = 0.5
+    run.summary["acc"] = 0.9
+    run.tags.append("t")
+    run.notes = "n"
+    run.update()
+    source = tmp / "out.txt"
+    source.write_text("hello")
+    uploaded = run.upload_file(source, root=tmp)
+    uploaded.delete()
+    run.delete(delete_artifacts=True)
+
+
+def test_write_calls(
+    api: tuple[Api, Recorder], tmp_path: Path, snapshot: SnapshotAssertion
+) -> None:
+    assert record(api, lambda a: _writes(a, tmp_path)) == snapshot
