@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from wandb_typed_gql import custom_types
 from wandb_typed_gql.async_client import AsyncWandbClient
-from wandb_typed_gql.base_model import UNSET
+from wandb_typed_gql.base_model import UNSET, UnsetType
 from wandb_typed_gql.client import WandbClient
 from wandb_typed_gql.fragments import ProjectFields, RunFields
 
@@ -60,17 +60,13 @@ def test_optional_json_variables_are_omitted_not_serialized(demo_server: LocalSe
         transport=recorder,
         retry=FAST_RETRY,
     )
-    flags = {
-        "with_config": False,
-        "with_summary": False,
-        "with_system_metrics": False,
-        "with_count": False,
-    }
-    api.client.run_page(entity="demo", project="mnist", per_page=1, **flags)
-    api.client.run_page(entity="demo", project="mnist", per_page=1, filters=None, **flags)
-    api.client.run_page(
-        entity="demo", project="mnist", per_page=1, filters={"state": "finished"}, **flags
-    )
+    client = api.client
+    options: tuple[custom_types.JSONValue | UnsetType, ...] = (UNSET, None, {"state": "finished"})
+    for filters in options:
+        client.run_page(
+            entity="demo", project="mnist", per_page=1, filters=filters, with_config=False,
+            with_summary=False, with_system_metrics=False, with_count=False,
+        )  # fmt: skip
     unset, null, given = (b["variables"] for b in recorder.bodies)
     assert "filters" not in unset and "order" not in unset
     assert null["filters"] is None

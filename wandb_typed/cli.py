@@ -66,7 +66,7 @@ def demo(argv: Sequence[str]) -> int:
                 per_page=8,
             )
             print(f"\nTop runs of {mnist.path} by summary acc ({len(runs)} finished; 8 shown):")
-            table = [
+            top = [
                 (
                     r.id, r.name, r.state.value if r.state else "-", str(r.config.get("lr")),
                     str(r.config.get("batch_size")), str(r.config.get("optimizer")),
