@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ from ._modes import M
 from ._steps import Steps, call
 from .errors import InputError, NotFoundError
 from .paging import Page, Paginator
-from .types import JSONObject, JSONValue
+from .types import JSONObject, JSONValue, as_object
 from .users import UserRef
 
 if TYPE_CHECKING:
@@ -41,8 +42,9 @@ class Report:
     @property
     def url(self) -> str:
         """The report's page in the W&B app."""
-        title = "-".join((self.display_name or self.name or "report").split())
-        return f"{self.app_url}/{self.entity}/{self.project}/reports/{quote(title)}--{self.id.replace('=', '')}"
+        # The W&B app's slug: every non-word character becomes "-", runs of "-" collapse.
+        title = re.sub(r"-+", "-", re.sub(r"\W", "-", self.display_name or self.name or "report"))
+        return f"{self.app_url}/{self.entity}/{self.project}/reports/{quote(title.strip('-'))}--{self.id.replace('=', '')}"
 
     @property
     def sections(self) -> list[JSONValue]:
@@ -54,7 +56,7 @@ class Report:
     def from_fields(cls, f: ReportFields, entity: str, project: str, app_url: str) -> Report:
         return cls(
             id=f.id, name=f.name, display_name=f.display_name, description=f.description,
-            spec=f.spec if isinstance(f.spec, dict) else {},
+            spec=as_object(f.spec, f"report {f.name or f.id}: spec"),
             user=UserRef(f.user.name, f.user.username) if f.user is not None else None,
             created_at=f.created_at, updated_at=f.updated_at, entity=entity, project=project,
             app_url=app_url,

@@ -26,7 +26,7 @@ from .errors import InputError, NotFoundError, NotLoadedError
 from .filters import validate_filters, validate_order
 from .paging import Page, SizedPaginator, check_per_page
 from .paths import check_name, parse_object_path, parse_project_path
-from .types import JSONObject, JSONValue
+from .types import JSONObject, as_object
 from .users import UserRef
 
 if TYPE_CHECKING:
@@ -111,10 +111,6 @@ def _unwrap_config(raw: JSONObject) -> JSONObject:
     return out
 
 
-def _as_object(value: JSONValue | None) -> JSONObject:
-    return value if isinstance(value, dict) else {}
-
-
 class Run(Bound[M]):
     """A W&B run. Attributes are typed values; edit ``config``, ``summary``, ``tags``,
     ``notes``, ``name``, ``group``, ``job_type`` or ``description`` and call
@@ -173,11 +169,13 @@ class Run(Bound[M]):
         self.heartbeat_at = f.heartbeat_at
         self.history_line_count = f.history_line_count or 0
         self.user = UserRef(f.user.name, f.user.username) if f.user is not None else None
-        self._raw_config: JSONObject = _as_object(f.config)
+        self._raw_config: JSONObject = as_object(f.config, f"run {f.name}: config")
         self._config: JSONObject = _unwrap_config(self._raw_config)
-        self._summary: JSONObject = _as_object(f.summary_metrics)
-        self._system_metrics: JSONObject = _as_object(f.system_metrics)
-        self._history_keys: JSONObject = _as_object(f.history_keys)
+        self._summary: JSONObject = as_object(f.summary_metrics, f"run {f.name}: summaryMetrics")
+        self._system_metrics: JSONObject = as_object(
+            f.system_metrics, f"run {f.name}: systemMetrics"
+        )
+        self._history_keys: JSONObject = as_object(f.history_keys, f"run {f.name}: historyKeys")
         self._saved = self._snapshot()
 
     # -- identity ------------------------------------------------------------------

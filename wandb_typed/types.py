@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-__all__ = ["JSONObject", "JSONValue"]
+__all__ = ["JSONObject", "JSONValue", "as_object"]
 
 #: Any JSON value. Config, summary and history values are JSON: narrow them with
 #: ``isinstance`` (``lr = run.config["lr"]; assert isinstance(lr, float)``).
 JSONValue: TypeAlias = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 #: A JSON object.
 JSONObject: TypeAlias = dict[str, JSONValue]
+
+
+def as_object(value: JSONValue | None, what: str) -> JSONObject:
+    """A field that must be a JSON object: null means empty, anything else is an error
+    (a silently emptied config would be a wrong answer)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        from .errors import ResponseValidationError
+
+        raise ResponseValidationError(f"{what} is a JSON {type(value).__name__}, not an object")
+    return value

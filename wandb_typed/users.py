@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .types import JSONObject
+from .types import JSONObject, as_object
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import UserFields
@@ -41,7 +41,7 @@ class User:
             email=f.email,
             admin=bool(f.admin),
             entity=f.entity,
-            flags=f.flags if isinstance(f.flags, dict) else {},
+            flags=as_object(f.flags, f"user {f.name}: flags"),
             deleted_at=f.deleted_at,
             teams=tuple(e.node.name for e in teams if e.node is not None),
         )
