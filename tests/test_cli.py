@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from wandb_typed import Api
 from wandb_typed.testing import LocalServer
@@ -28,12 +32,15 @@ def test_demo_runs_and_prints_a_table() -> None:
     assert "Top runs of demo/mnist" in result.stdout
 
 
-def test_serve_prints_url_and_key_and_serves(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """`wandb-typed serve --seed demo` in a subprocess: (base URL, API key, db path)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    db = tmp_path_factory.mktemp("serve") / "w.db"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "wandb_typed.cli", "serve", "--port", str(port), "--db", str(tmp_path / "w.db"), "--seed", "demo"],
+        [sys.executable, "-m", "wandb_typed.cli", "serve", "--port", str(port), "--db", str(db), "--seed", "demo"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
@@ -46,12 +53,40 @@ def test_serve_prints_url_and_key_and_serves(tmp_path: Path) -> None:
         assert f"http://127.0.0.1:{port}" in text, text
         key = re.search(r"API key:?\s+([0-9a-f]{40})", text)
         assert key, text
-        api = Api({"base_url": f"http://127.0.0.1:{port}"}, api_key=key.group(1))
-        assert [p.name for p in api.projects()] == ["mnist", "llm-finetune", "empty"]
+        yield f"http://127.0.0.1:{port}", key.group(1), db
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    assert (tmp_path / "w.db").exists()
+
+
+def test_serve_prints_url_and_key_and_serves(served: tuple[str, str, Path]) -> None:
+    base_url, key, db = served
+    api = Api({"base_url": base_url}, api_key=key)
+    assert [p.name for p in api.projects()] == ["mnist", "llm-finetune", "empty"]
+    assert db.exists()
+
+
+def test_the_references_examples_run_with_only_the_import_changed(
+    served: tuple[str, str, Path],
+) -> None:
+    base_url, key, _ = served
+    env = {**os.environ, "WANDB_BASE_URL": base_url, "WANDB_API_KEY": key}
+    for name in ("WANDB_ENTITY", "WANDB_PROJECT"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "seed_examples.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "viewer: demo | default entity: demo" in result.stdout
+    assert re.search(r"adam or sgd runs: \d+", result.stdout)
+    source = (ROOT / "scripts" / "seed_examples.py").read_text()
+    assert "import wandb_typed as wandb" in source and "wandb_typed." not in source.replace(
+        "import wandb_typed as wandb", ""
+    )
 
 
 def test_usage_without_a_command() -> None:
