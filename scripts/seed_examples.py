@@ -18,14 +18,15 @@ print("viewer:", api.viewer.username, "| default entity:", api.default_entity)
 for project in api.projects("demo"):
     print("project:", project.name, project.created_at)
 
+run_id = api.runs(path="demo/mnist", per_page=1).take(1)[0].id
+sweep_id = next(iter(api.project("mnist").sweeps())).id
+
 project = api.from_path("mnist")
 team_project = api.from_path("demo/mnist")
-run = api.runs(path="demo/mnist", per_page=1).take(1)[0]
-run = api.from_path(f"demo/mnist/runs/{run.id}")
-sweep_id = next(iter(api.project("mnist").sweeps())).id
+run = api.from_path(f"demo/mnist/runs/{run_id}")
 sweep = api.from_path(f"demo/mnist/sweeps/{sweep_id}")
 report = api.from_path("demo/mnist/reports/mnist-baselines")
-print("from_path:", project, team_project, run, sweep.id, report.display_name, sep="\n  ")
+print("from_path:", project, team_project, run, sweep, report, sep="\n  ")
 
 # config.experiment_name-style filters from the reference, on the demo's config keys
 runs = api.runs(path="demo/mnist", filters={"config.optimizer": "adam"})
