@@ -15,8 +15,8 @@ wandb.Api()
 api = wandb.Api()
 print("viewer:", api.viewer.username, "| default entity:", api.default_entity)
 
-for project in api.projects("demo"):
-    print("project:", project.name, project.created_at)
+for listed in api.projects("demo"):
+    print("project:", listed.name, listed.created_at)
 
 run_id = api.runs(path="demo/mnist", per_page=1).take(1)[0].id
 sweep_id = next(iter(api.project("mnist").sweeps())).id
