@@ -119,6 +119,7 @@ def test_scan_of_sparse_and_empty_histories(fresh: LocalServer) -> None:
         {"_step": 0, "x": 0}, {"_step": 5000, "x": 10000}, {"_step": 12000, "x": 24000},
     ]  # fmt: skip
     assert list(api.run("demo/p/nohist").scan_history()) == []
+    assert list(api.run("demo/p/sparse").scan_history(min_step=5, max_step=5)) == []  # empty range
 
 
 @pytest.mark.parametrize(
@@ -126,7 +127,7 @@ def test_scan_of_sparse_and_empty_histories(fresh: LocalServer) -> None:
     [
         ({"page_size": 0}, "page_size must be between 1 and 10000"),
         ({"min_step": -1}, "min_step must be >= 0"),
-        ({"min_step": 5, "max_step": 5}, "greater than min_step"),
+        ({"min_step": 5, "max_step": 4}, "must not be less than min_step"),
         ({"keys": "loss"}, "list of strings"),
     ],
 )

@@ -26,11 +26,14 @@ def test_viewer_and_default_entity(demo_server: LocalServer) -> None:
     assert [r.operation_name for r in demo_server.requests] == ["Viewer"]
 
 
-def test_configured_entity_needs_no_viewer(demo_server: LocalServer) -> None:
-    api = make_api(demo_server, overrides={"entity": "someone"})
+def test_configured_entity_is_used_without_asking_the_viewer(demo_server: LocalServer) -> None:
+    api = make_api(demo_server, overrides={"entity": "demo"})
     demo_server.requests.clear()
-    assert api.default_entity == "someone"
-    assert demo_server.requests == []
+    assert api.project("mnist").entity == "demo"
+    assert [r.operation_name for r in demo_server.requests] == ["ProjectByName"]
+    other = make_api(demo_server, overrides={"entity": "someone"})
+    assert other.settings.entity == "someone"
+    assert other.default_entity == "demo"  # the viewer's, as in wandb.Api
 
 
 def test_project(demo_server: LocalServer, demo: DemoInfo) -> None:

@@ -129,9 +129,8 @@ class ApiBase(Bound[M]):
 
     @op_property
     def default_entity(self) -> Steps[str | None]:
-        """The configured entity, else the viewer's default entity."""
-        if self._settings.entity:
-            return self._settings.entity
+        """The viewer's default entity (as in ``wandb.Api``; a configured ``entity`` is
+        ``settings.entity``, which paths without an entity use first)."""
         return (yield from self._viewer()).entity
 
     def flush(self) -> None:
@@ -162,7 +161,8 @@ class ApiBase(Bound[M]):
 
     @op
     def project(self, name: str, entity: str | None = None) -> Steps[Project[M]]:
-        """The project ``name`` of ``entity`` (default: :attr:`default_entity`).
+        """The project ``name`` of ``entity`` (default: the configured entity, else
+        :attr:`default_entity`).
 
         Raises:
             NotFoundError: no such project (or not visible to this key).

@@ -74,9 +74,7 @@ def demo(argv: Sequence[str]) -> int:
                 )
                 for r in runs.take(8)
             ]  # fmt: skip
-            print(
-                _table(top, ("RUN", "NAME", "STATE", "LR", "BATCH", "OPTIMIZER", "ACC", "LOSS"))
-            )
+            print(_table(top, ("RUN", "NAME", "STATE", "LR", "BATCH", "OPTIMIZER", "ACC", "LOSS")))
 
             run = api.run(f"{info.entity}/{info.long_history_project}/{info.long_history_run}")
             total, last = 0, None

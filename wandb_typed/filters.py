@@ -13,8 +13,8 @@ Common mistakes get a message that says what to write instead: ``summary.loss``
 
 Orders: ``[+|-]field`` with ``created_at``, ``heartbeat_at``, ``name``,
 ``display_name``, ``state``, ``config.<key>`` (sent as ``config.<key>.value``,
-where W&B keeps the value) or ``summary_metrics.<key>``; ``+`` (default) is
-ascending.
+where W&B keeps the value; ``config.a.b`` as ``config.a.value.b``) or
+``summary_metrics.<key>``; ``+`` (default) is ascending.
 """
 
 from __future__ import annotations
@@ -192,8 +192,11 @@ def validate_order(order: object) -> str:
     if field in _ORDER_FIELDS:
         return sign + _ORDER_FIELDS[field]
     if field.startswith("config.") and len(field) > len("config."):
-        key = field[len("config.") :]
-        return f"{sign}config.{key}" if key.endswith(".value") else f"{sign}config.{key}.value"
+        # W&B keeps each top-level config value under "value": config.model.value.dropout
+        top, *rest = field[len("config.") :].split(".")
+        if rest[:1] != ["value"]:
+            rest = ["value", *rest]
+        return f"{sign}config.{'.'.join([top, *rest])}"
     if field.startswith("summary_metrics.") and len(field) > len("summary_metrics."):
         return sign + field
     if field.startswith("summary."):

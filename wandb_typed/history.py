@@ -162,11 +162,12 @@ def histories_of(
             out.append(row)
     if format == "pandas":
         try:
-            return _frame(out)
+            frame = _frame(out)
         except ImportError:
             raise MissingDependencyError(
                 "format='pandas' needs pandas: pip install 'wandb-typed[pandas]'"
             ) from None
+        return frame[sorted(frame.columns)]  # columns sorted, as the official client does
     return out
 
 
@@ -182,8 +183,8 @@ def scan_history(
     page_size = _check_int(page_size, "page_size", 1, MAX_SCAN_PAGE)
     start = 0 if min_step is None else _check_int(min_step, "min_step", 0)
     stop_arg = None if max_step is None else _check_int(max_step, "max_step", 0)
-    if stop_arg is not None and stop_arg <= start:
-        raise InputError(f"max_step ({stop_arg}) must be greater than min_step ({start})")
+    if stop_arg is not None and stop_arg < start:
+        raise InputError(f"max_step ({stop_arg}) must not be less than min_step ({start})")
     entity, project, name = run.entity, run.project, run.id
     end: list[int] = []  # the exclusive end step, learnt on the first page
 

@@ -30,7 +30,9 @@ from .base_model import UnsetType
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    JSONValue: TypeAlias = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+    JSONValue: TypeAlias = (
+        None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+    )
 else:
     # At run time the value comes straight from json.loads; re-validating every
     # nested value would only cost time, so the model field accepts it as is.

@@ -9,7 +9,7 @@ import pytest
 
 from wandb_typed.testing import Store
 from wandb_typed.testing._demo import seed_demo
-from wandb_typed.testing._filters import FilterError, compile_filter, compile_order
+from wandb_typed.testing._filters import FilterError, compile_filter, compile_order, sql_json
 from wandb_typed.testing._resolvers import gid, parse_gid
 from wandb_typed.testing._store import StoreError, decode_cursor, encode_cursor, evenly_spaced
 
@@ -32,11 +32,36 @@ def test_compile_filter_rejects(bad: object) -> None:
 
 def test_compile_order() -> None:
     keys = compile_order("-summary_metrics.a.b")
-    assert keys[1].expr == 'json_extract(r.summary, \'$."a"."b"\')'
+    assert keys[1].expr == 'json_extract(SQLJSON(r.summary), \'$."a"."b"\')'
     assert keys[1].descending
     assert keys[-1].expr == "r.id"
     assert compile_order("config.lr")[1].expr == compile_order("+config.lr.value")[1].expr
     assert compile_order(None)[1].expr == "r.created_at"
+
+
+def test_sql_json_makes_non_finite_numbers_readable() -> None:
+    text = '{"a": NaN, "b": -Infinity, "c": "NaN and Infinity", "d": [Infinity]}'
+    assert sql_json(text) == '{"a": null, "b": -1e999, "c": "NaN and Infinity", "d": [1e999]}'
+    assert sql_json('{"a": 1}') == '{"a": 1}'
+    assert sql_json(None) is None
+
+
+def test_store_filters_and_samples_runs_with_non_finite_values() -> None:
+    """A diverging run (NaN/inf in summary and history) must not break queries."""
+    nan, inf = float("nan"), float("inf")
+    store = Store()
+    store.create_user("u")
+    ok = store.create_run("u", "p", name="ok", summary={"loss": 1.0})
+    bad = store.create_run("u", "p", name="bad", summary={"loss": nan, "top": inf})
+    store.add_history_rows(int(bad["id"]), [{"loss": 1.0}, {"loss": nan}, {"loss": -inf}])
+    project_id = int(ok["project_id"])
+    page = store.runs_page(project_id, filters={"summary_metrics.top": {"$gt": 1e308}})
+    assert [r["name"] for r in page.rows] == ["bad"]
+    page = store.runs_page(project_id, order="-summary_metrics.loss")
+    assert [r["name"] for r in page.rows] == ["ok", "bad"]  # NaN sorts with missing values
+    rows = store.sampled_history(int(bad["id"]), ["_step", "loss"], samples=10)
+    assert [r["_step"] for r in rows] == [0, 1, 2]
+    store.close()
 
 
 @pytest.mark.parametrize(
@@ -102,3 +127,32 @@ def test_demo_seeds_only_once() -> None:
     with pytest.raises(ValueError, match="already"):
         seed_demo(store)
     store.close()
+
+
+def test_json_fields_are_strict_json_with_non_finite_history() -> None:
+    """sampledHistory of a run that logged NaN/inf is valid JSON (no bare NaN)."""
+    import json
+
+    import httpx
+
+    from wandb_typed.testing import LocalServer
+
+    def strict(token: str) -> object:
+        raise AssertionError(f"bare {token} in a response body")
+
+    with LocalServer() as server:
+        run = server.store.create_run("demo", "p", name="r")
+        rows = [{"loss": float("nan")}, {"loss": float("inf")}, {"loss": 1.0}]
+        server.store.add_history_rows(int(run["id"]), rows)
+        query = (
+            'query($s: [JSONString!]!) { project(name: "p", entityName: "demo") {'
+            ' run(name: "r") { sampledHistory(specs: $s) } } }'
+        )
+        reply = httpx.post(
+            f"{server.base_url}/graphql",
+            json={"query": query, "variables": {"s": [json.dumps({"keys": ["_step", "loss"]})]}},
+            headers={"Authorization": f"Bearer {server.api_key}"},
+        )
+        body = json.loads(reply.text, parse_constant=strict)
+        rows_out = body["data"]["project"]["run"]["sampledHistory"][0]
+        assert [r["loss"] for r in rows_out] == ["NaN", "Infinity", 1.0]

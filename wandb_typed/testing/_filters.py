@@ -27,12 +27,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 __all__ = [
+    "SQL_JSON",
     "FilterError",
     "OrderKey",
     "compile_filter",
     "compile_order",
     "json_path",
     "regexp",
+    "sql_json",
 ]
 
 
@@ -40,10 +42,14 @@ class FilterError(ValueError):
     """A run filter or order string the server cannot interpret."""
 
 
+#: Name of the SQL function :func:`sql_json` is registered as; wrap every JSON
+#: column in it before SQLite's JSON functions read it.
+SQL_JSON = "SQLJSON"
+
 #: Duration of a run in seconds: the summary's ``_runtime`` if logged, else
 #: the time between creation and the last heartbeat.
 DURATION_SQL = (
-    "COALESCE(json_extract(r.summary, '$._runtime'),"
+    f"COALESCE(json_extract({SQL_JSON}(r.summary), '$._runtime'),"
     " (julianday(r.heartbeat_at) - julianday(r.created_at)) * 86400.0)"
 )
 
@@ -96,6 +102,33 @@ def regexp(pattern: str, value: object) -> bool:
 
 
 _REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+#: A JSON string literal (kept as is) or a non-finite number token.
+_NON_FINITE = re.compile(r'"(?:[^"\\]|\\.)*"|NaN|Infinity')
+
+
+def _finite_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token == "NaN":
+        return "null"
+    if token == "Infinity":
+        return "1e999"  # SQLite reads it as +inf (and "-Infinity" as -inf)
+    return token
+
+
+def sql_json(text: str | None) -> str | None:
+    """The SQL function ``SQLJSON(text)``: JSON text that SQLite's JSON functions accept.
+
+    W&B runs log ``NaN`` and ``Infinity`` (a diverging loss), and the stored JSON
+    keeps them as Python writes them, which SQLite (before 3.42) rejects as
+    malformed, failing the whole query. For filtering, ordering and history
+    sampling, ``Infinity`` becomes ``1e999`` (read back as infinity) and ``NaN``
+    becomes ``null`` (it satisfies no comparison and sorts with missing values).
+    What the server returns is the stored text, unchanged.
+    """
+    if not isinstance(text, str) or ("NaN" not in text and "Infinity" not in text):
+        return text
+    return _NON_FINITE.sub(_finite_token, text)
 
 
 def _compiled(pattern: str) -> re.Pattern[str]:
@@ -162,8 +195,8 @@ def _target(key: str) -> _Target:
     column, wrapped, parts = split
     path = json_path(_json_segments(wrapped, parts))
     return _Target(
-        value=f"json_extract({column}, '{path}')",
-        type_expr=f"json_type({column}, '{path}')",
+        value=f"json_extract({SQL_JSON}({column}), '{path}')",
+        type_expr=f"json_type({SQL_JSON}({column}), '{path}')",
     )
 
 
@@ -389,7 +422,8 @@ def compile_order(order: str | None) -> list[OrderKey]:
                 "display_name, state, config.<key>.value or summary_metrics.<key>"
             )
         column, wrapped, parts = split
-        expr = f"json_extract({column}, '{json_path(_json_segments(wrapped, parts))}')"
+        path = json_path(_json_segments(wrapped, parts))
+        expr = f"json_extract({SQL_JSON}({column}), '{path}')"
     return [
         OrderKey(f"({expr}) IS NULL"),
         OrderKey(expr, descending),

@@ -25,6 +25,7 @@ import base64
 import binascii
 import importlib.resources
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -416,8 +417,25 @@ def _identity(value: object) -> object:
     return value
 
 
+def _serialize_json(value: object) -> object:
+    """A ``JSON`` value with NaN and infinities as the strings ``"NaN"``,
+    ``"Infinity"`` and ``"-Infinity"``: a response body must be strict JSON (Go's
+    decoder in wandb-core rejects bare ``NaN``), and history may hold them."""
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (math.inf, -math.inf):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, dict):
+        return {k: _serialize_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_serialize_json(v) for v in value]
+    return value
+
+
 json_string = ScalarType("JSONString", serializer=_serialize_json_string, value_parser=_identity)
-json_scalar = ScalarType("JSON", serializer=_identity, value_parser=_identity)
+json_scalar = ScalarType("JSON", serializer=_serialize_json, value_parser=_identity)
 datetime_scalar = ScalarType("DateTime", serializer=_serialize_datetime, value_parser=_identity)
 int64_scalar = ScalarType("Int64", serializer=int, value_parser=int)
 

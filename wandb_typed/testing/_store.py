@@ -35,7 +35,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, overload
 
-from ._filters import FilterError, OrderKey, compile_filter, compile_order, regexp
+from ._filters import (
+    SQL_JSON,
+    FilterError,
+    OrderKey,
+    compile_filter,
+    compile_order,
+    regexp,
+    sql_json,
+)
 
 __all__ = [
     "Page",
@@ -292,6 +300,7 @@ class Store:
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.create_function("REGEXP", 2, regexp, deterministic=True)
+        self._conn.create_function(SQL_JSON, 1, sql_json, deterministic=True)
         self._lock = threading.RLock()
         self._rng = random.Random()  # generated run/sweep ids (8 lowercase alphanumerics)
         with self._lock:
@@ -806,7 +815,7 @@ class Store:
         """Recompute ``historyKeys`` (key -> type counts, lastStep) with one aggregate."""
         counts: dict[str, dict[str, int]] = {}
         for key, jtype, count in self._conn.execute(
-            "SELECT j.key, j.type, count(*) FROM history h, json_each(h.row) j"
+            f"SELECT j.key, j.type, count(*) FROM history h, json_each({SQL_JSON}(h.row)) j"
             " WHERE h.run_id = ? GROUP BY j.key, j.type ORDER BY j.key",
             (run_id,),
         ):
@@ -901,7 +910,7 @@ class Store:
         for key in keys:
             if key == "_step":
                 continue
-            conds.append("json_type(row, ?) IS NOT NULL")
+            conds.append(f"json_type({SQL_JSON}(row), ?) IS NOT NULL")
             params.append(_key_path(key))
         rows = self._sampled("history", "step", run_id, samples, " AND ".join(conds), params)
         out = []
