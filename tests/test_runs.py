@@ -13,8 +13,8 @@ from wandb_typed import (
     Api,
     AsyncApi,
     InputError,
+    LightRun,
     NotFoundError,
-    NotLoadedError,
     Run,
     RunState,
 )
@@ -150,15 +150,30 @@ def test_orders(
 
 def test_light_listing_fetches_identity_only(demo_server: LocalServer, all_runs: list[Run]) -> None:
     api = make_api(demo_server)
+    demo_server.requests.clear()
     light = list(api.runs("demo/mnist", light=True, per_page=100))
+    assert [r.operation_name for r in demo_server.requests] == ["LightRunPage"]
     assert [r.id for r in light] == [r.id for r in all_runs]
+    assert [(r.storage_id, r.name, r.state) for r in light] == [
+        (r.storage_id, r.name, r.state) for r in all_runs
+    ]
     first = light[0]
-    assert first.state is not None and first.created_at and first.user is not None
-    for name in ("config", "summary", "system_metrics", "raw_config", "history_keys"):
-        with pytest.raises(NotLoadedError, match=f"run.{name} of demo/mnist/"):
-            getattr(first, name)
-    first.reload()
-    assert first.config == all_runs[0].config
+    assert isinstance(first, LightRun)
+    assert first.path == all_runs[0].path
+    assert not hasattr(first, "config")  # and a type checker says so too
+    full = first.load()
+    assert isinstance(full, Run)
+    assert full.config == all_runs[0].config
+    assert full == first
+    light_bytes = sum(
+        r.response_bytes for r in demo_server.requests if r.operation_name == "LightRunPage"
+    )
+    demo_server.requests.clear()
+    list(api.runs("demo/mnist", per_page=100))
+    full_bytes = sum(
+        r.response_bytes for r in demo_server.requests if r.operation_name == "RunPage"
+    )
+    assert light_bytes * 10 < full_bytes
 
 
 def test_key_projection(demo_server: LocalServer) -> None:
@@ -287,6 +302,7 @@ def test_update_keeps_descriptions_and_internal_config(fresh: LocalServer) -> No
         ({"per_page": 5000}, "per_page"),
         ({"config_keys": "lr"}, "list of strings"),
         ({"light": True, "config_keys": ["lr"]}, "light=True"),
+        ({"light": 1}, "light must be True or False"),
         ({"path": "a/b/c"}, "3 parts"),
     ],
 )

@@ -28,7 +28,6 @@ from .errors import (
     InputError,
     MissingDependencyError,
     NotFoundError,
-    NotLoadedError,
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
@@ -42,7 +41,7 @@ from .history import HistoryRow, HistoryScan
 from .paging import Page, Paginator, SizedPaginator
 from .projects import Project
 from .reports import BetaReport, Report
-from .runs import Run, Runs, RunState
+from .runs import LightRun, Run, Runs, RunState
 from .sweeps import Sweep
 from .types import JSONObject, JSONValue
 from .users import User, UserRef
@@ -53,8 +52,8 @@ __all__ = [
     "File",
     "HistoryRow",
     "HistoryScan",
+    "LightRun",
     "MissingDependencyError",
-    "NotLoadedError",
     "Report",
     "Run",
     "RunState",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 import httpx
 
@@ -26,11 +26,11 @@ from ._modes import Async, Bound, M, Sync, op, op_property
 from ._steps import AsyncRunner, Runner, Steps, SyncRunner, call
 from .config import RetryPolicy, Settings, resolve_settings
 from .errors import InputError
-from .paging import Paginator
+from .paging import Paginator, SizedPaginator
 from .paths import check_name, parse_path, parse_project_path
 from .projects import Project
 from .reports import Report
-from .runs import Run, Runs
+from .runs import LightRun, Run, Runs
 from .sweeps import Sweep
 from .users import User
 
@@ -182,6 +182,30 @@ class ApiBase(Bound[M]):
 
     # -- runs ----------------------------------------------------------------------
 
+    @overload
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        *,
+        light: Literal[False] = False,
+        config_keys: Sequence[str] | None = None,
+        summary_keys: Sequence[str] | None = None,
+    ) -> Runs[M]: ...
+    @overload
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        *,
+        light: Literal[True],
+    ) -> SizedPaginator[LightRun[M], M]: ...
     def runs(
         self,
         path: str | None = None,
@@ -193,7 +217,7 @@ class ApiBase(Bound[M]):
         light: bool = False,
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
-    ) -> Runs[M]:
+    ) -> Runs[M] | SizedPaginator[LightRun[M], M]:
         """The lazy collection of a project's runs; nothing is fetched until iterated.
 
         Args:
@@ -204,14 +228,23 @@ class ApiBase(Bound[M]):
                 ``config.<key>``, ``summary_metrics.<key>``, ... (``+`` ascending).
             per_page: runs per request (1-1000).
             include_sweeps: attach each run's sweep (one request per distinct sweep).
-            light: fetch identity and state only (no config, summary, system metrics).
+            light: list :class:`LightRun` objects (identity and state only; no
+                config, summary or sweep), the cheapest way to list many runs.
             config_keys / summary_keys: fetch only these config / summary keys.
 
         Raises:
             InputError: a malformed path, filter, order or page size (before any request).
         """
+        if light is True:
+            if config_keys is not None or summary_keys is not None:
+                raise InputError(
+                    "light=True fetches no config or summary; drop config_keys/summary_keys"
+                )
+            return _runs.list_light_runs(self, path, filters, order, per_page)
+        if light is not False:
+            raise InputError(f"light must be True or False, got {light!r}")
         return _runs.list_runs(
-            self, path, filters, order, per_page, include_sweeps, light, config_keys, summary_keys
+            self, path, filters, order, per_page, include_sweeps, config_keys, summary_keys
         )
 
     @op

@@ -45,10 +45,11 @@ OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 class RetryPolicy:
     """How failed requests are retried.
 
-    Queries are retried on connection errors, timeouts, HTTP 408/429/5xx and
-    unreadable bodies. Mutations are retried only when the request provably did
-    not reach the server (connection refused before sending, connect timeout) or
-    was refused unprocessed (429), so a mutation is never applied twice.
+    Queries are retried on connection failures (resets, DNS, TLS), timeouts, HTTP
+    408/429/5xx and unreadable bodies. A *refused* connection is never retried:
+    nothing listens there, so it fails at once. Mutations are retried only when the
+    request provably did not reach the server (a connect error or timeout) or was
+    refused unprocessed (429), so a mutation is never applied twice.
     Delays grow exponentially from ``initial_delay`` to ``max_delay`` with
     +/-``jitter`` (a fraction); a ``Retry-After`` header is honoured up to
     ``max_retry_after`` seconds. ``max_attempts`` counts the first try.

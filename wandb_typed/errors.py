@@ -20,7 +20,6 @@ Messages say what happened and what to do, and never contain the API key.
     ├── GraphQLError                       the server returned GraphQL ``errors``
     ├── ResponseValidationError            the response does not match the schema
     ├── PaginationError                    a cursor that does not advance
-    ├── NotLoadedError                     a field a light listing did not fetch
     ├── MissingDependencyError (ImportError) an optional extra is not installed
     └── UnsupportedServerFeatureError      the server lacks a feature this call needs
 """
@@ -42,7 +41,6 @@ __all__ = [
     "InputError",
     "MissingDependencyError",
     "NotFoundError",
-    "NotLoadedError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -195,10 +193,6 @@ class ResponseValidationError(WandbError):
 
 class MissingDependencyError(WandbError, ImportError):
     """An optional dependency (pandas, PyYAML) is needed for this call."""
-
-
-class NotLoadedError(WandbError):
-    """A run field that its listing did not fetch (``light=True``); ``reload()`` it."""
 
 
 class PaginationError(WandbError):

@@ -10,9 +10,10 @@ the scan starts; resume it later with ``from_cursor`` or ``min_step``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
+
+from pydantic_core import from_json
 
 from ._modes import M
 from ._steps import Steps, call
@@ -58,7 +59,7 @@ def _rows(lines: Sequence[str] | None, operation: str) -> list[HistoryRow]:
     rows: list[HistoryRow] = []
     for line in lines or ():
         try:
-            row = json.loads(line)
+            row = from_json(line)
         except ValueError:
             raise ResponseValidationError(
                 f"{operation}: a history row is not JSON", operation_name=operation

@@ -65,11 +65,9 @@ class Project(Bound[M], Generic[M]):
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
         per_page: int = 50,
-        *,
-        light: bool = False,
     ) -> Runs[M]:
-        """This project's runs (see ``Api.runs``)."""
-        return self._api.runs(self.path, filters, order, per_page, light=light)
+        """This project's runs (see ``Api.runs`` for light listings and key projection)."""
+        return self._api.runs(self.path, filters, order, per_page)
 
     def sweeps(self, per_page: int = 50) -> SizedPaginator[Sweep[M], M]:
         """This project's sweeps; each is built from its page (no request per sweep)."""

@@ -1,28 +1,29 @@
 """Runs: the typed :class:`Run`, the lazy :class:`Runs` collection, create/update/delete.
 
 A listing gets identity, state, config and summary for a whole page in one
-request (never one request per run). ``light=True`` fetches identity and state
-only (for listing thousands of runs cheaply); ``config_keys``/``summary_keys``
-fetch only those keys. Fields a listing did not fetch raise
-:class:`~wandb_typed.errors.NotLoadedError` instead of looking empty;
-``run.reload()`` fetches everything.
+request (never one request per run); ``config_keys``/``summary_keys`` fetch only
+those keys. ``light=True`` lists :class:`LightRun` objects instead: storage id,
+run id, display name and state only, for listing thousands of runs cheaply;
+``light_run.load()`` fetches the full :class:`Run`. The types keep the two apart:
+a type checker flags ``light_run.config``.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import string
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from pydantic_core import to_json
+
 from ._modes import Async, Bound, M, Sync, op, op_property
 from ._steps import Runner, Steps, call
-from .errors import InputError, NotFoundError, NotLoadedError
+from .errors import InputError, NotFoundError
 from .filters import validate_filters, validate_order
 from .paging import Page, SizedPaginator, check_per_page
 from .paths import check_name, parse_object_path, parse_project_path
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from .history import HistoryRow, HistoryScan
     from .sweeps import Sweep
 
-__all__ = ["Run", "RunState", "Runs"]
+__all__ = ["LightRun", "Run", "RunState", "Runs"]
 
 #: Config keys W&B uses for itself; kept in ``raw_config``, left out of ``config``.
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
@@ -68,26 +69,27 @@ class RunState(str, Enum):
 
 @dataclass(frozen=True)
 class Fetch:
-    """Which JSON fields a run query asks for."""
+    """Which config and summary keys a run query asks for (``None``: all)."""
 
-    config: bool = True
-    summary: bool = True
-    system: bool = True
     config_keys: tuple[str, ...] | None = None
     summary_keys: tuple[str, ...] | None = None
 
     def variables(self) -> dict[str, Any]:
         return {
-            "with_config": self.config,
-            "with_summary": self.summary,
-            "with_system_metrics": self.system,
+            "with_config": True,
+            "with_summary": True,
+            "with_system_metrics": True,
             "config_keys": list(self.config_keys) if self.config_keys is not None else None,
             "summary_keys": list(self.summary_keys) if self.summary_keys is not None else None,
         }
 
 
 FULL = Fetch()
-LIGHT = Fetch(config=False, summary=False, system=False)
+
+
+def _fingerprint(value: JSONObject) -> bytes:
+    """A cheap serialization to tell later whether a dict was edited in place."""
+    return to_json(value, serialize_unknown=True)
 
 
 def _keys(value: object, what: str) -> tuple[str, ...] | None:
@@ -176,7 +178,11 @@ class Run(Bound[M]):
             f.system_metrics, f"run {f.name}: systemMetrics"
         )
         self._history_keys: JSONObject = as_object(f.history_keys, f"run {f.name}: historyKeys")
-        self._saved = self._snapshot()
+        # Edits are found at update() time: scalars are compared with their saved
+        # values, config and summary with a fingerprint taken when first handed out.
+        self._saved = self._scalars()
+        self._config_seen: bytes | None = None
+        self._summary_seen: bytes | None = None
 
     # -- identity ------------------------------------------------------------------
 
@@ -208,63 +214,57 @@ class Run(Bound[M]):
         return f"<Run {self.path} {self.name!r} ({state})>"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Run) and other.storage_id == self.storage_id
+        return isinstance(other, (Run, LightRun)) and other.storage_id == self.storage_id
 
     def __hash__(self) -> int:
         return hash(self.storage_id)
 
     # -- JSON fields ---------------------------------------------------------------
 
-    def _need(self, loaded: bool, what: str) -> None:
-        if not loaded:
-            raise NotLoadedError(
-                f"run.{what} of {self.path} was not fetched: it was listed with light=True or "
-                "without that field; call run.reload() to fetch everything"
-            )
-
     @property
     def config(self) -> JSONObject:
         """The run's config, values unwrapped from W&B's ``{"value": ...}``; editable."""
-        self._need(self._fetched.config, "config")
+        if self._config_seen is None:
+            self._config_seen = _fingerprint(self._config)
         return self._config
 
     @config.setter
     def config(self, value: JSONObject) -> None:
         if not isinstance(value, dict):
             raise InputError(f"run.config must be a dict, got {type(value).__name__}")
-        self._need(self._fetched.config, "config")
+        if self._config_seen is None:
+            self._config_seen = b""  # never equal to a fingerprint: counts as changed
         self._config = value
 
     @property
     def raw_config(self) -> JSONObject:
-        """The config as stored: values wrapped as ``{"value": ..., "desc": ...}``,
-        including W&B's internal ``_wandb`` key."""
-        self._need(self._fetched.config, "raw_config")
+        """The config as stored (read-only): values wrapped as ``{"value": ..., "desc":
+        ...}``, including W&B's internal ``_wandb`` key."""
         return self._raw_config
 
     @property
     def summary(self) -> JSONObject:
         """The latest value of every logged key; editable (then :meth:`update`)."""
-        self._need(self._fetched.summary, "summary")
+        if self._summary_seen is None:
+            self._summary_seen = _fingerprint(self._summary)
         return self._summary
 
     @summary.setter
     def summary(self, value: JSONObject) -> None:
         if not isinstance(value, dict):
             raise InputError(f"run.summary must be a dict, got {type(value).__name__}")
-        self._need(self._fetched.summary, "summary")
+        if self._summary_seen is None:
+            self._summary_seen = b""
         self._summary = value
 
     @property
     def system_metrics(self) -> JSONObject:
         """The latest system metrics (GPU, CPU, memory, ...)."""
-        self._need(self._fetched.system, "system_metrics")
         return self._system_metrics
 
     @property
     def history_keys(self) -> JSONObject:
         """History key metadata as the server reports it (``lastStep``, ``keys``)."""
-        self._need(self._fetched.system, "history_keys")
         return self._history_keys
 
     @property
@@ -275,10 +275,8 @@ class Run(Bound[M]):
 
     # -- writes --------------------------------------------------------------------
 
-    def _snapshot(self) -> dict[str, object]:
+    def _scalars(self) -> dict[str, object]:
         return {
-            "config": json.dumps(self._config, sort_keys=True, default=str),
-            "summary": json.dumps(self._summary, sort_keys=True, default=str),
             "tags": tuple(self.tags),
             "notes": self.notes,
             "name": self.name,
@@ -289,8 +287,12 @@ class Run(Bound[M]):
 
     def _changes(self) -> dict[str, Any]:
         """The upsertBucket input fields that differ from what was fetched."""
-        now, saved = self._snapshot(), self._saved
+        now, saved = self._scalars(), self._saved
         changed = {k for k in now if now[k] != saved[k]}
+        if self._config_seen is not None and _fingerprint(self._config) != self._config_seen:
+            changed.add("config")
+        if self._summary_seen is not None and _fingerprint(self._summary) != self._summary_seen:
+            changed.add("summary")
         fields: dict[str, Any] = {}
         if "config" in changed:
             if self._fetched.config_keys is not None:
@@ -358,7 +360,7 @@ class Run(Bound[M]):
 
     @op
     def reload(self) -> Steps[None]:
-        """Fetch every field of the run again (also fills fields a light listing left out)."""
+        """Fetch every field of the run again (drops unsaved edits)."""
         fields = yield from _fetch_fields(self._api, self.entity, self.project, self.id, FULL)
         self._apply(fields, FULL)
 
@@ -502,6 +504,49 @@ class Run(Bound[M]):
         return (yield from upload_file(self, path, root))
 
 
+@dataclass(frozen=True, eq=False)
+class LightRun(Bound[M]):
+    """A run as a light listing (``runs(light=True)``) returns it: identity and state.
+
+    :meth:`load` fetches the full :class:`Run` (config, summary, everything else).
+    """
+
+    storage_id: str
+    id: str
+    """The run id (``entity/project/<id>``)."""
+    name: str
+    """The display name."""
+    state: RunState | None
+    entity: str
+    project: str
+    _api: ApiBase[M] = field(repr=False)
+
+    @property
+    def _runner(self) -> Runner:
+        return self._api._runner
+
+    @property
+    def path(self) -> str:
+        """``entity/project/run_id``."""
+        return f"{self.entity}/{self.project}/{self.id}"
+
+    @property
+    def url(self) -> str:
+        return f"{self._api.settings.app_url}/{self.entity}/{self.project}/runs/{self.id}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (LightRun, Run)) and other.storage_id == self.storage_id
+
+    def __hash__(self) -> int:
+        return hash(self.storage_id)
+
+    @op
+    def load(self) -> Steps[Run[M]]:
+        """Fetch the full run."""
+        fields = yield from _fetch_fields(self._api, self.entity, self.project, self.id, FULL)
+        return Run(self._api, self.entity, self.project, fields, FULL)
+
+
 class Runs(SizedPaginator[Run[M], M]):
     """The lazy collection of a project's runs (``len()`` is the server's count)."""
 
@@ -597,6 +642,36 @@ def fetch_run(api: ApiBase[M], path: str) -> Steps[Run[M]]:
     return Run(api, entity, project, fields, FULL)
 
 
+@dataclass(frozen=True)
+class _RunQuery:
+    """A checked runs query: where, which runs, in what order."""
+
+    entity: str | None
+    project: str | None
+    filters: JSONObject | None
+    order: str
+    what: str
+
+
+def _run_query(path: str | None, filters: object, order: str, per_page: int) -> _RunQuery:
+    """Check the arguments every runs listing takes (before any request)."""
+    entity, project = parse_project_path(path) if path is not None else (None, None)
+    query = _RunQuery(entity, project, validate_filters(filters), validate_order(order), "")
+    check_per_page(per_page)
+    return _RunQuery(**{**query.__dict__, "what": f"runs of {path or 'the default project'}"})
+
+
+def _where(api: ApiBase[M], query: _RunQuery) -> Steps[tuple[str, str]]:
+    entity = yield from api._resolve_entity(query.entity)
+    return entity, query.project or api.settings.project
+
+
+def _no_project(entity: str, project: str, operation: str) -> NotFoundError:
+    return NotFoundError(
+        f"project {entity}/{project} not found", status_code=404, operation_name=operation
+    )
+
+
 def list_runs(
     api: ApiBase[M],
     path: str | None,
@@ -604,39 +679,26 @@ def list_runs(
     order: str,
     per_page: int,
     include_sweeps: bool,
-    light: bool,
     config_keys: Sequence[str] | None,
     summary_keys: Sequence[str] | None,
 ) -> Runs[M]:
     """The lazy collection of a project's runs; every argument is checked here, first."""
-    entity_arg, project_arg = parse_project_path(path) if path is not None else (None, None)
-    wire_filters = validate_filters(filters)
-    wire_order = validate_order(order)
-    check_per_page(per_page)
-    if not isinstance(include_sweeps, bool) or not isinstance(light, bool):
-        raise InputError("include_sweeps and light must be True or False")
-    ckeys, skeys = _keys(config_keys, "config_keys"), _keys(summary_keys, "summary_keys")
-    if light and (ckeys is not None or skeys is not None):
-        raise InputError("light=True fetches no config or summary; drop config_keys/summary_keys")
-    fetched = LIGHT if light else Fetch(config_keys=ckeys, summary_keys=skeys)
+    query = _run_query(path, filters, order, per_page)
+    if not isinstance(include_sweeps, bool):
+        raise InputError("include_sweeps must be True or False")
+    fetched = Fetch(_keys(config_keys, "config_keys"), _keys(summary_keys, "summary_keys"))
     sweeps: dict[str, Sweep[M] | None] = {}
 
-    def where() -> Steps[tuple[str, str]]:
-        entity = yield from api._resolve_entity(entity_arg)
-        return entity, project_arg or api.settings.project
-
     def fetch(cursor: str | None, first: int) -> Steps[Page[Run[M]]]:
-        entity, project = yield from where()
+        entity, project = yield from _where(api, query)
         result = yield from call(
             lambda c: c.run_page(
-                entity=entity, project=project, filters=wire_filters, order=wire_order,
+                entity=entity, project=project, filters=query.filters, order=query.order,
                 cursor=cursor, per_page=first, with_count=cursor is None, **fetched.variables(),
             )
         )  # fmt: skip
         if result.project is None:
-            raise NotFoundError(
-                f"project {entity}/{project} not found", status_code=404, operation_name="RunPage"
-            )
+            raise _no_project(entity, project, "RunPage")
         conn = result.project.runs
         if conn is None:
             return Page((), None, False, result.project.run_count)
@@ -646,8 +708,43 @@ def list_runs(
         end = conn.edges[-1].cursor if conn.edges else conn.page_info.end_cursor
         return Page(runs, end, conn.page_info.has_next_page, result.project.run_count)
 
-    what = f"runs of {path or 'the default project'}"
-    return Runs(api, fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
+    return Runs(api, fetch, per_page=per_page, what=query.what, key=lambda r: r.storage_id)
+
+
+def list_light_runs(
+    api: ApiBase[M], path: str | None, filters: object, order: str, per_page: int
+) -> SizedPaginator[LightRun[M], M]:
+    """The lazy collection of a project's runs, identity and state only."""
+    query = _run_query(path, filters, order, per_page)
+
+    def fetch(cursor: str | None, first: int) -> Steps[Page[LightRun[M]]]:
+        entity, project = yield from _where(api, query)
+        result = yield from call(
+            lambda c: c.light_run_page(
+                entity=entity, project=project, filters=query.filters, order=query.order,
+                cursor=cursor, per_page=first, with_count=cursor is None,
+            )
+        )  # fmt: skip
+        if result.project is None:
+            raise _no_project(entity, project, "LightRunPage")
+        conn = result.project.runs
+        if conn is None:
+            return Page((), None, False, result.project.run_count)
+        runs = tuple(
+            LightRun(
+                storage_id=e.node.id, id=e.node.name, name=e.node.display_name or e.node.name,
+                state=RunState(e.node.state) if e.node.state else None,
+                entity=entity, project=project, _api=api,
+            )
+            for e in conn.edges
+        )  # fmt: skip
+        return Page(
+            runs, conn.page_info.end_cursor, conn.page_info.has_next_page, result.project.run_count
+        )
+
+    return SizedPaginator(
+        api, fetch, per_page=per_page, what=query.what, key=lambda r: r.storage_id
+    )
 
 
 def _attach_sweeps(

@@ -10,6 +10,7 @@ from .custom_types import JSONValue, serialize_json_string
 from .delete_run import DeleteRun
 from .delete_run_files import DeleteRunFiles
 from .input_types import UpsertBucketInput, UpsertModelInput
+from .light_run_page import LightRunPage
 from .project_by_name import ProjectByName
 from .project_page import ProjectPage
 from .report_page import ReportPage
@@ -720,6 +721,57 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(DeleteRun, data, "DeleteRun")
+
+    def light_run_page(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        with_count: bool,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> LightRunPage:
+        query = gql("""
+            query LightRunPage($entity: String!, $project: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              project(entityName: $entity, name: $project) {
+                runCount(filters: $filters) @include(if: $withCount)
+                runs(filters: $filters, order: $order, after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      ...RunIdentity
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment RunIdentity on Run {
+              id
+              name
+              displayName
+              state
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="LightRunPage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.validate_result(LightRunPage, data, "LightRunPage")
 
     def sweep_by_name(
         self, entity: str, project: str, name: str, **kwargs: Any

@@ -135,6 +135,13 @@ class RunFields(RunHeader):
     history_keys: Optional[Annotated[JSONValue, BeforeValidator(parse_json)]] = None
 
 
+class RunIdentity(BaseModel):
+    id: str
+    name: str
+    display_name: Optional[str] = Field(default=None)
+    state: Optional[str] = Field(default=None)
+
+
 class SweepFields(BaseModel):
     id: str
     name: str
@@ -158,4 +165,5 @@ ProjectFields.model_rebuild()
 ReportFields.model_rebuild()
 RunHeader.model_rebuild()
 RunFields.model_rebuild()
+RunIdentity.model_rebuild()
 SweepFields.model_rebuild()

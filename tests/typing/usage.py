@@ -21,6 +21,7 @@ from wandb_typed import (
     File,
     HistoryRow,
     HistoryScan,
+    LightRun,
     Page,
     Paginator,
     Project,
@@ -69,6 +70,10 @@ def sync_usage(api: Api) -> None:
             assert_type(lr * 2, float)
         assert_type(run.update(), None)
         assert_type(run.sweep, Sweep[Sync] | None)
+    for light in api.runs("demo/mnist", light=True):
+        assert_type(light, LightRun[Sync])
+        assert_type(light.state, RunState | None)
+        assert_type(light.load(), Run[Sync])
     run = api.run("demo/mnist/abc")
     assert_type(run.history(), DataFrame)
     assert_type(run.history(pandas=False), list[HistoryRow])
