@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, Concatenate, Generic, cast, overload
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, cast, overload
 
 from typing_extensions import ParamSpec, Self, TypeVar
 
 from ._steps import AsyncRunner, Runner, Steps, SyncRunner
 
-__all__ = ["Async", "Bound", "M", "Sync", "op", "op_property"]
+if TYPE_CHECKING:
+    from .api import ApiBase
+
+__all__ = ["Async", "Bound", "M", "Owned", "Sync", "op", "op_property"]
 
 
 class Sync:
@@ -61,6 +64,18 @@ class Bound(Generic[M]):
         if not isinstance(runner, AsyncRunner):
             raise TypeError(f"{type(self).__name__} belongs to a sync Api; use `for`")
         return runner
+
+
+class Owned(Bound[M]):
+    """An object fetched through an Api (a project, run, sweep, ...): it does its I/O
+    with that Api's runner, kept in ``_api``."""
+
+    __slots__ = ()
+    _api: ApiBase[M]
+
+    @property
+    def _runner(self) -> Runner:
+        return self._api._runner
 
 
 class op(Generic[S, P, T]):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from wandb_typed_gql.client import WandbClient
 
 __all__ = ["Api", "ApiBase", "AsyncApi"]
+
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
 __version__ = "0.1.0"
 
@@ -93,6 +95,20 @@ class ApiBase(Bound[M]):
 
     def _make_runner(self) -> Runner:
         raise NotImplementedError
+
+    def _http(self, client_type: type[HttpT], transport_type: type[object]) -> HttpT:
+        """The given or a new HTTP client of the kind this Api needs (checked first)."""
+        kind = type(self).__name__
+        if self._http_client is not None and not isinstance(self._http_client, client_type):
+            raise InputError(f"{kind} needs an {client_type.__module__}.{client_type.__name__}")
+        if self._transport is not None and not isinstance(self._transport, transport_type):
+            raise InputError(
+                f"{kind} needs an {transport_type.__module__}.{transport_type.__name__}"
+            )
+        if self._http_client is not None:
+            return self._http_client
+        transport: Any = self._transport  # its kind was checked above
+        return client_type(transport=transport, timeout=self._timeout(), follow_redirects=False)
 
     def _timeout(self) -> httpx.Timeout:
         s = self._settings
@@ -312,13 +328,7 @@ class Api(ApiBase[Sync]):
     _http_client: httpx.Client | None
 
     def _make_runner(self) -> SyncRunner:
-        if self._http_client is not None and not isinstance(self._http_client, httpx.Client):
-            raise InputError("Api needs an httpx.Client (use AsyncApi for an httpx.AsyncClient)")
-        if self._transport is not None and not isinstance(self._transport, httpx.BaseTransport):
-            raise InputError("Api needs a sync httpx transport (httpx.BaseTransport)")
-        http = self._http_client or httpx.Client(
-            transport=self._transport, timeout=self._timeout(), follow_redirects=False
-        )
+        http = self._http(httpx.Client, httpx.BaseTransport)
         settings, agent = self._settings, self.user_agent
 
         def make_client(runner: SyncRunner) -> WandbClient:
@@ -360,15 +370,7 @@ class AsyncApi(ApiBase[Async]):
     _http_client: httpx.AsyncClient | None
 
     def _make_runner(self) -> AsyncRunner:
-        if self._http_client is not None and not isinstance(self._http_client, httpx.AsyncClient):
-            raise InputError("AsyncApi needs an httpx.AsyncClient (use Api for an httpx.Client)")
-        if self._transport is not None and not isinstance(
-            self._transport, httpx.AsyncBaseTransport
-        ):
-            raise InputError("AsyncApi needs an async httpx transport (httpx.AsyncBaseTransport)")
-        http = self._http_client or httpx.AsyncClient(
-            transport=self._transport, timeout=self._timeout(), follow_redirects=False
-        )
+        http = self._http(httpx.AsyncClient, httpx.AsyncBaseTransport)
         settings, agent = self._settings, self.user_agent
 
         def make_client(runner: AsyncRunner) -> AsyncWandbClient:

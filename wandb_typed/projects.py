@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic
 
-from ._modes import Bound, M
-from ._steps import Runner, Steps, call
+from ._modes import M, Owned
+from ._steps import Steps, call
 from .errors import InputError, NotFoundError
 from .paging import Page, Paginator, SizedPaginator
 from .paths import check_name
@@ -27,7 +27,7 @@ __all__ = ["Project"]
 
 
 @dataclass(frozen=True, eq=False)
-class Project(Bound[M], Generic[M]):
+class Project(Owned[M], Generic[M]):
     """A W&B project (fetched eagerly: every attribute is a typed value)."""
 
     id: str
@@ -45,10 +45,6 @@ class Project(Bound[M], Generic[M]):
     owner: User | None
     """The user who created the project."""
     _api: ApiBase[M] = field(repr=False)
-
-    @property
-    def _runner(self) -> Runner:
-        return self._api._runner
 
     @property
     def path(self) -> str:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic_core import to_json
 
-from ._modes import Async, Bound, M, Sync, op, op_property
-from ._steps import Runner, Steps, call
+from ._modes import Async, M, Owned, Sync, op, op_property
+from ._steps import Steps, call
 from .errors import InputError, NotFoundError
 from .filters import validate_filters, validate_order
 from .paging import Page, SizedPaginator, check_per_page
@@ -113,7 +113,32 @@ def _unwrap_config(raw: JSONObject) -> JSONObject:
     return out
 
 
-class Run(Bound[M]):
+class _RunIdentity(Owned[M]):
+    """What a :class:`Run` and a :class:`LightRun` share: their identity."""
+
+    entity: str
+    project: str
+    id: str
+    storage_id: str
+
+    @property
+    def path(self) -> str:
+        """``entity/project/run_id``; pass it back to ``api.run()``."""
+        return f"{self.entity}/{self.project}/{self.id}"
+
+    @property
+    def url(self) -> str:
+        """The run's page in the W&B app."""
+        return f"{self._api.settings.app_url}/{self.entity}/{self.project}/runs/{self.id}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _RunIdentity) and other.storage_id == self.storage_id
+
+    def __hash__(self) -> int:
+        return hash(self.storage_id)
+
+
+class Run(_RunIdentity[M]):
     """A W&B run. Attributes are typed values; edit ``config``, ``summary``, ``tags``,
     ``notes``, ``name``, ``group``, ``job_type`` or ``description`` and call
     :meth:`update` to write the changes back."""
@@ -187,20 +212,6 @@ class Run(Bound[M]):
     # -- identity ------------------------------------------------------------------
 
     @property
-    def _runner(self) -> Runner:
-        return self._api._runner
-
-    @property
-    def path(self) -> str:
-        """``entity/project/run_id``; pass it back to ``api.run()``."""
-        return f"{self.entity}/{self.project}/{self.id}"
-
-    @property
-    def url(self) -> str:
-        """The run's page in the W&B app."""
-        return f"{self._api.settings.app_url}/{self.entity}/{self.project}/runs/{self.id}"
-
-    @property
     def display_name(self) -> str:
         """Same as :attr:`name`."""
         return self.name
@@ -212,12 +223,6 @@ class Run(Bound[M]):
     def __repr__(self) -> str:
         state = self.state.value if self.state is not None else "unknown"
         return f"<Run {self.path} {self.name!r} ({state})>"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, (Run, LightRun)) and other.storage_id == self.storage_id
-
-    def __hash__(self) -> int:
-        return hash(self.storage_id)
 
     # -- JSON fields ---------------------------------------------------------------
 
@@ -505,7 +510,7 @@ class Run(Bound[M]):
 
 
 @dataclass(frozen=True, eq=False)
-class LightRun(Bound[M]):
+class LightRun(_RunIdentity[M]):
     """A run as a light listing (``runs(light=True)``) returns it: identity and state.
 
     :meth:`load` fetches the full :class:`Run` (config, summary, everything else).
@@ -520,25 +525,6 @@ class LightRun(Bound[M]):
     entity: str
     project: str
     _api: ApiBase[M] = field(repr=False)
-
-    @property
-    def _runner(self) -> Runner:
-        return self._api._runner
-
-    @property
-    def path(self) -> str:
-        """``entity/project/run_id``."""
-        return f"{self.entity}/{self.project}/{self.id}"
-
-    @property
-    def url(self) -> str:
-        return f"{self._api.settings.app_url}/{self.entity}/{self.project}/runs/{self.id}"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, (LightRun, Run)) and other.storage_id == self.storage_id
-
-    def __hash__(self) -> int:
-        return hash(self.storage_id)
 
     @op
     def load(self) -> Steps[Run[M]]:

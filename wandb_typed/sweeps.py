@@ -8,8 +8,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ._modes import Bound, M, op
-from ._steps import Runner, Steps, call
+from ._modes import M, Owned, op
+from ._steps import Steps, call
 from .errors import InputError, MissingDependencyError, NotFoundError, ResponseValidationError
 from .paging import Page, SizedPaginator
 from .paths import check_name, parse_object_path
@@ -25,7 +25,7 @@ __all__ = ["Sweep"]
 
 
 @dataclass(frozen=True, eq=False)
-class Sweep(Bound[M]):
+class Sweep(Owned[M]):
     """A hyperparameter sweep."""
 
     storage_id: str
@@ -47,10 +47,6 @@ class Sweep(Bound[M]):
     created_at: datetime
     updated_at: datetime | None
     _api: ApiBase[M] = field(repr=False)
-
-    @property
-    def _runner(self) -> Runner:
-        return self._api._runner
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sweep) and other.storage_id == self.storage_id
