@@ -28,7 +28,7 @@ def test_demo_runs_and_prints_a_table() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Projects of demo (3):" in result.stdout
-    assert re.search(r"mnist\s+40\s+2024-01-01", result.stdout)
+    assert re.search(r"mnist\s+300\s+2024-01-01", result.stdout)
     assert "Top runs of demo/mnist" in result.stdout
 
 

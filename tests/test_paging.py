@@ -128,3 +128,22 @@ def test_items_repeated_across_pages_are_yielded_once(fresh: LocalServer) -> Non
 
     runs = _runs_via(fresh, overlap).runs("demo/p", per_page=5, include_sweeps=False)
     assert [r.id for r in runs] == names
+
+
+def test_many_empty_pages_stop_a_walk_but_not_a_history_scan(fresh: LocalServer) -> None:
+    seed_runs(fresh, 3)
+
+    def empty_forever(variables: dict[str, Any], data: dict[str, Any]) -> None:
+        """Every page empty, each with a new cursor (the server rejects the made-up ones)."""
+        data.pop("errors", None)
+        cursor = f"{variables.get('cursor') or ''}x"
+        page = {"edges": [], "pageInfo": {"endCursor": cursor, "hasNextPage": True}}
+        data["data"] = {"project": {"runCount": 3, "runs": page}}
+
+    runs = _runs_via(fresh, empty_forever).runs("demo/p", per_page=5, include_sweeps=False)
+    with pytest.raises(PaginationError, match="50 empty pages in a row"):
+        list(runs)
+    row = fresh.store.create_run("demo", "p", name="sparse")
+    fresh.store.add_history_rows(int(row["id"]), [{"_step": 0, "x": 1}, {"_step": 200_000, "x": 2}])
+    scan = make_api(fresh).run("demo/p/sparse").scan_history(page_size=1000)
+    assert [r["x"] for r in scan] == [1, 2]  # 200 empty windows in between

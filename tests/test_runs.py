@@ -36,17 +36,19 @@ def ops(server: LocalServer) -> list[str | None]:
 
 def test_full_listing_is_one_request_per_page(demo_server: LocalServer, demo: DemoInfo) -> None:
     api = make_api(demo_server)
-    runs = api.runs("demo/mnist", per_page=15, include_sweeps=False)
+    runs = api.runs("demo/mnist", per_page=75, include_sweeps=False)
     demo_server.requests.clear()
     listed = list(runs)
-    assert len(listed) == demo.run_counts["mnist"] == 40
-    assert ops(demo_server) == ["RunPage"] * 3
+    total = demo.run_counts["mnist"]
+    assert len(listed) == total == 300
+    pages = math.ceil(total / 75)
+    assert ops(demo_server) == ["RunPage"] * pages
     for run in listed:
         assert isinstance(run.config, dict) and isinstance(run.summary, dict)
         assert "_wandb" not in run.config
         assert run.config and run.summary and run.system_metrics
-    assert len({r.storage_id for r in listed}) == 40
-    assert ops(demo_server) == ["RunPage"] * 3  # touching fields fetched nothing
+    assert len({r.storage_id for r in listed}) == total
+    assert ops(demo_server) == ["RunPage"] * pages  # touching fields fetched nothing
 
 
 def test_len_is_the_server_count_and_list_costs_no_extra_request(demo_server: LocalServer) -> None:
@@ -122,7 +124,7 @@ def test_filters_select_what_python_selects(
 ) -> None:
     api = make_api(demo_server)
     want = sorted(r.id for r in all_runs if expected(r))
-    runs = api.runs("demo/mnist", filters=filters, per_page=7)
+    runs = api.runs("demo/mnist", filters=filters, per_page=70)
     got = [r.id for r in runs]
     assert sorted(got) == want
     assert 0 < len(want) < len(all_runs), "the case should select some but not all runs"
@@ -142,16 +144,16 @@ def test_filters_select_what_python_selects(
 def test_orders(
     demo_server: LocalServer, order: str, key: Callable[[Run], float], descending: bool
 ) -> None:
-    runs = list(make_api(demo_server).runs("demo/mnist", order=order, per_page=9))
+    runs = list(make_api(demo_server).runs("demo/mnist", order=order, per_page=90))
     values = [key(r) for r in runs]
-    assert len(runs) == 40
+    assert len(runs) == 300
     assert values == sorted(values, reverse=descending)
 
 
 def test_light_listing_fetches_identity_only(demo_server: LocalServer, all_runs: list[Run]) -> None:
     api = make_api(demo_server)
     demo_server.requests.clear()
-    light = list(api.runs("demo/mnist", light=True, per_page=100))
+    light = list(api.runs("demo/mnist", light=True, per_page=1000))
     assert [r.operation_name for r in demo_server.requests] == ["LightRunPage"]
     assert [r.id for r in light] == [r.id for r in all_runs]
     assert [(r.storage_id, r.name, r.state) for r in light] == [
@@ -169,7 +171,7 @@ def test_light_listing_fetches_identity_only(demo_server: LocalServer, all_runs:
         r.response_bytes for r in demo_server.requests if r.operation_name == "LightRunPage"
     )
     demo_server.requests.clear()
-    list(api.runs("demo/mnist", per_page=100))
+    list(api.runs("demo/mnist", per_page=1000))
     full_bytes = sum(
         r.response_bytes for r in demo_server.requests if r.operation_name == "RunPage"
     )

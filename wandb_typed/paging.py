@@ -89,10 +89,8 @@ class _Walk(Generic[T]):
                 f"{self._what}: the server said more pages follow but its cursor did not advance "
                 f"(cursor {page.end_cursor!r}); stopping instead of looping forever"
             )
-        elif self._empty_in_a_row >= _MAX_EMPTY_PAGES:
-            raise PaginationError(
-                f"{self._what}: {_MAX_EMPTY_PAGES} empty pages in a row; stopping"
-            )
+        elif self._max_empty is not None and self._empty_in_a_row >= self._max_empty:
+            raise PaginationError(f"{self._what}: {self._max_empty} empty pages in a row; stopping")
         else:
             self._seen_cursors.add(page.end_cursor)
             self.cursor = page.end_cursor

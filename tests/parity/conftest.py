@@ -279,7 +279,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         import wandb
 
         with LocalServer() as server:
-            demo = server.seed_demo()
+            demo = server.seed_demo(
+                mnist_runs=40, long_history_steps=5000
+            )  # keeps per_page=1 walks short
             official = wandb.Api(api_key=server.api_key, overrides={"base_url": server.base_url})
             ours = wandb_typed.Api(overrides={"base_url": server.base_url}, api_key=server.api_key)
             w = World(

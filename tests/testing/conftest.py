@@ -15,7 +15,10 @@ from .helpers import Gql
 def demo() -> Iterator[tuple[LocalServer, DemoInfo]]:
     """One seeded server shared by read-only tests (do not mutate its data)."""
     with LocalServer() as server:
-        yield server, server.seed_demo()
+        yield (
+            server,
+            server.seed_demo(mnist_runs=40, long_history_steps=5000),
+        )  # sizes these tests assume
 
 
 @pytest.fixture(scope="session")

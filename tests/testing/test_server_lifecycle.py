@@ -82,7 +82,7 @@ def test_serve_prints_url_and_key_and_serves_the_demo(tmp_path: Path) -> None:
             except httpx.ConnectError:
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
-        assert response.json() == {"data": {"project": {"runCount": 40}}}
+        assert response.json() == {"data": {"project": {"runCount": 300}}}
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -8,7 +8,7 @@ run ids, configs, metrics and timestamps.
 =====================  ======================  ===============================================
 entity/project         runs (parameter)        what the runs have
 =====================  ======================  ===============================================
-``demo/mnist``         40 (``mnist_runs``)     config ``lr``, ``batch_size``, ``optimizer``,
+``demo/mnist``         300 (``mnist_runs``)    config ``lr``, ``batch_size``, ``optimizer``,
                                                ``epochs``, ``dataset``, ``seed`` and nested
                                                ``model`` {``name``, ``layers`` (list),
                                                ``dropout``}; states finished (~70%) /
@@ -26,7 +26,7 @@ entity/project         runs (parameter)        what the runs have
                                                ``config.yaml``, ``output.log``,
                                                ``wandb-metadata.json``. Every 4th run is in
                                                the sweep.
-``demo/llm-finetune``  4 (``llm_runs``)        run 1: 5000 steps (``long_history_steps``),
+``demo/llm-finetune``  4 (``llm_runs``)        run 1: 20000 steps (``long_history_steps``),
                                                state running; the others 200-300 steps,
                                                finished.  Keys ``loss``, ``lr``,
                                                ``tokens_per_sec``, ``eval/loss`` (every 250
@@ -344,9 +344,9 @@ def seed_demo(
     store: Store,
     *,
     entity: str = "demo",
-    mnist_runs: int = 40,
+    mnist_runs: int = 300,
     llm_runs: int = 4,
-    long_history_steps: int = 5000,
+    long_history_steps: int = 20_000,
     seed: int = 0,
 ) -> DemoInfo:
     """Fill ``entity`` (which must exist) with the demo projects described above."""
