@@ -222,6 +222,19 @@ class ApiBase(Bound[M]):
         *,
         light: Literal[True],
     ) -> SizedPaginator[LightRun[M], M]: ...
+    @overload
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        *,
+        light: bool,
+        config_keys: Sequence[str] | None = None,
+        summary_keys: Sequence[str] | None = None,
+    ) -> Runs[M] | SizedPaginator[LightRun[M], M]: ...
     def runs(
         self,
         path: str | None = None,

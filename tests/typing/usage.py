@@ -74,6 +74,8 @@ def sync_usage(api: Api) -> None:
         assert_type(light, LightRun[Sync])
         assert_type(light.state, RunState | None)
         assert_type(light.load(), Run[Sync])
+    flag = bool(len(api.viewer.teams))
+    assert_type(api.runs(light=flag), Runs[Sync] | SizedPaginator[LightRun[Sync], Sync])
     run = api.run("demo/mnist/abc")
     assert_type(run.history(), DataFrame)
     assert_type(run.history(pandas=False), list[HistoryRow])
