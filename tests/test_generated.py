@@ -142,3 +142,17 @@ def test_codegen_makes_enums_open(tmp_path: Path) -> None:
         check=True,
     )
     assert out.stdout.split() == ["preempted", "True", "State"]
+
+
+def test_import_and_construction_stay_light() -> None:
+    """`import wandb_typed; Api()` must not import the models, pydantic's BaseModel or
+    pydantic-core (what the import-time benchmark measures, checked without timing)."""
+    script = (
+        "import sys, wandb_typed\n"
+        "wandb_typed.Api(api_key='k' * 40)\n"
+        "heavy = [m for m in ('pydantic.main', 'pydantic_core', 'wandb_typed_gql.client',"
+        " 'wandb_typed_gql.base_model', 'asyncio') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -156,8 +156,8 @@ def test_light_listing_fetches_identity_only(demo_server: LocalServer, all_runs:
     light = list(api.runs("demo/mnist", light=True, per_page=1000))
     assert [r.operation_name for r in demo_server.requests] == ["LightRunPage"]
     assert [r.id for r in light] == [r.id for r in all_runs]
-    assert [(r.storage_id, r.name, r.state) for r in light] == [
-        (r.storage_id, r.name, r.state) for r in all_runs
+    assert [(r.path, r.name, r.state) for r in light] == [
+        (r.path, r.name, r.state) for r in all_runs
     ]
     first = light[0]
     assert isinstance(first, LightRun)

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 from pydantic_core import from_json
+from wandb_typed_gql.gc_pause import paused_gc
 
 from ._steps import AsyncRunner, Send, Sleep, Steps, SyncRunner
 from .config import Settings
@@ -157,7 +158,8 @@ class Transport:
                 raise _Retry(error, _retry_after(reply) if status in (429, 503) else None)
             raise error
         try:
-            payload = from_json(reply.content)
+            with paused_gc():
+                payload = from_json(reply.content)
         except ValueError:
             payload = None
         if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):

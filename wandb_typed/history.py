@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from pydantic_core import from_json
-
 from ._modes import M
 from ._steps import Steps, call
 from .errors import InputError, MissingDependencyError, NotFoundError, ResponseValidationError
@@ -56,6 +54,8 @@ def _check_int(value: object, what: str, minimum: int, maximum: int | None = Non
 
 
 def _rows(lines: Sequence[str] | None, operation: str) -> list[HistoryRow]:
+    from pydantic_core import from_json  # about 3x json.loads; imported on first use
+
     rows: list[HistoryRow] = []
     for line in lines or ():
         try:

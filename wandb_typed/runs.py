@@ -2,8 +2,8 @@
 
 A listing gets identity, state, config and summary for a whole page in one
 request (never one request per run); ``config_keys``/``summary_keys`` fetch only
-those keys. ``light=True`` lists :class:`LightRun` objects instead: storage id,
-run id, display name and state only, for listing thousands of runs cheaply;
+those keys. ``light=True`` lists :class:`LightRun` objects instead: run id, display
+name and state only, for listing thousands of runs cheaply;
 ``light_run.load()`` fetches the full :class:`Run`. The types keep the two apart:
 a type checker flags ``light_run.config``.
 """
@@ -19,7 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from pydantic_core import to_json
+from wandb_typed_gql.gc_pause import paused_gc
 
 from ._modes import Async, M, Owned, Sync, op, op_property
 from ._steps import Steps, call
@@ -89,6 +89,8 @@ FULL = Fetch()
 
 def _fingerprint(value: JSONObject) -> bytes:
     """A cheap serialization to tell later whether a dict was edited in place."""
+    from pydantic_core import to_json  # imported on first use: keeps `import wandb_typed` light
+
     return to_json(value, serialize_unknown=True)
 
 
@@ -119,7 +121,6 @@ class _RunIdentity(Owned[M]):
     entity: str
     project: str
     id: str
-    storage_id: str
 
     @property
     def path(self) -> str:
@@ -132,10 +133,10 @@ class _RunIdentity(Owned[M]):
         return f"{self._api.settings.app_url}/{self.entity}/{self.project}/runs/{self.id}"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _RunIdentity) and other.storage_id == self.storage_id
+        return isinstance(other, _RunIdentity) and other.path == self.path
 
     def __hash__(self) -> int:
-        return hash(self.storage_id)
+        return hash(self.path)
 
 
 class Run(_RunIdentity[M]):
@@ -513,10 +514,10 @@ class Run(_RunIdentity[M]):
 class LightRun(_RunIdentity[M]):
     """A run as a light listing (``runs(light=True)``) returns it: identity and state.
 
-    :meth:`load` fetches the full :class:`Run` (config, summary, everything else).
+    :meth:`load` fetches the full :class:`Run` (config, summary, storage id, everything
+    else).
     """
 
-    storage_id: str
     id: str
     """The run id (``entity/project/<id>``)."""
     name: str
@@ -688,7 +689,8 @@ def list_runs(
         conn = result.project.runs
         if conn is None:
             return Page((), None, False, result.project.run_count)
-        runs = tuple(Run(api, entity, project, e.node, fetched) for e in conn.edges)
+        with paused_gc():
+            runs = tuple(Run(api, entity, project, e.node, fetched) for e in conn.edges)
         if include_sweeps:
             yield from _attach_sweeps(api, entity, project, runs, sweeps)
         end = conn.edges[-1].cursor if conn.edges else conn.page_info.end_cursor
@@ -718,7 +720,7 @@ def list_light_runs(
             return Page((), None, False, result.project.run_count)
         runs = tuple(
             LightRun(
-                storage_id=e.node.id, id=e.node.name, name=e.node.display_name or e.node.name,
+                id=e.node.name, name=e.node.display_name or e.node.name,
                 state=RunState(e.node.state) if e.node.state else None,
                 entity=entity, project=project, _api=api,
             )
@@ -728,9 +730,7 @@ def list_light_runs(
             runs, conn.page_info.end_cursor, conn.page_info.has_next_page, result.project.run_count
         )
 
-    return SizedPaginator(
-        api, fetch, per_page=per_page, what=query.what, key=lambda r: r.storage_id
-    )
+    return SizedPaginator(api, fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
 
 
 def _attach_sweeps(

@@ -756,7 +756,6 @@ class AsyncWandbClient(AsyncBaseClient):
             }
 
             fragment RunIdentity on Run {
-              id
               name
               displayName
               state

@@ -20,6 +20,7 @@ from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ValidationError
 
 from .base_model import UNSET
+from .gc_pause import paused_gc
 
 ModelT = TypeVar("ModelT", bound=PydanticBaseModel)
 
@@ -78,7 +79,8 @@ class _Validating:
         self, model: type[ModelT], data: dict[str, Any], operation_name: str
     ) -> ModelT:
         try:
-            return model.model_validate(data)
+            with paused_gc():
+                return model.model_validate(data)
         except ValidationError as exc:
             raise self.transport.invalid_response(operation_name, exc, data) from exc
 

@@ -752,7 +752,6 @@ class WandbClient(BaseClient):
             }
 
             fragment RunIdentity on Run {
-              id
               name
               displayName
               state

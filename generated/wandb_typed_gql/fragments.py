@@ -136,7 +136,6 @@ class RunFields(RunHeader):
 
 
 class RunIdentity(BaseModel):
-    id: str
     name: str
     display_name: Optional[str] = Field(default=None)
     state: Optional[str] = Field(default=None)
