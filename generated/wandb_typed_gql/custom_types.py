@@ -111,4 +111,3 @@ def open_enum_member(cls: type[EnumT], value: object) -> EnumT | None:
     member._name_ = value
     member._value_ = value
     return member
-
