@@ -89,6 +89,15 @@ def test_the_references_examples_run_with_only_the_import_changed(
     )
 
 
+def test_serve_rejects_a_bad_fault_rate(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wandb_typed.cli", "serve", "--db", str(tmp_path / "x.db"), "--fault-rate", "2"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--fault-rate must be between 0 and 1" in result.stderr
+
+
 def test_usage_without_a_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "wandb_typed.cli"], capture_output=True, text=True

@@ -2,6 +2,7 @@
 
     wandb-typed demo                                  # embedded server + demo data + typed queries
     wandb-typed serve --port 8080 --db wandb.db --seed demo   # a long-running local server
+    wandb-typed serve ... --fault-rate 0.2                    # ... failing 20% of requests
 
 Both need the ``server`` extra (``pip install 'wandb-typed[server]'``).
 """
@@ -101,10 +102,16 @@ def serve_command(argv: Sequence[str]) -> int:
     parser.add_argument(
         "--seed", choices=["demo"], default=None, help="load the demo dataset first"
     )
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.0, help="fail this share (0-1) of requests"
+    )
+    parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault sequence")
     args = parser.parse_args(argv)
+    if not 0 <= args.fault_rate <= 1:
+        parser.error("--fault-rate must be between 0 and 1")
     from .testing import serve
 
-    serve(port=args.port, db=args.db, seed=args.seed)
+    serve(args.port, args.db, args.seed, fault_rate=args.fault_rate, fault_seed=args.fault_seed)
     return 0
 
 

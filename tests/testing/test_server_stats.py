@@ -31,5 +31,13 @@ def test_stats_count_requests_and_body_bytes_per_operation(server: LocalServer, 
         assert http.get("/_local/stats").json() == {
             "operations": {},
             "total": {"requests": 0, "request_bytes": 0, "response_bytes": 0},
+            "faults": {},
         }
         assert http.get("/_local/nope").status_code == 404
+
+
+def test_stats_count_injected_faults(server: LocalServer, gql: Gql) -> None:
+    server.faults.fail_next("503", "429")
+    assert [gql.raw(VIEWER).status_code for _ in range(3)] == [503, 429, 200]
+    with httpx.Client(base_url=server.base_url) as http:
+        assert http.get("/_local/stats").json()["faults"] == {"429": 1, "503": 1}

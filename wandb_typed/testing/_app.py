@@ -224,7 +224,8 @@ class LocalApp:
             total.requests += op.requests
             total.request_bytes += op.request_bytes
             total.response_bytes += op.response_bytes
-        return {"operations": operations, "total": vars(total).copy()}
+        faults = dict(sorted(self.faults.injected.items()))
+        return {"operations": operations, "total": vars(total).copy(), "faults": faults}
 
     @staticmethod
     async def _lifespan(receive: Receive, send: Send) -> None:

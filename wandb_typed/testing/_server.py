@@ -193,11 +193,15 @@ def serve(
     *,
     host: str = "127.0.0.1",
     username: str = "demo",
+    fault_rate: float = 0.0,
+    fault_seed: int = 0,
 ) -> None:
     """Serve ``db`` on ``host:port`` until interrupted (``wandb-typed serve``).
 
     ``seed="demo"`` loads the demo data unless the user's entity already has
-    projects.  Prints the base URL and the API key on start.
+    projects.  ``fault_rate`` fails that share of ``/graphql`` requests with every
+    fault kind (see ``FaultPlan``; ``GET /_local/stats`` counts them), for trying a
+    client's resilience.  Prints the base URL and the API key on start.
     """
     if seed not in (None, "demo"):
         raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
@@ -206,9 +210,14 @@ def serve(
         user = _ensure_user(store, username, None)
         if seed == "demo" and not store.projects_page(username, 1, None).rows:
             seed_demo(store, entity=username)
-        app = LocalApp(store)
+        faults = FaultPlan(rate=fault_rate, seed=fault_seed, retry_after=0.2, slow_seconds=1.0)
+        app = LocalApp(store, faults=faults)
         print(f"W&B-compatible server on http://{host}:{port}", flush=True)
         print(f"  entity:  {username}", flush=True)
+        if fault_rate:
+            print(
+                f"  faults:  {fault_rate:.0%} of /graphql requests (seed {fault_seed})", flush=True
+            )
         print(f"  API key: {user['api_key']}", flush=True)
         print(
             f"  use: WANDB_BASE_URL=http://{host}:{port} WANDB_API_KEY={user['api_key']}",
