@@ -10,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from wandb_typed import Api
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from .support import make_api
+
+# Property tests check correctness, not speed: on a busy 2-core machine, example
+# generation can be slow, so the timing health check and deadline are off, and the
+# examples are derived from the test (the same ones on every run, no flaky reds).
+settings.register_profile(
+    "wandb-typed", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("wandb-typed")
 
 
 @pytest.fixture(scope="session")

@@ -79,7 +79,7 @@ CONDITION = st.one_of(
 VALID_FILTER = st.recursive(
     st.dictionaries(FIELD, CONDITION, max_size=3),
     lambda inner: st.dictionaries(st.sampled_from(["$and", "$or", "$nor"]), st.lists(inner, min_size=1, max_size=3), min_size=1, max_size=1),
-    max_leaves=8,
+    max_leaves=6,
 )  # fmt: skip
 
 
