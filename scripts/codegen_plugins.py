@@ -4,7 +4,8 @@ Three small, documented hooks; everything else is ariadne-codegen 0.19 as config
 
 - client methods end in ``self.validate_result(Model, data, "Operation")`` instead
   of ``Model.model_validate(data)``, so a response that does not match the model
-  raises the transport's typed error, never a raw pydantic ``ValidationError``;
+  raises the transport's typed error, never a raw pydantic ``ValidationError``, and
+  lose their ``**kwargs: Any`` so a misspelt argument is a type error;
 - enums are *open*: a value added by a newer server becomes a pseudo-member
   instead of failing validation (``_missing_``);
 - ``__init__.py`` is a docstring only: importing the package stays free, and the
@@ -44,6 +45,10 @@ class WandbTypedPlugin(Plugin):
             and operation_definition.name is not None
         ):
             raise RuntimeError(f"unexpected shape of generated method {method_def.name}")
+        method_def.args.kwarg = None
+        for node in ast.walk(method_def):
+            if isinstance(node, ast.Call):
+                node.keywords = [k for k in node.keywords if k.arg is not None]
         model = last.value.func.value
         last.value = ast.Call(
             func=ast.Attribute(value=ast.Name(id="self"), attr="validate_result"),

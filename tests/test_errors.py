@@ -123,8 +123,7 @@ def test_graphql_errors_carry_messages_and_paths(demo_server: LocalServer) -> No
     api = make_api(demo_server)
     with pytest.raises(GraphQLError, match="RunPage: the server returned errors") as info:
         api.client.run_page(
-            entity="demo", project="mnist", filters={"$bogus": 1}, per_page=1, with_config=False,
-            with_summary=False, with_system_metrics=False, with_count=False,
+            entity="demo", project="mnist", filters={"$bogus": 1}, per_page=1, with_count=False,
         )  # fmt: skip
     detail = info.value.errors[0]
     assert detail.message and detail.path[:2] == ("project", "runs")

@@ -64,8 +64,7 @@ def test_optional_json_variables_are_omitted_not_serialized(demo_server: LocalSe
     options: tuple[custom_types.JSONValue | UnsetType, ...] = (UNSET, None, {"state": "finished"})
     for filters in options:
         client.run_page(
-            entity="demo", project="mnist", per_page=1, filters=filters, with_config=False,
-            with_summary=False, with_system_metrics=False, with_count=False,
+            entity="demo", project="mnist", per_page=1, filters=filters, with_count=False,
         )  # fmt: skip
     unset, null, given = (b["variables"] for b in recorder.bodies)
     assert "filters" not in unset and "order" not in unset
@@ -76,7 +75,9 @@ def test_optional_json_variables_are_omitted_not_serialized(demo_server: LocalSe
 def test_generated_methods_refuse_unknown_keywords(demo_server: LocalServer) -> None:
     api = Api({"base_url": demo_server.base_url}, api_key=demo_server.api_key)
     with pytest.raises(TypeError, match="unexpected keyword argument"):
-        api.client.viewer(timeout=3)
+        api.client.viewer(timeout=3)  # type: ignore[call-arg]  # a type error too
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        api.client.execute("query Viewer { viewer { id } }", "Viewer", {}, timeout=3)
 
 
 def test_custom_scalars() -> None:

@@ -76,9 +76,6 @@ class Fetch:
 
     def variables(self) -> dict[str, Any]:
         return {
-            "with_config": True,
-            "with_summary": True,
-            "with_system_metrics": True,
             "config_keys": list(self.config_keys) if self.config_keys is not None else None,
             "summary_keys": list(self.summary_keys) if self.summary_keys is not None else None,
         }

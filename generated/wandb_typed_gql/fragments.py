@@ -125,14 +125,18 @@ class RunHeaderUser(BaseModel):
 
 
 class RunFields(RunHeader):
-    config: Optional[Annotated[JSONValue, BeforeValidator(parse_json_string)]] = None
+    config: Optional[Annotated[JSONValue, BeforeValidator(parse_json_string)]] = Field(
+        default=None
+    )
     summary_metrics: Optional[
         Annotated[JSONValue, BeforeValidator(parse_json_string)]
-    ] = None
+    ] = Field(default=None)
     system_metrics: Optional[
         Annotated[JSONValue, BeforeValidator(parse_json_string)]
-    ] = None
-    history_keys: Optional[Annotated[JSONValue, BeforeValidator(parse_json)]] = None
+    ] = Field(default=None)
+    history_keys: Optional[Annotated[JSONValue, BeforeValidator(parse_json)]] = Field(
+        default=None
+    )
 
 
 class RunIdentity(BaseModel):
