@@ -112,6 +112,45 @@ def _unwrap_config(raw: JSONObject) -> JSONObject:
     return out
 
 
+class _Editable:
+    """A run's editable JSON object (``config``, ``summary``), kept in ``_<name>``.
+
+    A fingerprint is taken the first time the dict is handed out (or it is replaced),
+    so ``update()`` can tell whether it was edited in place, without serializing
+    every run of a listing up front.
+    """
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Editable: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> JSONObject: ...
+    def __get__(self, obj: object, owner: type) -> _Editable | JSONObject:
+        if obj is None:
+            return self
+        value: JSONObject = getattr(obj, f"_{self.name}")
+        if getattr(obj, f"_{self.name}_seen") is None:
+            setattr(obj, f"_{self.name}_seen", _fingerprint(value))
+        return value
+
+    def __set__(self, obj: object, value: JSONObject) -> None:
+        if not isinstance(value, dict):
+            raise InputError(f"run.{self.name} must be a dict, got {type(value).__name__}")
+        if getattr(obj, f"_{self.name}_seen") is None:
+            setattr(obj, f"_{self.name}_seen", b"")  # never equals a fingerprint: changed
+        setattr(obj, f"_{self.name}", value)
+
+    @staticmethod
+    def edited(obj: object, name: str) -> bool:
+        seen: bytes | None = getattr(obj, f"_{name}_seen")
+        return seen is not None and _fingerprint(getattr(obj, f"_{name}")) != seen
+
+
 class _RunIdentity(Owned[M]):
     """What a :class:`Run` and a :class:`LightRun` share: their identity."""
 
@@ -204,7 +243,7 @@ class Run(_RunIdentity[M]):
         # Edits are found at update() time: scalars are compared with their saved
         # values, config and summary with a fingerprint taken when first handed out.
         self._saved = self._scalars()
-        self._config_seen: bytes | None = None
+        self._config_seen: bytes | None = None  # see _Editable
         self._summary_seen: bytes | None = None
 
     # -- identity ------------------------------------------------------------------
@@ -224,41 +263,16 @@ class Run(_RunIdentity[M]):
 
     # -- JSON fields ---------------------------------------------------------------
 
-    @property
-    def config(self) -> JSONObject:
+    config = _Editable(
         """The run's config, values unwrapped from W&B's ``{"value": ...}``; editable."""
-        if self._config_seen is None:
-            self._config_seen = _fingerprint(self._config)
-        return self._config
-
-    @config.setter
-    def config(self, value: JSONObject) -> None:
-        if not isinstance(value, dict):
-            raise InputError(f"run.config must be a dict, got {type(value).__name__}")
-        if self._config_seen is None:
-            self._config_seen = b""  # never equal to a fingerprint: counts as changed
-        self._config = value
+    )
+    summary = _Editable("""The latest value of every logged key; editable (then :meth:`update`).""")
 
     @property
     def raw_config(self) -> JSONObject:
         """The config as stored (read-only): values wrapped as ``{"value": ..., "desc":
         ...}``, including W&B's internal ``_wandb`` key."""
         return self._raw_config
-
-    @property
-    def summary(self) -> JSONObject:
-        """The latest value of every logged key; editable (then :meth:`update`)."""
-        if self._summary_seen is None:
-            self._summary_seen = _fingerprint(self._summary)
-        return self._summary
-
-    @summary.setter
-    def summary(self, value: JSONObject) -> None:
-        if not isinstance(value, dict):
-            raise InputError(f"run.summary must be a dict, got {type(value).__name__}")
-        if self._summary_seen is None:
-            self._summary_seen = b""
-        self._summary = value
 
     @property
     def system_metrics(self) -> JSONObject:
@@ -292,10 +306,7 @@ class Run(_RunIdentity[M]):
         """The upsertBucket input fields that differ from what was fetched."""
         now, saved = self._scalars(), self._saved
         changed = {k for k in now if now[k] != saved[k]}
-        if self._config_seen is not None and _fingerprint(self._config) != self._config_seen:
-            changed.add("config")
-        if self._summary_seen is not None and _fingerprint(self._summary) != self._summary_seen:
-            changed.add("summary")
+        changed |= {name for name in ("config", "summary") if _Editable.edited(self, name)}
         fields: dict[str, Any] = {}
         if "config" in changed:
             if self._fetched.config_keys is not None:
