@@ -120,6 +120,14 @@ class PermissionDeniedError(APIStatusError):
 class NotFoundError(APIStatusError, LookupError):
     """HTTP 404, or a named object (entity, project, run, ...) that does not exist."""
 
+    def __init__(self, message: str, *, status_code: int = 404, **kw: Any) -> None:
+        super().__init__(message, status_code=status_code, **kw)
+
+    @classmethod
+    def of(cls, what: str, operation_name: str | None = None) -> NotFoundError:
+        """``<what> not found``: the server answered null for a named object."""
+        return cls(f"{what} not found", operation_name=operation_name)
+
 
 class RateLimitError(APIStatusError):
     """HTTP 429 after the configured retries; ``retry_after`` is the server's hint."""

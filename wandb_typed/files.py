@@ -33,7 +33,7 @@ from .errors import (
     ResponseValidationError,
     WandbError,
 )
-from .paging import Page, SizedPaginator
+from .paging import Page, SizedPaginator, page_of
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import FileFields
@@ -98,9 +98,7 @@ class File(Bound[M]):
                     f"{dest} already exists; pass replace=True to overwrite or exist_ok=True to keep it"
                 )
         if not self.url:
-            raise NotFoundError(
-                f"file {self.name} of {self.run.path} has no download URL", status_code=404
-            )
+            raise NotFoundError(f"file {self.name} of {self.run.path} has no download URL")
         yield from download_to(self.run._api, self.url, dest, self.md5)
         return dest
 
@@ -202,7 +200,7 @@ def download_to(api: ApiBase[Any], url: str, dest: Path, md5: str | None) -> Ste
                 yield from _retrying(api, attempt, error)
                 continue
             if reply.status_code == 404:
-                raise NotFoundError(error.message, status_code=404)
+                raise NotFoundError(error.message)
             raise error
         dest.parent.mkdir(parents=True, exist_ok=True)
         part = dest.with_name(f".{dest.name}.{os.getpid()}.{random.getrandbits(32):08x}.part")
@@ -258,16 +256,9 @@ def list_files(
             )
         )
         if result.project is None or result.project.run is None:
-            raise NotFoundError(
-                f"run {run.path} not found", status_code=404, operation_name="RunFilePage"
-            )
-        conn = result.project.run.files
-        if conn is None:
-            return Page((), None, False)
-        items = tuple(File.from_fields(run, e.node) for e in conn.edges if e.node is not None)
-        end = conn.edges[-1].cursor if conn.edges else conn.page_info.end_cursor
+            raise NotFoundError.of(f"run {run.path}", "RunFilePage")
         total = result.project.run.file_count if wanted is None else None
-        return Page(items, end, conn.page_info.has_next_page, total)
+        return page_of(result.project.run.files, lambda node: File.from_fields(run, node), total)
 
     return SizedPaginator(
         run, fetch, per_page=per_page, what=f"files of {run.path}", key=lambda f: f.id
@@ -285,16 +276,12 @@ def fetch_file(run: Run[M], name: str) -> Steps[File[M]]:
         )
     )
     if result.project is None or result.project.run is None:
-        raise NotFoundError(
-            f"run {run.path} not found", status_code=404, operation_name="RunFilePage"
-        )
+        raise NotFoundError.of(f"run {run.path}", "RunFilePage")
     conn = result.project.run.files
     for edge in conn.edges if conn is not None else []:
         if edge.node is not None and edge.node.name == name:
             return File.from_fields(run, edge.node)
-    raise NotFoundError(
-        f"file {name!r} not found in run {run.path}", status_code=404, operation_name="RunFilePage"
-    )
+    raise NotFoundError(f"file {name!r} not found in run {run.path}", operation_name="RunFilePage")
 
 
 def upload_file(run: Run[M], path: str | Path, root: str | Path) -> Steps[File[M]]:

@@ -83,10 +83,6 @@ def _sampled_rows(value: list[JSONValue | None] | None) -> list[HistoryRow]:
     return [row for row in first if isinstance(row, dict)]
 
 
-def _missing(run: Run[Any], operation: str) -> NotFoundError:
-    return NotFoundError(f"run {run.path} not found", status_code=404, operation_name=operation)
-
-
 def _frame(rows: list[HistoryRow]) -> Any:
     import pandas
 
@@ -111,7 +107,7 @@ def history_rows(
             )
         )
         if events.project is None or events.project.run is None:
-            raise _missing(run, "RunSystemEvents")
+            raise NotFoundError.of(f"run {run.path}", "RunSystemEvents")
         return _rows(events.project.run.events, "RunSystemEvents")
     if wanted is None:
         window = yield from call(
@@ -120,7 +116,7 @@ def history_rows(
             )
         )
         if window.project is None or window.project.run is None:
-            raise _missing(run, "RunHistoryWindow")
+            raise NotFoundError.of(f"run {run.path}", "RunHistoryWindow")
         return _rows(window.project.run.history, "RunHistoryWindow")
     if stream == "system":
         raise InputError("keys select history keys; they cannot be combined with stream='system'")
@@ -129,7 +125,7 @@ def history_rows(
         lambda c: c.run_sampled_history(entity=entity, project=project, name=name, spec=spec)
     )
     if sampled.project is None or sampled.project.run is None:
-        raise _missing(run, "RunSampledHistory")
+        raise NotFoundError.of(f"run {run.path}", "RunSampledHistory")
     return _sampled_rows(sampled.project.run.sampled_history)
 
 
@@ -195,7 +191,7 @@ def scan_history(
                 lambda c: c.run_history_keys(entity=entity, project=project, name=name)
             )
             if meta.project is None or meta.project.run is None:
-                raise _missing(run, "RunHistoryKeys")
+                raise NotFoundError.of(f"run {run.path}", "RunHistoryKeys")
             keys_meta = meta.project.run.history_keys
             last = keys_meta.get("lastStep") if isinstance(keys_meta, dict) else None
             if not isinstance(last, int) or isinstance(last, bool):
@@ -224,7 +220,7 @@ def scan_history(
                 )
             )
             if window.project is None or window.project.run is None:
-                raise _missing(run, "RunHistoryWindow")
+                raise NotFoundError.of(f"run {run.path}", "RunHistoryWindow")
             rows = _rows(window.project.run.history, "RunHistoryWindow")
         else:
             # sampledHistory's maxStep is inclusive (wandb-core pages it that way).
@@ -240,7 +236,7 @@ def scan_history(
                 )
             )
             if sampled.project is None or sampled.project.run is None:
-                raise _missing(run, "RunSampledHistory")
+                raise NotFoundError.of(f"run {run.path}", "RunSampledHistory")
             rows = [
                 r
                 for r in _sampled_rows(sampled.project.run.sampled_history)

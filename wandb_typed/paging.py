@@ -15,9 +15,9 @@ the server's own count.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar, overload
+from typing import Generic, Protocol, TypeVar, overload
 
 from typing_extensions import Self
 
@@ -25,7 +25,7 @@ from ._modes import Async, Bound, M, Sync, op
 from ._steps import AsyncRunner, Runner, Steps
 from .errors import InputError, PaginationError
 
-__all__ = ["MAX_PER_PAGE", "Page", "Paginator", "SizedPaginator"]
+__all__ = ["MAX_PER_PAGE", "Page", "Paginator", "SizedPaginator", "page_of"]
 
 T = TypeVar("T")
 MAX_PER_PAGE = 1000
@@ -43,6 +43,44 @@ class Page(Generic[T]):
 
 
 FetchPage = Callable[[str | None, int], Steps[Page[T]]]
+
+N = TypeVar("N")
+N_co = TypeVar("N_co", covariant=True)
+
+
+class _PageInfo(Protocol):
+    @property
+    def end_cursor(self) -> str | None: ...
+    @property
+    def has_next_page(self) -> bool: ...
+
+
+class _Edge(Protocol[N_co]):
+    @property
+    def node(self) -> N_co | None: ...
+
+
+class _Connection(Protocol[N_co]):
+    """The shape every generated Relay connection model has."""
+
+    @property
+    def edges(self) -> Sequence[_Edge[N_co]]: ...
+    @property
+    def page_info(self) -> _PageInfo: ...
+
+
+def page_of(
+    conn: _Connection[N] | None, convert: Callable[[N], T], total: int | None = None
+) -> Page[T]:
+    """A :class:`Page` from a generated connection: null nodes are skipped, and the
+    cursor is the last edge's where edges carry one (as the official client pages
+    runs, files and reports), else ``pageInfo.endCursor``. No connection is an empty
+    last page."""
+    if conn is None:
+        return Page((), None, False, total)
+    items = tuple(convert(e.node) for e in conn.edges if e.node is not None)
+    last = getattr(conn.edges[-1], "cursor", None) if conn.edges else None
+    return Page(items, last or conn.page_info.end_cursor, conn.page_info.has_next_page, total)
 
 
 def check_per_page(per_page: object, what: str = "per_page", maximum: int = MAX_PER_PAGE) -> int:

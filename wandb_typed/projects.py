@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Generic
 from ._modes import M, Owned
 from ._steps import Steps, call
 from .errors import InputError, NotFoundError
-from .paging import Page, Paginator, SizedPaginator
+from .paging import Page, Paginator, SizedPaginator, page_of
 from .paths import check_name
 from .users import User
 
@@ -108,7 +108,6 @@ def fetch_project(api: ApiBase[M], name: str, entity: str | None) -> Steps[Proje
     if result.project is None:
         raise NotFoundError(
             f"project {ent}/{name} not found (or not visible to this API key)",
-            status_code=404,
             operation_name="ProjectByName",
         )
     return Project.from_fields(api, result.project)
@@ -124,11 +123,7 @@ def list_projects(api: ApiBase[M], entity: str | None, per_page: int) -> Paginat
         result = yield from call(
             lambda c: c.project_page(entity=ent, cursor=cursor, per_page=first)
         )
-        conn = result.models
-        if conn is None:
-            return Page((), None, False)
-        items = tuple(Project.from_fields(api, e.node) for e in conn.edges if e.node is not None)
-        return Page(items, conn.page_info.end_cursor, conn.page_info.has_next_page)
+        return page_of(result.models, lambda node: Project.from_fields(api, node))
 
     what = f"projects of {entity}" if entity else "projects of the default entity"
     return Paginator(api, fetch, per_page=per_page, what=what, key=lambda p: p.id)
@@ -149,7 +144,5 @@ def upsert_project(
         fields.description = description
     result = yield from call(lambda c: c.upsert_project(input=fields))
     if result.upsert_model is None or result.upsert_model.project is None:
-        raise NotFoundError(
-            f"entity {ent!r} not found: could not create project {name!r}", status_code=404
-        )
+        raise NotFoundError(f"entity {ent!r} not found: could not create project {name!r}")
     return Project.from_fields(api, result.upsert_model.project)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from ._modes import M
 from ._steps import Steps, call
 from .errors import InputError, NotFoundError
-from .paging import Page, Paginator
+from .paging import Page, Paginator, page_of
 from .types import JSONObject, JSONValue, as_object
 from .users import UserRef
 
@@ -82,18 +82,11 @@ def list_reports(
             )
         )
         if result.project is None:
-            raise NotFoundError(
-                f"project {ent}/{project} not found", status_code=404, operation_name="ReportPage"
-            )
-        conn = result.project.all_views
-        if conn is None:
-            return Page((), None, False)
+            raise NotFoundError.of(f"project {ent}/{project}", "ReportPage")
         app = api.settings.app_url
-        items = tuple(
-            Report.from_fields(e.node, ent, project, app) for e in conn.edges if e.node is not None
+        return page_of(
+            result.project.all_views, lambda node: Report.from_fields(node, ent, project, app)
         )
-        end = conn.edges[-1].cursor if conn.edges else conn.page_info.end_cursor
-        return Page(items, end, conn.page_info.has_next_page)
 
     return Paginator(
         api,
@@ -118,6 +111,5 @@ def fetch_report(api: ApiBase[M], entity: str, project: str, name: str) -> Steps
                 return report
     raise NotFoundError(
         f"report {name!r} not found in {entity}/{project}",
-        status_code=404,
         operation_name="ReportPage",
     )

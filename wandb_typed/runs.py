@@ -25,7 +25,7 @@ from ._modes import Async, M, Owned, Sync, op, op_property
 from ._steps import Steps, call
 from .errors import InputError, NotFoundError
 from .filters import validate_filters, validate_order
-from .paging import Page, SizedPaginator, check_per_page
+from .paging import Page, SizedPaginator, check_per_page, page_of
 from .paths import check_name, parse_object_path, parse_project_path
 from .types import JSONObject, as_object
 from .users import UserRef
@@ -359,9 +359,7 @@ class Run(_RunIdentity[M]):
         fetched = self._fetched
         result = yield from call(lambda c: c.upsert_run(input=payload, **fetched.variables()))
         if result.upsert_bucket is None or result.upsert_bucket.bucket is None:
-            raise NotFoundError(
-                f"run {self.path} no longer exists", status_code=404, operation_name="UpsertRun"
-            )
+            raise NotFoundError(f"run {self.path} no longer exists", operation_name="UpsertRun")
         self._apply(result.upsert_bucket.bucket, fetched)
 
     @op
@@ -617,13 +615,9 @@ def _fetch_fields(
         lambda c: c.run_by_name(entity=entity, project=project, name=name, **fetched.variables())
     )
     if result.project is None:
-        raise NotFoundError(
-            f"project {entity}/{project} not found", status_code=404, operation_name="RunByName"
-        )
+        raise NotFoundError.of(f"project {entity}/{project}", "RunByName")
     if result.project.run is None:
-        raise NotFoundError(
-            f"run {entity}/{project}/{name} not found", status_code=404, operation_name="RunByName"
-        )
+        raise NotFoundError.of(f"run {entity}/{project}/{name}", "RunByName")
     return result.project.run
 
 
@@ -661,12 +655,6 @@ def _where(api: ApiBase[M], query: _RunQuery) -> Steps[tuple[str, str]]:
     return entity, query.project or api.settings.project
 
 
-def _no_project(entity: str, project: str, operation: str) -> NotFoundError:
-    return NotFoundError(
-        f"project {entity}/{project} not found", status_code=404, operation_name=operation
-    )
-
-
 def list_runs(
     api: ApiBase[M],
     path: str | None,
@@ -693,16 +681,16 @@ def list_runs(
             )
         )  # fmt: skip
         if result.project is None:
-            raise _no_project(entity, project, "RunPage")
-        conn = result.project.runs
-        if conn is None:
-            return Page((), None, False, result.project.run_count)
+            raise NotFoundError.of(f"project {entity}/{project}", "RunPage")
         with paused_gc():
-            runs = tuple(Run(api, entity, project, e.node, fetched) for e in conn.edges)
+            page = page_of(
+                result.project.runs,
+                lambda node: Run(api, entity, project, node, fetched),
+                result.project.run_count,
+            )
         if include_sweeps:
-            yield from _attach_sweeps(api, entity, project, runs, sweeps)
-        end = conn.edges[-1].cursor if conn.edges else conn.page_info.end_cursor
-        return Page(runs, end, conn.page_info.has_next_page, result.project.run_count)
+            yield from _attach_sweeps(api, entity, project, page.items, sweeps)
+        return page
 
     return Runs(api, fetch, per_page=per_page, what=query.what, key=lambda r: r.storage_id)
 
@@ -722,21 +710,16 @@ def list_light_runs(
             )
         )  # fmt: skip
         if result.project is None:
-            raise _no_project(entity, project, "LightRunPage")
-        conn = result.project.runs
-        if conn is None:
-            return Page((), None, False, result.project.run_count)
-        runs = tuple(
-            LightRun(
-                id=e.node.name, name=e.node.display_name or e.node.name,
-                state=RunState(e.node.state) if e.node.state else None,
+            raise NotFoundError.of(f"project {entity}/{project}", "LightRunPage")
+        return page_of(
+            result.project.runs,
+            lambda node: LightRun(
+                id=node.name, name=node.display_name or node.name,
+                state=RunState(node.state) if node.state else None,
                 entity=entity, project=project, _api=api,
-            )
-            for e in conn.edges
+            ),
+            result.project.run_count,
         )  # fmt: skip
-        return Page(
-            runs, conn.page_info.end_cursor, conn.page_info.has_next_page, result.project.run_count
-        )
 
     return SizedPaginator(api, fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
 
@@ -779,7 +762,7 @@ def create_run(
     )
     result = yield from call(lambda c: c.upsert_run(input=payload, **FULL.variables()))
     if result.upsert_bucket is None or result.upsert_bucket.bucket is None:
-        raise NotFoundError(f"could not create run {ent}/{project_name}/{name}", status_code=404)
+        raise NotFoundError(f"could not create run {ent}/{project_name}/{name}")
     return Run(api, ent, project_name, result.upsert_bucket.bucket, FULL)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ._modes import M, Owned, op
 from ._steps import Steps, call
 from .errors import InputError, MissingDependencyError, NotFoundError, ResponseValidationError
-from .paging import Page, SizedPaginator
+from .paging import Page, SizedPaginator, page_of
 from .paths import check_name, parse_object_path
 from .types import JSONObject
 
@@ -144,11 +144,7 @@ def fetch_sweep(api: ApiBase[M], entity: str, project: str, sweep_id: str) -> St
         lambda c: c.sweep_by_name(entity=entity, project=project, name=sweep_id)
     )
     if result.project is None or result.project.sweep is None:
-        raise NotFoundError(
-            f"sweep {entity}/{project}/{sweep_id} not found",
-            status_code=404,
-            operation_name="SweepByName",
-        )
+        raise NotFoundError.of(f"sweep {entity}/{project}/{sweep_id}", "SweepByName")
     return Sweep.from_fields(api, entity, project, result.project.sweep)
 
 
@@ -173,21 +169,10 @@ def list_sweeps(
             lambda c: c.sweep_page(entity=entity, project=project, cursor=cursor, per_page=first)
         )
         if result.project is None:
-            raise NotFoundError(
-                f"project {entity}/{project} not found", status_code=404, operation_name="SweepPage"
-            )
-        conn = result.project.sweeps
-        if conn is None:
-            return Page((), None, False)
-        items = tuple(
-            Sweep.from_fields(api, entity, project, e.node)
-            for e in conn.edges
-            if e.node is not None
-        )
-        return Page(
-            items,
-            conn.page_info.end_cursor,
-            conn.page_info.has_next_page,
+            raise NotFoundError.of(f"project {entity}/{project}", "SweepPage")
+        return page_of(
+            result.project.sweeps,
+            lambda node: Sweep.from_fields(api, entity, project, node),
             result.project.total_sweeps,
         )
 
