@@ -1317,20 +1317,9 @@ def bench_history(ctx: Context) -> Section:
         ("official `run.scan_history()`", official),
     ):
         n = max(1, int(r["items"]))
-        section.rows.append(
-            (
-                label,
-                fnum(r["items"]),
-                fs(r["wall"]),
-                fnum(n / r["wall"]),
-                f"{r['cpu']:.2f} s",
-                f"{r['server_cpu']:.2f} s",
-                fbytes(r["response_bytes"] / n),
-                fnum(r["requests"]),
-                f"{r['rss_growth_mb']:.1f} MB ({r['rss_growth_python_mb']:.1f} MB)",
-                "yes" if not r["step_errors"] and r["items"] == n else f"{r['step_errors']} errors",
-            )
-        )
+        memory = f"{r['rss_growth_mb']:.1f} MB ({r['rss_growth_python_mb']:.1f} MB)"
+        gaps = "yes" if not r["step_errors"] and r["items"] == n else f"{r['step_errors']} errors"
+        section.rows.append((*_runs_row(label, r, n)[:-1], memory, gaps))
     growth = float(ours["rss_growth_mb"])
     section.targets.append(
         Target(
