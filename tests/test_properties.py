@@ -26,8 +26,9 @@ ANY_TEXT = st.text(max_size=80)
 @given(ANY_TEXT)
 def test_any_text_parses_or_is_an_input_error(text: str) -> None:
     for parse in (parse_path, parse_project_path, lambda p: parse_object_path(p, "run")):
-        with contextlib.suppress(InputError):
-            parse(text)
+        with contextlib.suppress(InputError):  # any other exception fails the test
+            parsed = parse(text)
+            assert isinstance(parsed, (ObjectPath, tuple))
 
 
 @given(st.one_of(st.none(), st.integers(), st.lists(st.text()), st.binary()))
@@ -106,6 +107,7 @@ def test_arbitrary_filters_are_accepted_or_input_errors(value: Any) -> None:
         checked = validate_filters(value)
     except InputError:
         return
+    assert checked is None or isinstance(checked, dict)
     json.dumps(checked)  # whatever passes can be sent
 
 
