@@ -599,7 +599,7 @@ class Meter:
     the server's CPU, and the server's traffic (``/_local/stats``)."""
 
     def __init__(self, url: str, server_pid: int) -> None:
-        import psutil  # type: ignore[import-untyped]
+        import psutil
 
         self._psutil: Any = psutil
         self._me: Any = psutil.Process()

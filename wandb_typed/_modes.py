@@ -83,7 +83,7 @@ class op(Generic[S, P, T]):
 
     def __init__(self, fn: Callable[Concatenate[S, P], Steps[T]]) -> None:
         self.fn = fn
-        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        self.__doc__ = fn.__doc__  # help() and IDEs show the method's own docstring
 
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
@@ -108,7 +108,7 @@ class op_property(Generic[S, T]):
 
     def __init__(self, fn: Callable[[S], Steps[T]]) -> None:
         self.fn = fn
-        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        self.__doc__ = fn.__doc__  # help() and IDEs show the method's own docstring
 
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
