@@ -180,9 +180,10 @@ def test_http_client_and_transport_are_exclusive(home: Path) -> None:
 
 
 def test_wrong_client_kind_is_reported_before_any_request(home: Path) -> None:
-    api = Api(api_key=KEY_ARG, http_client=httpx.AsyncClient())
-    with pytest.raises(InputError, match=r"needs an httpx\.Client"):
-        api.viewer  # noqa: B018
+    with pytest.raises(InputError, match=r"http_client must be a httpx\.Client"):
+        Api(api_key=KEY_ARG, http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"transport must be a httpx\.AsyncBaseTransport"):
+        AsyncApi(api_key=KEY_ARG, transport=httpx.HTTPTransport())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

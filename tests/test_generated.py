@@ -77,7 +77,7 @@ def test_generated_methods_refuse_unknown_keywords(demo_server: LocalServer) -> 
     with pytest.raises(TypeError, match="unexpected keyword argument"):
         api.client.viewer(timeout=3)  # type: ignore[call-arg]  # a type error too
     with pytest.raises(TypeError, match="unexpected keyword argument"):
-        api.client.execute("query Viewer { viewer { id } }", "Viewer", {}, timeout=3)
+        api.client.execute("query Viewer { viewer { id } }", "Viewer", {}, timeout=3)  # type: ignore[call-arg]
 
 
 def test_custom_scalars() -> None:

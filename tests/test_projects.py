@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from wandb_typed import AsyncApi, InputError, NotFoundError, Project, Report, Run, Sweep
+from wandb_typed import AsyncApi, AsyncProject, InputError, NotFoundError, Project, Report, Run, Sweep
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from .support import make_api, run_async
@@ -141,7 +141,7 @@ def test_async_api_matches_sync(demo_server: LocalServer, demo: DemoInfo) -> Non
         names = [p.name async for p in aapi.projects(per_page=1)]
         pages = [len(page.items) async for page in aapi.projects(per_page=2).pages()]
         found = await aapi.from_path("demo/llm-finetune")
-        assert isinstance(found, Project)
+        assert isinstance(found, AsyncProject)
         return viewer, entity, project.path, project.run_count, names, pages, found.path
 
     viewer, entity, path, count, names, pages, found = run_async(scenario, demo_server)

@@ -329,7 +329,7 @@ def test_bad_run_paths_and_writes(fresh: LocalServer) -> None:
     run = api.run("demo/p/r1")
     run.tags.append("")
     fresh.requests.clear()
-    with pytest.raises(InputError, match="tags must be non-empty strings"):
+    with pytest.raises(InputError, match="tags must contain non-empty strings"):
         run.update()
     with pytest.raises(InputError, match=r"run\.config must be a dict"):
         run.config = "x"  # type: ignore[assignment]

@@ -1,8 +1,7 @@
 """The typing promise, checked by mypy itself: ``tests/typing/usage.py`` type-checks
 under ``--strict --disallow-any-expr`` (no ``Any`` anywhere a user looks), and
-misuse is rejected (``for`` over an async collection, ``await`` on a sync value, wrong
-keyword arguments). ``len()`` of an async collection is caught by pyright, not mypy
-(mypy checks ``Sized`` structurally); at run time it raises a clear TypeError."""
+misuse is rejected (``for`` or ``len()`` on an async collection, ``await`` on a sync
+value, wrong keyword arguments)."""
 
 from __future__ import annotations
 
@@ -45,6 +44,7 @@ async def misuse(api: Api, aapi: AsyncApi) -> None:
     api.run("e/p/r").update(force=True)
     api.runs("e/p", per_pages=10)
     await api.viewer
+    len(aapi.runs("e/p"))
 """
 
 
@@ -54,6 +54,6 @@ def test_misuse_is_rejected(tmp_path: Path) -> None:
     result = mypy(str(script))
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert len({line.split(":")[1] for line in lines}) == 4, result.stdout  # one per misuse
+    assert len({line.split(":")[1] for line in lines}) == 5, result.stdout  # one per misuse
     assert 'Unexpected keyword argument "force"' in result.stdout
     assert 'Unexpected keyword argument "per_pages"' in result.stdout

@@ -6,17 +6,38 @@
     for project in api.projects("my-team"):
         print(project.name, project.created_at)
 
-    aapi = wandb_typed.AsyncApi()                # async: same methods, awaitable
+    aapi = wandb_typed.AsyncApi()                # the same methods, awaitable
     project = await aapi.project("mnist", entity="my-team")
 
+Every resource comes as a pair of plain classes, ``Run`` and ``AsyncRun``,
+``Project`` and ``AsyncProject``, ...: the async one is written by hand
+(``wandb_typed/_async``), the sync one generated from it (``wandb_typed/_sync``).
 Importing this package and constructing an ``Api`` is cheap: no request is sent
 and the generated models are only imported by the first call that needs them.
 """
 
 from __future__ import annotations
 
-from ._modes import Async, Sync
-from .api import Api, ApiBase, AsyncApi, __version__
+from ._async.api import AsyncApi
+from ._async.files import AsyncFile
+from ._async.history import AsyncHistoryScan
+from ._async.paging import AsyncPaginator, AsyncSizedPaginator
+from ._async.projects import AsyncProject
+from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns
+from ._async.sweeps import AsyncSweep
+from ._core.history import HistoryRow
+from ._core.paging import Page
+from ._core.reports import BetaReport, Report
+from ._core.runs import RunState
+from ._core.users import User, UserRef
+from ._sync.api import Api
+from ._sync.files import File
+from ._sync.history import HistoryScan
+from ._sync.paging import Paginator, SizedPaginator
+from ._sync.projects import Project
+from ._sync.runs import LightRun, Run, Runs
+from ._sync.sweeps import Sweep
+from ._version import __version__
 from .config import RetryPolicy, Settings
 from .errors import (
     APIConnectionError,
@@ -36,42 +57,35 @@ from .errors import (
     UnsupportedServerFeatureError,
     WandbError,
 )
-from .files import File
-from .history import HistoryRow, HistoryScan
-from .paging import Page, Paginator, SizedPaginator
-from .projects import Project
-from .reports import BetaReport, Report
-from .runs import LightRun, Run, Runs, RunState
-from .sweeps import Sweep
 from .types import JSONObject, JSONValue
-from .users import User, UserRef
 
 __all__ = [
     "APIConnectionError",
-    "BetaReport",
-    "File",
-    "HistoryRow",
-    "HistoryScan",
-    "LightRun",
-    "MissingDependencyError",
-    "Report",
-    "Run",
-    "RunState",
-    "Runs",
-    "Sweep",
-    "UserRef",
     "APIStatusError",
     "APITimeoutError",
     "Api",
-    "ApiBase",
-    "Async",
     "AsyncApi",
+    "AsyncFile",
+    "AsyncHistoryScan",
+    "AsyncLightRun",
+    "AsyncPaginator",
+    "AsyncProject",
+    "AsyncRun",
+    "AsyncRuns",
+    "AsyncSizedPaginator",
+    "AsyncSweep",
     "AuthenticationError",
     "BadRequestError",
+    "BetaReport",
+    "File",
     "GraphQLError",
+    "HistoryRow",
+    "HistoryScan",
     "InputError",
     "JSONObject",
     "JSONValue",
+    "LightRun",
+    "MissingDependencyError",
     "NotFoundError",
     "Page",
     "PaginationError",
@@ -79,14 +93,19 @@ __all__ = [
     "PermissionDeniedError",
     "Project",
     "RateLimitError",
+    "Report",
     "ResponseValidationError",
     "RetryPolicy",
+    "Run",
+    "RunState",
+    "Runs",
     "ServerError",
     "Settings",
     "SizedPaginator",
-    "Sync",
+    "Sweep",
     "UnsupportedServerFeatureError",
     "User",
+    "UserRef",
     "WandbError",
     "__version__",
 ]

@@ -31,7 +31,7 @@ def demo(argv: Sequence[str]) -> int:
     """Start the embedded server with the demo data and query it with the typed Api."""
     parser = argparse.ArgumentParser(prog="wandb-typed demo", description=demo.__doc__)
     parser.parse_args(argv)
-    from .api import Api
+    from ._sync.api import Api
     from .testing import LocalServer
 
     with LocalServer() as server:

@@ -12,7 +12,7 @@ exception escapes a generated client.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ValidationError
@@ -54,67 +54,65 @@ def prepare_variables(variables: dict[str, Any] | None) -> dict[str, Any]:
     return {k: _dump(v) for k, v in variables.items() if v is not UNSET}
 
 
-def _dump(value: Any) -> Any:
+def _dump(value: object) -> object:
     if isinstance(value, PydanticBaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, list):
-        return [_dump(item) for item in value]
+        return [_dump(item) for item in cast("list[object]", value)]
     return value
 
 
-def _reject_extra(kwargs: dict[str, Any]) -> None:
-    """Generated methods accept ``**kwargs``; refuse them rather than drop them silently."""
-    if kwargs:
-        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
+def _validate(
+    transport: Transport | AsyncTransport,
+    model: type[ModelT],
+    data: dict[str, Any],
+    operation_name: str,
+) -> ModelT:
+    """``model`` from ``data``; a mismatch becomes the transport's typed error."""
+    try:
+        with paused_gc():
+            return model.model_validate(data)
+    except ValidationError as exc:
+        raise transport.invalid_response(operation_name, exc, data) from exc
 
 
-class _Validating:
-    """Model validation shared by both clients; schema drift becomes a typed error."""
-
-    transport: Transport | AsyncTransport
-
-    def validate_result(
-        self, model: type[ModelT], data: dict[str, Any], operation_name: str
-    ) -> ModelT:
-        try:
-            with paused_gc():
-                return model.model_validate(data)
-        except ValidationError as exc:
-            raise self.transport.invalid_response(operation_name, exc, data) from exc
-
-    def get_data(self, response: dict[str, Any]) -> dict[str, Any]:
-        return response
-
-
-class BaseClient(_Validating):
+class BaseClient:
     """Base of the generated sync client."""
 
     def __init__(self, transport: Transport) -> None:
         self.transport: Transport = transport
 
     def execute(
-        self,
-        query: str,
-        operation_name: str | None = None,
-        variables: dict[str, Any] | None = None,
-        **kwargs: Any,
+        self, query: str, operation_name: str | None = None, variables: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        _reject_extra(kwargs)
+        """Send one operation through the transport; its ``data``."""
         return self.transport.graphql(query, operation_name, prepare_variables(variables))
 
+    def validate_result(
+        self, model: type[ModelT], data: dict[str, Any], operation_name: str
+    ) -> ModelT:
+        return _validate(self.transport, model, data, operation_name)
 
-class AsyncBaseClient(_Validating):
+    def get_data(self, response: dict[str, Any]) -> dict[str, Any]:
+        return response
+
+
+class AsyncBaseClient:
     """Base of the generated async client."""
 
     def __init__(self, transport: AsyncTransport) -> None:
         self.transport: AsyncTransport = transport
 
     async def execute(
-        self,
-        query: str,
-        operation_name: str | None = None,
-        variables: dict[str, Any] | None = None,
-        **kwargs: Any,
+        self, query: str, operation_name: str | None = None, variables: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        _reject_extra(kwargs)
+        """Send one operation through the transport; its ``data``."""
         return await self.transport.graphql(query, operation_name, prepare_variables(variables))
+
+    def validate_result(
+        self, model: type[ModelT], data: dict[str, Any], operation_name: str
+    ) -> ModelT:
+        return _validate(self.transport, model, data, operation_name)
+
+    def get_data(self, response: dict[str, Any]) -> dict[str, Any]:
+        return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 _gc_lock = threading.Lock()
@@ -18,7 +18,7 @@ _gc_was_enabled = False
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc() -> Generator[None, None, None]:
     """Pause the cyclic garbage collector while a response is decoded and validated.
 
     Decoding a page builds many containers but no reference cycles; a collector that

@@ -16,6 +16,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 import wandb_typed
+from wandb_typed._core.files import FileData
+from wandb_typed._core.projects import ProjectData
+from wandb_typed._core.runs import RunData
+from wandb_typed._core.sweeps import SweepData
 
 
 def ts(value: object) -> str | None:
@@ -158,7 +162,7 @@ def official_run(run: Any) -> dict[str, Any]:
     }
 
 
-def our_run(run: wandb_typed.Run[Any]) -> dict[str, Any]:
+def our_run(run: RunData) -> dict[str, Any]:
     return {
         "id": run.id,
         "storage_id": run.storage_id,
@@ -200,7 +204,7 @@ def official_run_data(run: Any, *, raw: bool = True) -> dict[str, Any]:
     }
 
 
-def our_run_data(run: wandb_typed.Run[Any], *, raw: bool = True) -> dict[str, Any]:
+def our_run_data(run: RunData, *, raw: bool = True) -> dict[str, Any]:
     rawconfig = {  # official rawconfig: internal keys and the user config, unwrapped
         k: v["value"] if isinstance(v, dict) and "value" in v else v
         for k, v in run.raw_config.items()
@@ -255,7 +259,7 @@ def official_project(project: Any) -> dict[str, Any]:
     }
 
 
-def our_project(project: wandb_typed.Project[Any]) -> dict[str, Any]:
+def our_project(project: ProjectData) -> dict[str, Any]:
     return {
         "id": project.id,
         "name": project.name,
@@ -290,7 +294,7 @@ def official_sweep(sweep: Any) -> dict[str, Any]:
     }
 
 
-def our_sweep(sweep: wandb_typed.Sweep[Any]) -> dict[str, Any]:
+def our_sweep(sweep: SweepData) -> dict[str, Any]:
     return {
         "id": sweep.id,
         "storage_id": sweep.storage_id,
@@ -356,7 +360,7 @@ def official_file(file: Any) -> dict[str, Any]:
     }
 
 
-def our_file(file: wandb_typed.File[Any]) -> dict[str, Any]:
+def our_file(file: FileData) -> dict[str, Any]:
     return {
         "id": file.id,
         "name": file.name,

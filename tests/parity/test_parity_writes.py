@@ -23,12 +23,12 @@ def _uid(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def _both(world: World, path: str) -> tuple[Any, wandb_typed.Run[Any]]:
+def _both(world: World, path: str) -> tuple[Any, wandb_typed.Run]:
     """The run as each client reads it now (official caches dropped)."""
     return world.fresh_official().run(path), world.ours.run(path)
 
 
-def _assert_same(world: World, path: str) -> tuple[Any, wandb_typed.Run[Any]]:
+def _assert_same(world: World, path: str) -> tuple[Any, wandb_typed.Run]:
     official, ours = _both(world, path)
     assert n.our_run(ours) == n.official_run(official)
     assert n.our_run_data(ours) == n.official_run_data(official)

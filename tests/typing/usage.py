@@ -16,14 +16,20 @@ from typing_extensions import assert_type
 
 from wandb_typed import (
     Api,
-    Async,
     AsyncApi,
+    AsyncFile,
+    AsyncHistoryScan,
+    AsyncLightRun,
+    AsyncProject,
+    AsyncRun,
+    AsyncRuns,
+    AsyncSizedPaginator,
+    AsyncSweep,
     File,
     HistoryRow,
     HistoryScan,
     LightRun,
     Page,
-    Paginator,
     Project,
     Report,
     Run,
@@ -31,7 +37,6 @@ from wandb_typed import (
     RunState,
     SizedPaginator,
     Sweep,
-    Sync,
     User,
     UserRef,
 )
@@ -44,17 +49,20 @@ def sync_usage(api: Api) -> None:
     assert_type(api.default_entity, str | None)
     assert_type(api.api_key, str)
     project = api.project("mnist")
-    assert_type(project, Project[Sync])
+    assert_type(project, Project)
     assert_type(project.created_at, datetime)
     assert_type(project.run_count, int)
-    assert_type(api.projects(), Paginator[Project[Sync], Sync])
+    assert_type(api.projects(), SizedPaginator[Project])
     for p in api.projects():
-        assert_type(p, Project[Sync])
+        assert_type(p, Project)
     runs = api.runs("demo/mnist", filters={"state": "finished"}, order="-summary_metrics.acc")
-    assert_type(runs, Runs[Sync])
+    assert_type(runs, Runs)
     assert_type(len(runs), int)
+    assert_type(runs[0], Run)
+    assert_type(runs[1:3], list[Run])
+    assert_type(runs.count(), int)
     for run in runs:
-        assert_type(run, Run[Sync])
+        assert_type(run, Run)
         assert_type(run.id, str)
         assert_type(run.name, str)
         assert_type(run.state, RunState | None)
@@ -69,17 +77,17 @@ def sync_usage(api: Api) -> None:
         if isinstance(lr, float):
             assert_type(lr * 2, float)
         assert_type(run.update(), None)
-        assert_type(run.sweep, Sweep[Sync] | None)
+        assert_type(run.sweep, Sweep | None)
     for light in api.runs("demo/mnist", light=True):
-        assert_type(light, LightRun[Sync])
+        assert_type(light, LightRun)
         assert_type(light.state, RunState | None)
-        assert_type(light.load(), Run[Sync])
+        assert_type(light.load(), Run)
     flag = bool(len(api.viewer.teams))
-    assert_type(api.runs(light=flag), Runs[Sync] | SizedPaginator[LightRun[Sync], Sync])
+    assert_type(api.runs(light=flag), Runs | SizedPaginator[LightRun])
     run = api.run("demo/mnist/abc")
     assert_type(run.history(), DataFrame)
     assert_type(run.history(pandas=False), list[HistoryRow])
-    assert_type(run.scan_history(keys=["loss"]), HistoryScan[Sync])
+    assert_type(run.scan_history(keys=["loss"]), HistoryScan)
     for row in run.scan_history():
         assert_type(row, dict[str, JSONValue])
     for page in run.scan_history().pages():
@@ -87,30 +95,57 @@ def sync_usage(api: Api) -> None:
     assert_type(runs.histories(keys=["loss"]), list[HistoryRow])
     assert_type(runs.histories(format="pandas"), DataFrame)
     files = run.files()
-    assert_type(files, SizedPaginator[File[Sync], Sync])
+    assert_type(files, SizedPaginator[File])
     assert_type(run.file("a.txt").download(root="."), Path)
     assert_type(run.file("a.txt").size, int)
     sweep = api.sweep("demo/mnist/sw")
-    assert_type(sweep.best_run(), Run[Sync] | None)
+    assert_type(sweep.best_run(), Run | None)
     assert_type(sweep.config, JSONObject)
     for report in api.reports("demo/mnist"):
         assert_type(report, Report)
         assert_type(report.updated_at, datetime | None)
-    assert_type(api.from_path("demo/mnist"), Project[Sync] | Run[Sync] | Sweep[Sync] | Report)
+    assert_type(api.from_path("demo/mnist"), Project | Run | Sweep | Report)
 
 
 async def async_usage(aapi: AsyncApi) -> None:
     assert_type(aapi.viewer, Awaitable[User])
+    assert_type(await aapi.viewer, User)
+    assert_type(await aapi.default_entity, str | None)
     project = await aapi.project("mnist")
-    assert_type(project, Project[Async])
+    assert_type(project, AsyncProject)
+    assert_type(project.created_at, datetime)
+    assert_type(aapi.projects(), AsyncSizedPaginator[AsyncProject])
+    async for p in aapi.projects():
+        assert_type(p, AsyncProject)
+    assert_type(project.runs(), AsyncRuns)
     runs = aapi.runs("demo/mnist")
-    assert_type(runs, Runs[Async])
+    assert_type(runs, AsyncRuns)
     assert_type(await runs.count(), int)
+    assert_type(await runs.at(0), AsyncRun)
+    assert_type(await runs.at(-1), AsyncRun)
+    assert_type(await runs.take(3), list[AsyncRun])
     async for run in runs:
-        assert_type(run, Run[Async])
-        assert_type(run.update(), Awaitable[None])
+        assert_type(run, AsyncRun)
+        assert_type(run.config, JSONObject)
+        assert_type(await run.update(), None)
         assert_type(await run.history(pandas=False), list[HistoryRow])
+        assert_type(await run.history(), DataFrame)
+        assert_type(await run.sweep, AsyncSweep | None)
+        assert_type(run.scan_history(), AsyncHistoryScan)
         async for row in run.scan_history():
             assert_type(row, HistoryRow)
+        async for f in run.files():
+            assert_type(f, AsyncFile)
+            assert_type(await f.download(), Path)
+    assert_type(await runs.histories(format="pandas"), DataFrame)
+    async for light in aapi.runs("demo/mnist", light=True):
+        assert_type(light, AsyncLightRun)
+        assert_type(await light.load(), AsyncRun)
+    sweep = await aapi.sweep("demo/mnist/sw")
+    assert_type(sweep, AsyncSweep)
+    assert_type(await sweep.best_run(), AsyncRun | None)
     async for page in aapi.projects().pages():
-        assert_type(page, Page[Project[Async]])
+        assert_type(page, Page[AsyncProject])
+    assert_type(
+        await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | Report
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .types import JSONObject, as_object
+from ..types import JSONObject, as_object
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import UserFields

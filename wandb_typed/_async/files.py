@@ -1,0 +1,208 @@
+"""Run files: list, fetch one, download, upload, delete.
+
+Downloads stream into a ``.part`` file beside the target and are renamed into
+place only when complete and verified (size, and MD5 when the server gives one),
+with the same bounded retries as queries. Credentials go only to the server's own
+origin (see :class:`AsyncConnection.file_headers`). A file name that would land
+outside ``root`` is refused before any request (see
+:func:`~wandb_typed._core.files.safe_destination`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+import httpx
+
+from .._core.checks import check_keys, check_text
+from .._core.exchange import Retryable, status_error, transport_failure
+from .._core.files import FileData, PartFile, redact, safe_destination
+from .._core.paging import Page, page_of
+from ..errors import APIConnectionError, InputError, NotFoundError, ResponseValidationError
+from .paging import AsyncSizedPaginator
+
+if TYPE_CHECKING:
+    from wandb_typed_gql.fragments import FileFields
+
+    from .connection import AsyncConnection
+    from .runs import AsyncRun
+    from .session import AsyncSession
+
+__all__ = ["AsyncFile"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AsyncFile(FileData):
+    """A file saved with a run."""
+
+    run: AsyncRun = field(compare=False)
+    """The run the file belongs to."""
+    _session: AsyncSession = field(compare=False)
+
+    async def download(
+        self, root: str | Path = ".", replace: bool = False, exist_ok: bool = False
+    ) -> Path:
+        """Download to ``root/name`` and return that path.
+
+        An existing file is an error unless ``replace`` (overwrite) or ``exist_ok``
+        (keep it, no request) is given.
+        """
+        dest = safe_destination(root, self.name)
+        if dest.exists():
+            if exist_ok and not replace:
+                return dest
+            if not replace:
+                raise InputError(
+                    f"{dest} already exists; pass replace=True to overwrite or exist_ok=True to keep it"
+                )
+        if not self.url:
+            raise NotFoundError(f"file {self.name} of {self.run.path} has no download URL")
+        await download_to(self._session.connection, self.url, dest, self.size, self.md5)
+        return dest
+
+    async def delete(self) -> None:
+        """Delete the file from the run."""
+        await self._session.gql.delete_run_files(
+            files=[self.id], project_id=self.run.project_internal_id
+        )
+
+
+def file_from(session: AsyncSession, run: AsyncRun, f: FileFields) -> AsyncFile:
+    return AsyncFile(
+        id=f.id, name=f.name, size=f.size_bytes, md5=f.md_5, mimetype=f.mimetype, url=f.url,
+        direct_url=f.direct_url, updated_at=f.updated_at, run=run, _session=session,
+    )  # fmt: skip
+
+
+async def download_to(
+    connection: AsyncConnection, url: str, dest: Path, size: int | None, md5: str | None
+) -> None:
+    """GET ``url`` into ``dest`` atomically, checking the size and MD5 when known."""
+    what = f"download of {redact(url)}"
+
+    async def attempt(number: int) -> None:
+        response = await connection.open("GET", url)
+        try:
+            if response.status_code >= 400:
+                await _read_error_body(response, what, url)
+                error = status_error(
+                    response.status_code, response.headers, response.content, redact(url), what
+                )
+                if response.status_code in connection.settings.retry.retry_statuses:
+                    raise Retryable(error)
+                raise error
+            with PartFile(dest) as part:
+                try:
+                    async for chunk in response.aiter_bytes():
+                        part.write(chunk)
+                except (httpx.TransportError, httpx.DecodingError) as exc:
+                    raise Retryable(
+                        APIConnectionError(f"{what} broke off: {exc}", url=redact(url))
+                    ) from None
+                try:
+                    part.check(what, size, md5)
+                except ResponseValidationError as exc:
+                    raise Retryable(exc) from None
+                part.commit()
+        finally:
+            await response.aclose()
+
+    await connection.retrying(what, attempt)
+
+
+async def _read_error_body(response: httpx.Response, what: str, url: str) -> None:
+    """Read a (small) reply body; a connection that breaks meanwhile may be retried."""
+    try:
+        await response.aread()
+    except httpx.HTTPError as exc:
+        raise transport_failure(exc, redact(url), what, False) from None
+
+
+def list_files(
+    session: AsyncSession, run: AsyncRun, names: Sequence[str] | None, per_page: int
+) -> AsyncSizedPaginator[AsyncFile]:
+    """The lazy collection of a run's files."""
+    wanted = check_keys(names, "names")
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncFile]:
+        result = await session.gql.run_file_page(
+            entity=run.entity, project=run.project, name=run.id,
+            names=list(wanted) if wanted is not None else None, cursor=cursor, per_page=first,
+        )  # fmt: skip
+        if result.project is None or result.project.run is None:
+            raise NotFoundError.of(f"run {run.path}", "RunFilePage")
+        total = result.project.run.file_count if wanted is None else None
+        return page_of(result.project.run.files, lambda node: file_from(session, run, node), total)
+
+    return AsyncSizedPaginator(
+        fetch, per_page=per_page, what=f"files of {run.path}", key=lambda f: f.id
+    )
+
+
+async def fetch_file(session: AsyncSession, run: AsyncRun, name: str) -> AsyncFile:
+    """One file of a run by name."""
+    check_text(name, "file name")
+    result = await session.gql.run_file_page(
+        entity=run.entity, project=run.project, name=run.id, names=[name], per_page=1
+    )
+    if result.project is None or result.project.run is None:
+        raise NotFoundError.of(f"run {run.path}", "RunFilePage")
+    conn = result.project.run.files
+    for edge in conn.edges if conn is not None else []:
+        if edge.node is not None and edge.node.name == name:
+            return file_from(session, run, edge.node)
+    raise NotFoundError(f"file {name!r} not found in run {run.path}", operation_name="RunFilePage")
+
+
+async def upload_file(
+    session: AsyncSession, run: AsyncRun, path: str | Path, root: str | Path
+) -> AsyncFile:
+    """Upload ``path`` as ``relpath(path, root)`` and return the stored file."""
+    source = Path(path)
+    if not source.is_file():
+        raise InputError(f"{source} is not a file")
+    try:
+        name = source.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        raise InputError(
+            f"{source} is not under root {root}; pass the directory it should be relative to"
+        ) from None
+    data = source.read_bytes()
+    result = await session.gql.create_run_upload_urls(
+        entity=run.entity, project=run.project, run=run.id, files=[name]
+    )
+    created = result.create_run_files
+    targets = [f for f in created.files if f.name == name] if created else []
+    if not targets or not targets[0].upload_url:
+        raise ResponseValidationError(
+            f"the server gave no upload URL for {name}", operation_name="CreateRunUploadUrls"
+        )
+    url = urljoin(session.settings.base_url + "/", targets[0].upload_url)
+    extra: dict[str, str] = {}
+    for header in created.upload_headers if created else []:
+        key, _, value = header.partition(":")
+        if key.strip():
+            extra[key.strip()] = value.strip()
+    what = f"upload of {name}"
+    connection = session.connection
+
+    async def attempt(number: int) -> None:
+        response = await connection.open("PUT", url, content=data, headers=extra)
+        try:
+            await _read_error_body(response, what, url)
+        finally:
+            await response.aclose()
+        if response.status_code >= 300:
+            error = status_error(
+                response.status_code, response.headers, response.content, redact(url), what
+            )
+            if response.status_code in session.settings.retry.retry_statuses:
+                raise Retryable(error)
+            raise error
+
+    await connection.retrying(what, attempt)
+    return await fetch_file(session, run, name)

@@ -1,0 +1,228 @@
+"""Run history: sampled rows (``run.history``), every row (``run.scan_history``),
+and the sampled history of a whole collection (``runs.histories``).
+
+A full scan ends at the run's last step as reported when the scan starts; resume
+it later with ``from_cursor`` or ``min_step``. Where its windows go is decided by
+:class:`~wandb_typed._core.history.ScanPlan`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from typing import TYPE_CHECKING
+
+from typing_extensions import Self
+
+from .._core.checks import check_bool, check_int, check_keys
+from .._core.history import (
+    HistoryRow,
+    ScanPlan,
+    check_history_args,
+    check_scan_args,
+    frame,
+    parse_rows,
+    sampled_rows,
+)
+from .._core.paging import Page
+from .._core.runs import RunIdentity
+from ..errors import InputError, NotFoundError
+from ..types import JSONValue
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+    from .session import AsyncSession
+
+__all__ = ["AsyncHistoryScan"]
+
+
+async def history_rows(
+    session: AsyncSession,
+    run: RunIdentity,
+    samples: int,
+    keys: Sequence[str] | None,
+    x_axis: str,
+    stream: str,
+) -> list[HistoryRow]:
+    """Sampled rows of one run (see ``Run.history``)."""
+    check_history_args(samples, keys, x_axis, stream)
+    entity, project, name = run.entity, run.project, run.id
+    if keys is None and stream == "system":
+        events = await session.gql.run_system_events(
+            entity=entity, project=project, name=name, samples=samples
+        )
+        if events.project is None or events.project.run is None:
+            raise NotFoundError.of(f"run {run.path}", "RunSystemEvents")
+        return parse_rows(events.project.run.events, "RunSystemEvents")
+    if keys is None:
+        window = await session.gql.run_history_window(
+            entity=entity, project=project, name=name, samples=samples
+        )
+        if window.project is None or window.project.run is None:
+            raise NotFoundError.of(f"run {run.path}", "RunHistoryWindow")
+        return parse_rows(window.project.run.history, "RunHistoryWindow")
+    spec: JSONValue = {"keys": [x_axis, *[k for k in keys if k != x_axis]], "samples": samples}
+    sampled = await session.gql.run_sampled_history(
+        entity=entity, project=project, name=name, spec=spec
+    )
+    if sampled.project is None or sampled.project.run is None:
+        raise NotFoundError.of(f"run {run.path}", "RunSampledHistory")
+    return sampled_rows(sampled.project.run.sampled_history)
+
+
+async def sampled_history(
+    session: AsyncSession,
+    run: RunIdentity,
+    samples: int,
+    keys: Sequence[str] | None,
+    x_axis: str,
+    pandas: bool,
+    stream: str,
+) -> DataFrame | list[HistoryRow]:
+    """``Run.history``: rows, or a DataFrame when asked for."""
+    check_bool(pandas, "pandas")
+    rows = await history_rows(session, run, samples, keys, x_axis, stream)
+    return frame(rows, "history(pandas=True)") if pandas else rows
+
+
+async def histories_of(
+    session: AsyncSession,
+    runs: AsyncIterable[RunIdentity],
+    samples: int,
+    keys: Sequence[str] | None,
+    x_axis: str,
+    format: str,
+    stream: str,
+) -> DataFrame | list[HistoryRow]:
+    """``Runs.histories``: every run's sampled rows, tagged with ``run_id``."""
+    if format not in ("default", "pandas"):
+        raise InputError(f"format must be 'default' or 'pandas', got {format!r}")
+    check_history_args(samples, keys, x_axis, stream)
+    out: list[HistoryRow] = []
+    async for run in runs:
+        for row in await history_rows(session, run, samples, keys, x_axis, stream):
+            row["run_id"] = run.id
+            out.append(row)
+    if format == "pandas":
+        return frame(out, "histories(format='pandas')", sort_columns=True)  # as the official client
+    return out
+
+
+class AsyncHistoryScan:
+    """Every history row of a run in a step range; lazy, re-iterable, resumable."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        run: RunIdentity,
+        keys: Sequence[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> None:
+        self._keys, self.page_size, self.min_step, self.max_step = check_scan_args(
+            keys, page_size, min_step, max_step
+        )
+        self._session = session
+        self._run = run
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} history of {self._run.path} from step {self.min_step} "
+            f"page_size={self.page_size} (lazy)>"
+        )
+
+    def from_cursor(self, cursor: str | None) -> Self:
+        """The same scan, resuming where a page's ``end_cursor`` left off."""
+        clone = copy.copy(self)
+        if cursor is not None:
+            try:
+                step = int(cursor)
+            except ValueError:
+                raise InputError(f"a history cursor is a step number, got {cursor!r}") from None
+            clone.min_step = check_int(step, "history cursor", 0)
+        return clone
+
+    async def __aiter__(self) -> AsyncIterator[HistoryRow]:
+        async for page in self.pages():
+            for row in page.items:
+                yield row
+
+    async def pages(self) -> AsyncIterator[Page[HistoryRow]]:
+        """Iterate whole pages; ``end_cursor`` is the next step to scan."""
+        plan = ScanPlan(self.min_step, await self._stop(), self.page_size)
+        while not plan.done:
+            lo, hi = plan.window()
+            rows, count = await self._window(lo, hi)
+            if plan.observe(hi, count):
+                yield Page(tuple(rows), str(plan.lo), not plan.done)
+
+    async def take(self, n: int) -> list[HistoryRow]:
+        """The first ``n`` rows."""
+        n = check_int(n, "take(n): n", 0)
+        out: list[HistoryRow] = []
+        if n == 0:
+            return out
+        async for row in self:
+            out.append(row)
+            if len(out) >= n:
+                break
+        return out
+
+    async def _stop(self) -> int:
+        """The end of the scan: ``max_step``, or the run's last step + 1 if sooner."""
+        run = self._run
+        meta = await self._session.gql.run_history_keys(
+            entity=run.entity, project=run.project, name=run.id
+        )
+        if meta.project is None or meta.project.run is None:
+            raise NotFoundError.of(f"run {run.path}", "RunHistoryKeys")
+        keys_meta = meta.project.run.history_keys
+        last = keys_meta.get("lastStep") if isinstance(keys_meta, dict) else None
+        if not isinstance(last, int) or isinstance(last, bool):
+            last = (meta.project.run.history_line_count or 0) - 1
+        end = max(0, min(last + 1, 2**63 - 1))
+        return end if self.max_step is None else min(self.max_step, end)
+
+    async def _window(self, lo: int, hi: int) -> tuple[list[HistoryRow], int]:
+        """The rows with ``lo <= _step < hi`` (at most ``page_size``), and how many the
+        server sent (before rows lacking a wanted key are dropped)."""
+        run, size = self._run, self.page_size
+        if self._keys is None:
+            window = await self._session.gql.run_history_window(
+                entity=run.entity, project=run.project, name=run.id,
+                min_step=lo, max_step=hi, samples=size,
+            )  # fmt: skip
+            if window.project is None or window.project.run is None:
+                raise NotFoundError.of(f"run {run.path}", "RunHistoryWindow")
+            rows = parse_rows(window.project.run.history, "RunHistoryWindow")
+            return rows, len(rows)
+        # sampledHistory's maxStep is inclusive (wandb-core pages it that way).
+        wanted = self._keys
+        spec: JSONValue = {
+            "keys": ["_step", *wanted],
+            "minStep": lo,
+            "maxStep": hi - 1,
+            "samples": size,
+        }
+        sampled = await self._session.gql.run_sampled_history(
+            entity=run.entity, project=run.project, name=run.id, spec=spec
+        )
+        if sampled.project is None or sampled.project.run is None:
+            raise NotFoundError.of(f"run {run.path}", "RunSampledHistory")
+        rows = sampled_rows(sampled.project.run.sampled_history)
+        return [r for r in rows if all(k in r for k in wanted)], len(rows)
+
+
+def scan_history(
+    session: AsyncSession,
+    run: RunIdentity,
+    keys: Sequence[str] | None,
+    page_size: int,
+    min_step: int | None,
+    max_step: int | None,
+) -> AsyncHistoryScan:
+    """``Run.scan_history``: arguments checked now, rows fetched when iterated."""
+    check_keys(keys, "keys")
+    return AsyncHistoryScan(session, run, keys, page_size, min_step, max_step)

@@ -1,0 +1,408 @@
+"""Runs: the typed :class:`AsyncRun`, the lazy :class:`AsyncRuns` collection,
+create/update/delete.
+
+A listing gets identity, state, config and summary for a whole page in one
+request (never one request per run); ``config_keys``/``summary_keys`` fetch only
+those keys. ``light=True`` lists :class:`AsyncLightRun` objects instead: run id,
+display name and state only, for listing thousands of runs cheaply;
+``light_run.load()`` fetches the full run. The types keep the two apart: a type
+checker flags ``light_run.config``.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Awaitable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, overload
+
+from wandb_typed_gql.gc_pause import paused_gc
+
+from .._core.checks import check_bool
+from .._core.history import HistoryRow
+from .._core.paging import Page, page_of
+from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
+from ..errors import NotFoundError
+from ..paths import check_name, parse_object_path
+from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
+from .paging import AsyncSizedPaginator, FetchPage
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+    from wandb_typed_gql.fragments import RunFields
+
+    from .files import AsyncFile
+    from .session import AsyncSession
+    from .sweeps import AsyncSweep
+
+__all__ = ["AsyncLightRun", "AsyncRun", "AsyncRuns"]
+
+
+class AsyncRun(RunData):
+    """A W&B run. Attributes are typed values; edit ``config``, ``summary``, ``tags``,
+    ``notes``, ``name``, ``group``, ``job_type`` or ``description`` and call
+    :meth:`update` to write the changes back."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        entity: str,
+        project: str,
+        fields: RunFields,
+        fetched: Fetch,
+        sweep: AsyncSweep | None | Literal[False] = False,
+    ) -> None:
+        self._session = session
+        self._sweep: AsyncSweep | None | Literal[False] = sweep  # False: not fetched yet
+        super().__init__(entity, project, fields, fetched, session.settings.app_url)
+
+    # -- writes --------------------------------------------------------------------
+
+    async def update(self) -> None:
+        """Write changed config, summary, tags, notes, name, group, job type and
+        description back (one request; none when nothing changed)."""
+        from wandb_typed_gql.input_types import UpsertBucketInput
+
+        fields = self._changes()
+        if not fields:
+            return
+        payload = UpsertBucketInput(id=self.storage_id, **fields)
+        fetched = self._fetched
+        result = await self._session.gql.upsert_run(
+            input=payload, config_keys=fetched.config_list, summary_keys=fetched.summary_list
+        )
+        if result.upsert_bucket is None or result.upsert_bucket.bucket is None:
+            raise NotFoundError(f"run {self.path} no longer exists", operation_name="UpsertRun")
+        self._apply(result.upsert_bucket.bucket, fetched)
+
+    async def delete(self, delete_artifacts: bool = False) -> None:
+        """Delete the run (and, with ``delete_artifacts``, the artifacts it logged)."""
+        check_bool(delete_artifacts, "delete_artifacts")
+        await self._session.gql.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts)
+
+    async def reload(self) -> None:
+        """Fetch every field of the run again (drops unsaved edits)."""
+        fields = await fetch_fields(self._session, self.entity, self.project, self.id, FULL)
+        self._apply(fields, FULL)
+
+    async def load(self) -> None:
+        """Same as :meth:`reload`."""
+        await self.reload()
+
+    # -- related objects -----------------------------------------------------------
+
+    @property
+    def sweep(self) -> Awaitable[AsyncSweep | None]:
+        """The sweep the run belongs to (fetched on first use), or ``None``."""
+        return self._load_sweep()
+
+    async def _load_sweep(self) -> AsyncSweep | None:
+        if self._sweep is False:
+            if self.sweep_name is None:
+                self._sweep = None
+            else:
+                from .sweeps import fetch_sweep
+
+                self._sweep = await fetch_sweep(
+                    self._session, self.entity, self.project, self.sweep_name
+                )
+        return self._sweep
+
+    # -- history -------------------------------------------------------------------
+
+    @overload
+    async def history(
+        self,
+        samples: int = ...,
+        keys: Sequence[str] | None = ...,
+        x_axis: str = ...,
+        pandas: Literal[True] = ...,
+        stream: Literal["default", "system"] = ...,
+    ) -> DataFrame: ...
+    @overload
+    async def history(
+        self,
+        samples: int = ...,
+        keys: Sequence[str] | None = ...,
+        x_axis: str = ...,
+        *,
+        pandas: Literal[False],
+        stream: Literal["default", "system"] = ...,
+    ) -> list[HistoryRow]: ...
+    @overload
+    async def history(
+        self,
+        samples: int = ...,
+        keys: Sequence[str] | None = ...,
+        x_axis: str = ...,
+        *,
+        pandas: bool,
+        stream: Literal["default", "system"] = ...,
+    ) -> DataFrame | list[HistoryRow]: ...
+    async def history(
+        self,
+        samples: int = 500,
+        keys: Sequence[str] | None = None,
+        x_axis: str = "_step",
+        pandas: bool = True,
+        stream: Literal["default", "system"] = "default",
+    ) -> DataFrame | list[HistoryRow]:
+        """Sampled history: at most ``samples`` rows chosen by the server.
+
+        With ``keys``, rows hold ``x_axis`` and those keys; without, every key.
+        ``stream="system"`` reads system metrics. Returns a pandas DataFrame when
+        ``pandas`` is true (``MissingDependencyError`` without pandas), else a list
+        of rows. For every row, unsampled, use :meth:`scan_history`.
+        """
+        return await sampled_history(self._session, self, samples, keys, x_axis, pandas, stream)
+
+    def scan_history(
+        self,
+        keys: Sequence[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> AsyncHistoryScan:
+        """Every history row with ``min_step <= _step < max_step``, streamed page by page.
+
+        Lazy and re-iterable; memory stays constant (one page). With ``keys``, rows
+        hold ``_step`` and those keys and only rows that have all of them are
+        yielded. Resume a scan with ``scan.from_cursor(page.end_cursor)`` or with
+        ``min_step`` = last seen ``_step`` + 1.
+        """
+        return scan_history(self._session, self, keys, page_size, min_step, max_step)
+
+    # -- files ---------------------------------------------------------------------
+
+    def files(
+        self, names: Sequence[str] | None = None, per_page: int = 50
+    ) -> AsyncSizedPaginator[AsyncFile]:
+        """The run's files (only ``names``, when given); lazy, ``len()`` from the server."""
+        from .files import list_files
+
+        return list_files(self._session, self, names, per_page)
+
+    async def file(self, name: str) -> AsyncFile:
+        """One file of the run by name (:class:`NotFoundError` if absent)."""
+        from .files import fetch_file
+
+        return await fetch_file(self._session, self, name)
+
+    async def upload_file(self, path: str | Path, root: str | Path = ".") -> AsyncFile:
+        """Upload a local file; it is stored under its path relative to ``root``."""
+        from .files import upload_file
+
+        return await upload_file(self._session, self, path, root)
+
+
+class AsyncLightRun(LightRunData):
+    """A run as a light listing (``runs(light=True)``) returns it: identity and state.
+
+    :meth:`load` fetches the full run (config, summary, storage id, everything else).
+    """
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        entity: str,
+        project: str,
+        id: str,
+        name: str,
+        state: RunState | None,
+    ) -> None:
+        self._session = session
+        super().__init__(entity, project, id, name, state, session.settings.app_url)
+
+    async def load(self) -> AsyncRun:
+        """Fetch the full run."""
+        fields = await fetch_fields(self._session, self.entity, self.project, self.id, FULL)
+        return AsyncRun(self._session, self.entity, self.project, fields, FULL)
+
+
+class AsyncRuns(AsyncSizedPaginator[AsyncRun]):
+    """The lazy collection of a project's runs (``count()`` is the server's count)."""
+
+    def __init__(
+        self, session: AsyncSession, fetch: FetchPage[AsyncRun], *, per_page: int, what: str
+    ) -> None:
+        super().__init__(fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
+        self._session = session
+
+    @overload
+    async def histories(
+        self,
+        samples: int = ...,
+        keys: Sequence[str] | None = ...,
+        x_axis: str = ...,
+        format: Literal["default"] = ...,
+        stream: Literal["default", "system"] = ...,
+    ) -> list[HistoryRow]: ...
+    @overload
+    async def histories(
+        self,
+        samples: int = ...,
+        keys: Sequence[str] | None = ...,
+        x_axis: str = ...,
+        *,
+        format: Literal["pandas"],
+        stream: Literal["default", "system"] = ...,
+    ) -> DataFrame: ...
+    async def histories(
+        self,
+        samples: int = 500,
+        keys: Sequence[str] | None = None,
+        x_axis: str = "_step",
+        format: Literal["default", "pandas"] = "default",
+        stream: Literal["default", "system"] = "default",
+    ) -> list[HistoryRow] | DataFrame:
+        """Sampled history of every run, each row tagged with its ``run_id``: a list of
+        rows, or one DataFrame with ``format="pandas"``."""
+        return await histories_of(self._session, self, samples, keys, x_axis, format, stream)
+
+
+# -- module functions used by AsyncApi ------------------------------------------------
+
+
+async def fetch_fields(
+    session: AsyncSession, entity: str, project: str, name: str, fetched: Fetch
+) -> RunFields:
+    """The ``RunFields`` of one run; :class:`NotFoundError` when it or its project is missing."""
+    result = await session.gql.run_by_name(
+        entity=entity, project=project, name=name,
+        config_keys=fetched.config_list, summary_keys=fetched.summary_list,
+    )  # fmt: skip
+    if result.project is None:
+        raise NotFoundError.of(f"project {entity}/{project}", "RunByName")
+    if result.project.run is None:
+        raise NotFoundError.of(f"run {entity}/{project}/{name}", "RunByName")
+    return result.project.run
+
+
+async def fetch_run(session: AsyncSession, path: str) -> AsyncRun:
+    """One run by path (see :mod:`wandb_typed.paths` for the accepted forms)."""
+    parsed = parse_object_path(path, "run")
+    entity = await session.resolve_entity(parsed.entity)
+    project = parsed.project or session.settings.project
+    assert parsed.name is not None
+    fields = await fetch_fields(session, entity, project, parsed.name, FULL)
+    return AsyncRun(session, entity, project, fields, FULL)
+
+
+async def _where(session: AsyncSession, query: RunQuery) -> tuple[str, str]:
+    entity = await session.resolve_entity(query.entity)
+    return entity, query.project or session.settings.project
+
+
+def list_runs(
+    session: AsyncSession,
+    path: str | None,
+    filters: Mapping[str, object] | None,
+    order: str,
+    per_page: int,
+    include_sweeps: bool,
+    config_keys: Sequence[str] | None,
+    summary_keys: Sequence[str] | None,
+) -> AsyncRuns:
+    """The lazy collection of a project's runs; every argument is checked here, first."""
+    query = RunQuery.of(path, filters, order, per_page)
+    check_bool(include_sweeps, "include_sweeps")
+    fetched = Fetch.of(config_keys, summary_keys)
+    sweeps: dict[str | None, AsyncSweep | None] = {}
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncRun]:
+        entity, project = await _where(session, query)
+        result = await session.gql.run_page(
+            entity=entity, project=project, filters=query.filters, order=query.order,
+            cursor=cursor, per_page=first, with_count=cursor is None,
+            config_keys=fetched.config_list, summary_keys=fetched.summary_list,
+        )  # fmt: skip
+        if result.project is None:
+            raise NotFoundError.of(f"project {entity}/{project}", "RunPage")
+        conn = result.project.runs
+        if include_sweeps and conn is not None:
+            names = {e.node.sweep_name for e in conn.edges}
+            await _load_sweeps(session, entity, project, names, sweeps)
+        with paused_gc():
+            return page_of(
+                conn,
+                lambda node: AsyncRun(
+                    session, entity, project, node, fetched,
+                    sweeps.get(node.sweep_name) if include_sweeps else False,
+                ),
+                result.project.run_count,
+            )  # fmt: skip
+
+    return AsyncRuns(session, fetch, per_page=per_page, what=query.what)
+
+
+def list_light_runs(
+    session: AsyncSession,
+    path: str | None,
+    filters: Mapping[str, object] | None,
+    order: str,
+    per_page: int,
+) -> AsyncSizedPaginator[AsyncLightRun]:
+    """The lazy collection of a project's runs, identity and state only."""
+    query = RunQuery.of(path, filters, order, per_page)
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncLightRun]:
+        entity, project = await _where(session, query)
+        result = await session.gql.light_run_page(
+            entity=entity, project=project, filters=query.filters, order=query.order,
+            cursor=cursor, per_page=first, with_count=cursor is None,
+        )  # fmt: skip
+        if result.project is None:
+            raise NotFoundError.of(f"project {entity}/{project}", "LightRunPage")
+        return page_of(
+            result.project.runs,
+            lambda node: AsyncLightRun(
+                session, entity, project, node.name, node.display_name or node.name,
+                RunState(node.state) if node.state else None,
+            ),
+            result.project.run_count,
+        )  # fmt: skip
+
+    return AsyncSizedPaginator(fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
+
+
+async def _load_sweeps(
+    session: AsyncSession,
+    entity: str,
+    project: str,
+    names: set[str | None],
+    cache: dict[str | None, AsyncSweep | None],
+) -> None:
+    """Fetch each distinct sweep of a page once per collection (``None``: no sweep)."""
+    from .sweeps import fetch_sweep
+
+    for name in sorted(n for n in names if n is not None and n not in cache):
+        try:
+            cache[name] = await fetch_sweep(session, entity, project, name)
+        except NotFoundError:
+            cache[name] = None
+
+
+async def create_run(
+    session: AsyncSession, run_id: str | None, project: str | None, entity: str | None
+) -> AsyncRun:
+    """Create a run in state ``running`` (an existing id is upserted, as W&B does)."""
+    from wandb_typed_gql.input_types import UpsertBucketInput
+
+    name = check_name(run_id, "run id") if run_id is not None else _random_run_id()
+    project_name = (
+        check_name(project, "project name") if project is not None else session.settings.project
+    )
+    ent = await session.resolve_entity(entity)
+    payload = UpsertBucketInput(
+        name=name, model_name=project_name, entity_name=ent, state="running"
+    )
+    result = await session.gql.upsert_run(input=payload, config_keys=None, summary_keys=None)
+    if result.upsert_bucket is None or result.upsert_bucket.bucket is None:
+        raise NotFoundError(f"could not create run {ent}/{project_name}/{name}")
+    return AsyncRun(session, ent, project_name, result.upsert_bucket.bucket, FULL)
+
+
+def _random_run_id() -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(random.SystemRandom().choice(alphabet) for _ in range(8))

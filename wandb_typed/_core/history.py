@@ -1,0 +1,135 @@
+"""Run history without I/O: argument checks, row parsing, and where a full scan's
+next window goes.
+
+A full scan asks for windows of steps ``[lo, hi)`` with at most ``page_size`` rows
+each. A window of at most ``page_size`` steps can never hold more rows than that
+(steps are unique), so the server never has to sample it; a wider window that
+comes back with fewer than ``page_size`` rows was complete too. :class:`ScanPlan`
+widens the window while the data is sparse and narrows it again when a window
+comes back full, so a run with steps 0 and 1.7e12 takes a few dozen requests, not
+billions, and a dense run takes exactly one request per ``page_size`` steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeAlias, cast
+
+from ..errors import InputError, MissingDependencyError, ResponseValidationError
+from ..types import JSONValue
+from .checks import check_int, check_keys
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__all__ = ["HistoryRow", "ScanPlan", "frame", "parse_rows", "sampled_rows"]
+
+#: One history row: ``{"_step": 3, "loss": 0.2, ...}``.
+HistoryRow: TypeAlias = dict[str, JSONValue]
+MAX_SCAN_PAGE = 10_000
+MAX_STEP = 2**63 - 1
+
+
+def check_history_args(samples: object, keys: object, x_axis: object, stream: object) -> None:
+    """The arguments of ``history()`` (and ``histories()``), before any request."""
+    check_int(samples, "samples", 1)
+    check_keys(keys, "keys")
+    if not isinstance(x_axis, str) or not x_axis:
+        raise InputError(f"x_axis must be a non-empty string, got {x_axis!r}")
+    if stream not in ("default", "system"):
+        raise InputError(f"stream must be 'default' or 'system', got {stream!r}")
+    if keys is not None and stream == "system":
+        raise InputError("keys select history keys; they cannot be combined with stream='system'")
+
+
+def parse_rows(lines: Sequence[str] | None, operation: str) -> list[HistoryRow]:
+    """History rows from the server's JSON lines; a row that is not an object is an error."""
+    from pydantic_core import from_json  # about 3x json.loads; imported on first use
+
+    rows: list[HistoryRow] = []
+    for line in lines or ():
+        try:
+            row = from_json(line)
+        except ValueError:
+            raise ResponseValidationError(
+                f"{operation}: a history row is not JSON", operation_name=operation
+            ) from None
+        if not isinstance(row, dict):
+            raise ResponseValidationError(
+                f"{operation}: a history row is not an object", operation_name=operation
+            )
+        rows.append(cast("HistoryRow", row))
+    return rows
+
+
+def sampled_rows(value: list[JSONValue | None] | None) -> list[HistoryRow]:
+    """The rows of ``sampledHistory``'s first (only) spec."""
+    first = value[0] if value else None
+    if first is None:
+        return []
+    if not isinstance(first, list):
+        raise ResponseValidationError(
+            "RunSampledHistory: expected a list of rows", operation_name="RunSampledHistory"
+        )
+    return [row for row in first if isinstance(row, dict)]
+
+
+def frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) -> DataFrame:
+    """A pandas DataFrame of ``rows`` (``MissingDependencyError`` without pandas)."""
+    try:
+        import pandas
+    except ImportError:
+        raise MissingDependencyError(
+            f"{what} needs pandas: pip install 'wandb-typed[pandas]' (or pass pandas=False)"
+        ) from None
+    columns = sorted({key for row in rows for key in row}) if sort_columns else None
+    df: DataFrame = pandas.DataFrame(rows, columns=columns)
+    return df
+
+
+def check_scan_args(
+    keys: object, page_size: object, min_step: object, max_step: object
+) -> tuple[tuple[str, ...] | None, int, int, int | None]:
+    """The arguments of ``scan_history()``: keys, page size, first step, end step."""
+    wanted = check_keys(keys, "keys")
+    size = check_int(page_size, "page_size", 1, MAX_SCAN_PAGE)
+    start = 0 if min_step is None else check_int(min_step, "min_step", 0, MAX_STEP)
+    stop = None if max_step is None else check_int(max_step, "max_step", 0, MAX_STEP)
+    if stop is not None and stop < start:
+        raise InputError(f"max_step ({stop}) must not be less than min_step ({start})")
+    return wanted, size, start, stop
+
+
+class ScanPlan:
+    """Where the next window of a full scan goes (see the module docstring)."""
+
+    def __init__(self, lo: int, stop: int, page_size: int) -> None:
+        self.lo = lo
+        """The first step not yet scanned."""
+        self.stop = stop
+        """The end of the scan (exclusive)."""
+        self.page_size = page_size
+        self._width = page_size
+
+    @property
+    def done(self) -> bool:
+        return self.lo >= self.stop
+
+    def window(self) -> tuple[int, int]:
+        """The next window ``[lo, hi)`` to ask for."""
+        return self.lo, min(self.lo + self._width, self.stop)
+
+    def observe(self, hi: int, rows: int) -> bool:
+        """Record that window ``[lo, hi)`` held ``rows`` rows. True: the window was
+        complete and the scan moved past it. False: it came back full and may have
+        been sampled; ask again for a narrower window."""
+        width = hi - self.lo
+        if rows >= self.page_size and width > self.page_size:
+            self._width = max(self.page_size, width // 8)
+            return False
+        self.lo = hi
+        if rows == 0:
+            self._width = width * 16
+        elif rows * 4 < self.page_size:
+            self._width = width * 2
+        return True

@@ -1,0 +1,360 @@
+"""A run's data and edits, shared by ``Run`` and ``AsyncRun``: typed attributes,
+the editable config and summary, what ``update()`` sends, and the checks every
+runs listing makes before it sends anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any, overload
+
+from ..errors import InputError
+from ..filters import validate_filters, validate_order
+from ..paths import parse_project_path
+from ..types import JSONObject, as_object
+from .checks import check_dict, check_keys, check_tags
+from .paging import check_per_page
+from .users import UserRef
+
+if TYPE_CHECKING:
+    from wandb_typed_gql.fragments import RunFields
+
+__all__ = [
+    "INTERNAL_CONFIG_KEYS",
+    "FULL",
+    "Fetch",
+    "RunData",
+    "RunIdentity",
+    "RunQuery",
+    "RunState",
+]
+
+#: Config keys W&B uses for itself; kept in ``raw_config``, left out of ``config``.
+INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
+
+
+class RunState(str, Enum):
+    """A run's state. States a newer server adds become pseudo-members, not errors."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    CRASHED = "crashed"
+    FAILED = "failed"
+    KILLED = "killed"
+    PREEMPTED = "preempted"
+    PREEMPTING = "preempting"
+    PENDING = "pending"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RunState | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        return member
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """Which config and summary keys a run query asks for (``None``: all)."""
+
+    config_keys: tuple[str, ...] | None = None
+    summary_keys: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, config_keys: object, summary_keys: object) -> Fetch:
+        """Checked key lists (before any request)."""
+        return cls(check_keys(config_keys, "config_keys"), check_keys(summary_keys, "summary_keys"))
+
+    @property
+    def config_list(self) -> list[str] | None:
+        """``config_keys`` as the query variable."""
+        return list(self.config_keys) if self.config_keys is not None else None
+
+    @property
+    def summary_list(self) -> list[str] | None:
+        """``summary_keys`` as the query variable."""
+        return list(self.summary_keys) if self.summary_keys is not None else None
+
+
+FULL = Fetch()
+
+
+@dataclass(frozen=True)
+class RunQuery:
+    """A checked runs query: where, which runs, in what order."""
+
+    entity: str | None
+    project: str | None
+    filters: JSONObject | None
+    order: str
+    what: str
+
+    @classmethod
+    def of(cls, path: str | None, filters: object, order: object, per_page: object) -> RunQuery:
+        """Check the arguments every runs listing takes (before any request)."""
+        entity, project = parse_project_path(path) if path is not None else (None, None)
+        checked_filters, checked_order = validate_filters(filters), validate_order(order)
+        check_per_page(per_page)
+        what = f"runs of {path or 'the default project'}"
+        return cls(entity, project, checked_filters, checked_order, what)
+
+
+def _fingerprint(value: JSONObject) -> bytes:
+    """A cheap serialization to tell later whether a dict was edited in place."""
+    from pydantic_core import to_json  # imported on first use: keeps `import wandb_typed` light
+
+    return to_json(value, serialize_unknown=True)
+
+
+def _unwrap_config(raw: JSONObject) -> JSONObject:
+    """``{"lr": {"value": 0.1, "desc": None}}`` -> ``{"lr": 0.1}``, without W&B's own keys."""
+    out: JSONObject = {}
+    for key, item in raw.items():
+        if key in INTERNAL_CONFIG_KEYS:
+            continue
+        out[key] = item["value"] if isinstance(item, dict) and "value" in item else item
+    return out
+
+
+class _Editable:
+    """A run's editable JSON object (``config``, ``summary``), kept in ``_<name>``.
+
+    A fingerprint is taken the first time the dict is handed out (or it is replaced),
+    so ``update()`` can tell whether it was edited in place, without serializing
+    every run of a listing up front.
+    """
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Editable: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> JSONObject: ...
+    def __get__(self, obj: object, owner: type) -> _Editable | JSONObject:
+        if obj is None:
+            return self
+        value: JSONObject = getattr(obj, f"_{self.name}")
+        if getattr(obj, f"_{self.name}_seen") is None:
+            setattr(obj, f"_{self.name}_seen", _fingerprint(value))
+        return value
+
+    def __set__(self, obj: object, value: JSONObject) -> None:
+        check_dict(value, f"run.{self.name}")
+        if getattr(obj, f"_{self.name}_seen") is None:
+            setattr(obj, f"_{self.name}_seen", b"")  # never equals a fingerprint: changed
+        setattr(obj, f"_{self.name}", value)
+
+    @staticmethod
+    def edited(obj: object, name: str) -> bool:
+        seen: bytes | None = getattr(obj, f"_{name}_seen")
+        return seen is not None and _fingerprint(getattr(obj, f"_{name}")) != seen
+
+
+class RunIdentity:
+    """What every run object has: where it lives and its id."""
+
+    entity: str
+    project: str
+    id: str
+    """The run id (``entity/project/<id>`` in URLs)."""
+    _app_url: str
+
+    @property
+    def path(self) -> str:
+        """``entity/project/run_id``; pass it back to ``api.run()``."""
+        return f"{self.entity}/{self.project}/{self.id}"
+
+    @property
+    def url(self) -> str:
+        """The run's page in the W&B app."""
+        return f"{self._app_url}/{self.entity}/{self.project}/runs/{self.id}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RunIdentity) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+
+class LightRunData(RunIdentity):
+    """A run as a light listing (``runs(light=True)``) returns it: identity and state."""
+
+    name: str
+    """The display name."""
+    state: RunState | None
+
+    def __init__(
+        self, entity: str, project: str, id: str, name: str, state: RunState | None, app_url: str
+    ) -> None:
+        self.entity, self.project, self.id = entity, project, id
+        self.name, self.state, self._app_url = name, state, app_url
+
+    def __repr__(self) -> str:
+        state = self.state.value if self.state is not None else "unknown"
+        return f"<{type(self).__name__} {self.path} {self.name!r} ({state})>"
+
+
+class RunData(RunIdentity):
+    """A W&B run's data. Attributes are typed values; ``config``, ``summary``,
+    ``tags``, ``notes``, ``name``, ``group``, ``job_type`` and ``description`` are
+    editable (``update()`` writes the changes back)."""
+
+    storage_id: str
+    """The server's global id of the run."""
+    name: str
+    """The display name (settable)."""
+    state: RunState | None
+    tags: list[str]
+    group: str | None
+    job_type: str | None
+    host: str | None
+    notes: str | None
+    description: str | None
+    commit: str | None
+    sweep_name: str | None
+    project_internal_id: int
+    read_only: bool
+    created_at: datetime
+    heartbeat_at: datetime | None
+    history_line_count: int
+    user: UserRef | None
+
+    def __init__(
+        self, entity: str, project: str, fields: RunFields, fetched: Fetch, app_url: str
+    ) -> None:
+        self.entity = entity
+        self.project = project
+        self._app_url = app_url
+        self._apply(fields, fetched)
+
+    def _apply(self, f: RunFields, fetched: Fetch) -> None:
+        self._fetched = fetched
+        self.id = f.name
+        self.storage_id = f.id
+        self.name = f.display_name or f.name
+        self.state = RunState(f.state) if f.state else None
+        self.tags = list(f.tags or [])
+        self.group = f.group
+        self.job_type = f.job_type
+        self.host = f.host
+        self.notes = f.notes
+        self.description = f.description
+        self.commit = f.commit
+        self.sweep_name = f.sweep_name
+        self.project_internal_id = f.project_id
+        self.read_only = bool(f.read_only)
+        self.created_at = f.created_at
+        self.heartbeat_at = f.heartbeat_at
+        self.history_line_count = f.history_line_count or 0
+        self.user = UserRef(f.user.name, f.user.username) if f.user is not None else None
+        self._raw_config: JSONObject = as_object(f.config, f"run {f.name}: config")
+        self._config: JSONObject = _unwrap_config(self._raw_config)
+        self._summary: JSONObject = as_object(f.summary_metrics, f"run {f.name}: summaryMetrics")
+        self._system_metrics: JSONObject = as_object(
+            f.system_metrics, f"run {f.name}: systemMetrics"
+        )
+        self._history_keys: JSONObject = as_object(f.history_keys, f"run {f.name}: historyKeys")
+        # Edits are found at update() time: scalars are compared with their saved
+        # values, config and summary with a fingerprint taken when first handed out.
+        self._saved = self._scalars()
+        self._config_seen: bytes | None = None  # see _Editable
+        self._summary_seen: bytes | None = None
+
+    def __repr__(self) -> str:
+        state = self.state.value if self.state is not None else "unknown"
+        return f"<{type(self).__name__} {self.path} {self.name!r} ({state})>"
+
+    @property
+    def display_name(self) -> str:
+        """Same as :attr:`name`."""
+        return self.name
+
+    @display_name.setter
+    def display_name(self, value: str) -> None:
+        self.name = value
+
+    config = _Editable(
+        """The run's config, values unwrapped from W&B's ``{"value": ...}``; editable."""
+    )
+    summary = _Editable("""The latest value of every logged key; editable (then ``update()``).""")
+
+    @property
+    def raw_config(self) -> JSONObject:
+        """The config as stored (read-only): values wrapped as ``{"value": ..., "desc":
+        ...}``, including W&B's internal ``_wandb`` key."""
+        return self._raw_config
+
+    @property
+    def system_metrics(self) -> JSONObject:
+        """The latest system metrics (GPU, CPU, memory, ...)."""
+        return self._system_metrics
+
+    @property
+    def history_keys(self) -> JSONObject:
+        """History key metadata as the server reports it (``lastStep``, ``keys``)."""
+        return self._history_keys
+
+    @property
+    def last_step(self) -> int | None:
+        """The last logged ``_step``, if the server reported it."""
+        value = self.history_keys.get("lastStep")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    # -- what update() sends ------------------------------------------------------------
+
+    def _scalars(self) -> dict[str, object]:
+        return {
+            "tags": tuple(self.tags) if type(self.tags) is list else self.tags,
+            "notes": self.notes,
+            "name": self.name,
+            "group": self.group,
+            "job_type": self.job_type,
+            "description": self.description,
+        }
+
+    def _changes(self) -> dict[str, Any]:
+        """The upsertBucket input fields that differ from what was fetched."""
+        now, saved = self._scalars(), self._saved
+        changed = {k for k in now if now[k] != saved[k]}
+        changed |= {name for name in ("config", "summary") if _Editable.edited(self, name)}
+        fields: dict[str, Any] = {}
+        if "config" in changed:
+            if self._fetched.config_keys is not None:
+                raise InputError(
+                    f"run {self.path}: config was fetched with config_keys, so writing it back would "
+                    "drop the other keys; call run.reload() first"
+                )
+            fields["config"] = self._wrapped_config()
+        if "summary" in changed:
+            if self._fetched.summary_keys is not None:
+                raise InputError(
+                    f"run {self.path}: summary was fetched with summary_keys, so writing it back "
+                    "would drop the other keys; call run.reload() first"
+                )
+            fields["summary_metrics"] = self._summary
+        if "tags" in changed:
+            fields["tags"] = check_tags(self.tags, f"run {self.path}: tags")
+        for attr, key in (("notes", "notes"), ("name", "display_name"), ("group", "group_name"),
+                          ("job_type", "job_type"), ("description", "description")):  # fmt: skip
+            if attr in changed:
+                value = getattr(self, attr)
+                if value is not None and not isinstance(value, str):
+                    raise InputError(f"run.{attr} must be a string, got {type(value).__name__}")
+                fields[key] = value
+        return fields
+
+    def _wrapped_config(self) -> JSONObject:
+        """The edited config in W&B's stored form, keeping descriptions and ``_wandb``."""
+        out: JSONObject = {k: v for k, v in self._raw_config.items() if k in INTERNAL_CONFIG_KEYS}
+        for key, value in self._config.items():
+            old = self._raw_config.get(key)
+            desc = old.get("desc") if isinstance(old, dict) and "value" in old else None
+            out[key] = {"value": value, "desc": desc}
+        return out
