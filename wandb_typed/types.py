@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from typing_extensions import TypeAliasType
+
 __all__ = ["JSONObject", "JSONValue", "as_object"]
 
 #: Any JSON value. Config, summary and history values are JSON: narrow them with
 #: ``isinstance`` (``lr = run.config["lr"]; assert isinstance(lr, float)``).
-JSONValue: TypeAlias = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+#: Declared with ``TypeAliasType`` (PEP 695's ``type`` statement): mypy and pyright
+#: see the recursive type, and jedi, whose completion recurses forever on a
+#: recursive ``TypeAlias``, sees an opaque name.
+JSONValue = TypeAliasType(
+    "JSONValue", "None | bool | int | float | str | list[JSONValue] | dict[str, JSONValue]"
+)
 #: A JSON object.
-JSONObject: TypeAlias = dict[str, JSONValue]
+JSONObject: TypeAlias = "dict[str, JSONValue]"
 
 
 def as_object(value: JSONValue | None, what: str) -> JSONObject:

@@ -30,10 +30,11 @@ from pydantic_core import from_json
 from .base_model import UnsetType
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
+    from typing_extensions import TypeAliasType
 
-    JSONValue: TypeAlias = (
-        None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+    # TypeAliasType, not a recursive TypeAlias: jedi's completion recurses forever on those.
+    JSONValue = TypeAliasType(
+        "JSONValue", "None | bool | int | float | str | list[JSONValue] | dict[str, JSONValue]"
     )
 else:
     # At run time the value comes straight from json.loads; re-validating every

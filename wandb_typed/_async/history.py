@@ -144,7 +144,10 @@ class AsyncHistoryScan:
             clone.min_step = check_int(step, "history cursor", 0)
         return clone
 
-    async def __aiter__(self) -> AsyncIterator[HistoryRow]:
+    def __aiter__(self) -> AsyncIterator[HistoryRow]:
+        return self._rows()
+
+    async def _rows(self) -> AsyncIterator[HistoryRow]:
         async for page in self.pages():
             for row in page.items:
                 yield row

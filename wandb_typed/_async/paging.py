@@ -70,7 +70,10 @@ class AsyncPaginator(Generic[T]):
     def _walk(self) -> Walk[T]:
         return Walk(self.start, self._key, self._what)
 
-    async def __aiter__(self) -> AsyncIterator[T]:
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items()
+
+    async def _items(self) -> AsyncIterator[T]:
         async for page in self.pages():
             for item in page.items:
                 yield item

@@ -131,7 +131,7 @@ class _Editable:
         self.__doc__ = doc
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
+        self._name = name
 
     @overload
     def __get__(self, obj: None, owner: type) -> _Editable: ...
@@ -140,21 +140,23 @@ class _Editable:
     def __get__(self, obj: object, owner: type) -> _Editable | JSONObject:
         if obj is None:
             return self
-        value: JSONObject = getattr(obj, f"_{self.name}")
-        if getattr(obj, f"_{self.name}_seen") is None:
-            setattr(obj, f"_{self.name}_seen", _fingerprint(value))
+        value: JSONObject = getattr(obj, f"_{self._name}")
+        if getattr(obj, f"_{self._name}_seen") is None:
+            setattr(obj, f"_{self._name}_seen", _fingerprint(value))
         return value
 
     def __set__(self, obj: object, value: JSONObject) -> None:
-        check_dict(value, f"run.{self.name}")
-        if getattr(obj, f"_{self.name}_seen") is None:
-            setattr(obj, f"_{self.name}_seen", b"")  # never equals a fingerprint: changed
-        setattr(obj, f"_{self.name}", value)
+        check_dict(value, f"run.{self._name}")
+        if getattr(obj, f"_{self._name}_seen") is None:
+            setattr(obj, f"_{self._name}_seen", b"")  # never equals a fingerprint: changed
+        setattr(obj, f"_{self._name}", value)
 
-    @staticmethod
-    def edited(obj: object, name: str) -> bool:
-        seen: bytes | None = getattr(obj, f"_{name}_seen")
-        return seen is not None and _fingerprint(getattr(obj, f"_{name}")) != seen
+
+
+def _edited(obj: object, name: str) -> bool:
+    """Whether the editable ``name`` of ``obj`` changed since it was handed out."""
+    seen: bytes | None = getattr(obj, f"_{name}_seen")
+    return seen is not None and _fingerprint(getattr(obj, f"_{name}")) != seen
 
 
 class RunIdentity:
@@ -323,7 +325,7 @@ class RunData(RunIdentity):
         """The upsertBucket input fields that differ from what was fetched."""
         now, saved = self._scalars(), self._saved
         changed = {k for k in now if now[k] != saved[k]}
-        changed |= {name for name in ("config", "summary") if _Editable.edited(self, name)}
+        changed |= {name for name in ("config", "summary") if _edited(self, name)}
         fields: dict[str, Any] = {}
         if "config" in changed:
             if self._fetched.config_keys is not None:

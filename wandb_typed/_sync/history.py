@@ -145,6 +145,9 @@ class HistoryScan:
         return clone
 
     def __iter__(self) -> Iterator[HistoryRow]:
+        return self._rows()
+
+    def _rows(self) -> Iterator[HistoryRow]:
         for page in self.pages():
             for row in page.items:
                 yield row

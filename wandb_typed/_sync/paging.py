@@ -73,6 +73,9 @@ class Paginator(Generic[T]):
         return Walk(self.start, self._key, self._what)
 
     def __iter__(self) -> Iterator[T]:
+        return self._items()
+
+    def _items(self) -> Iterator[T]:
         for page in self.pages():
             for item in page.items:
                 yield item

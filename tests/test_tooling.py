@@ -1,0 +1,164 @@
+"""What tools other than mypy see: jedi (IPython, Jupyter and many editors complete
+with it) completes every public attribute of what each method returns, including the
+items of a ``for``/``async for`` over a collection; ``inspect.signature`` shows each
+method's documented parameters and real return type; ``help()`` shows the docstring.
+
+Each jedi case names the class whose public attributes must all be offered; the
+attribute list comes from the class itself, so a new attribute is covered at once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+
+import jedi
+import pytest
+
+import wandb_typed as wt
+
+SYNC = "import wandb_typed\napi = wandb_typed.Api()\n"
+ASYNC = "import wandb_typed\nasync def main():\n    api = wandb_typed.AsyncApi()\n"
+
+#: (case, source ending where completion is asked, class whose attributes must appear)
+CASES: list[tuple[str, str, type]] = [
+    ("api", SYNC + "api.", wt.Api),
+    ("viewer", SYNC + "api.viewer.", wt.User),
+    ("project", SYNC + "p = api.project('x')\np.", wt.Project),
+    ("projects", SYNC + "for p in api.projects():\n    p.", wt.Project),
+    ("create_project", SYNC + "api.create_project('x').", wt.Project),
+    ("runs", SYNC + "runs = api.runs('e/p')\nruns.", wt.Runs),
+    ("runs_items", SYNC + "for r in api.runs('e/p'):\n    r.", wt.Run),
+    ("runs_index", SYNC + "api.runs('e/p')[0].", wt.Run),
+    ("light_items", SYNC + "for r in api.runs('e/p', light=True):\n    r.", wt.LightRun),
+    ("light_load", SYNC + "for r in api.runs('e/p', light=True):\n    r.load().", wt.Run),
+    ("run", SYNC + "run = api.run('e/p/r')\nrun.", wt.Run),
+    ("create_run", SYNC + "api.create_run().", wt.Run),
+    ("run_sweep", SYNC + "api.run('e/p/r').sweep.", wt.Sweep),
+    ("files", SYNC + "for f in api.run('e/p/r').files():\n    f.", wt.File),
+    ("file", SYNC + "api.run('e/p/r').file('a').", wt.File),
+    ("scan", SYNC + "api.run('e/p/r').scan_history().", wt.HistoryScan),
+    ("scan_rows", SYNC + "for row in api.run('e/p/r').scan_history():\n    row.", dict),
+    ("config", SYNC + "api.run('e/p/r').config.", dict),
+    ("history", SYNC + "api.run('e/p/r').history(pandas=False).", list),
+    ("sweep", SYNC + "s = api.sweep('e/p/s')\ns.", wt.Sweep),
+    ("sweep_runs", SYNC + "for r in api.sweep('e/p/s').runs:\n    r.", wt.Run),
+    ("best_run", SYNC + "api.sweep('e/p/s').best_run().", wt.Run),
+    ("project_runs", SYNC + "for r in api.project('p').runs():\n    r.", wt.Run),
+    ("project_sweeps", SYNC + "for s in api.project('p').sweeps():\n    s.", wt.Sweep),
+    ("reports", SYNC + "for r in api.reports('e/p'):\n    r.", wt.Report),
+    ("from_path", SYNC + "api.from_path('e/p/r').", wt.Report),
+    ("pages", SYNC + "for page in api.projects().pages():\n    page.", wt.Page),
+    ("async_api", ASYNC + "    api.", wt.AsyncApi),
+    ("async_viewer", ASYNC + "    v = await api.viewer\n    v.", wt.User),
+    ("async_project", ASYNC + "    p = await api.project('x')\n    p.", wt.AsyncProject),
+    (
+        "async_projects",
+        ASYNC + "    async for p in api.projects():\n        p.",
+        wt.AsyncProject,
+    ),
+    ("async_runs", ASYNC + "    runs = api.runs('e/p')\n    runs.", wt.AsyncRuns),
+    ("async_runs_items", ASYNC + "    async for r in api.runs('e/p'):\n        r.", wt.AsyncRun),
+    ("async_at", ASYNC + "    r = await api.runs('e/p').at(0)\n    r.", wt.AsyncRun),
+    (
+        "async_light",
+        ASYNC + "    async for r in api.runs('e/p', light=True):\n        r.",
+        wt.AsyncLightRun,
+    ),
+    ("async_run", ASYNC + "    run = await api.run('e/p/r')\n    run.", wt.AsyncRun),
+    (
+        "async_files",
+        ASYNC + "    run = await api.run('e/p/r')\n    async for f in run.files():\n        f.",
+        wt.AsyncFile,
+    ),
+    (
+        "async_scan_rows",
+        ASYNC + "    run = await api.run('e/p/r')\n    async for row in run.scan_history():\n        row.",
+        dict,
+    ),
+    ("async_sweep", ASYNC + "    s = await api.sweep('e/p/s')\n    s.", wt.AsyncSweep),
+    (
+        "async_best_run",
+        ASYNC + "    s = await api.sweep('e/p/s')\n    r = await s.best_run()\n    r.",
+        wt.AsyncRun,
+    ),
+    (
+        "async_reports",
+        ASYNC + "    async for r in api.reports('e/p'):\n        r.",
+        wt.Report,
+    ),
+]
+
+
+def _public(cls: type) -> set[str]:
+    return {name for name in dir(cls) if not name.startswith("_")}
+
+
+@pytest.mark.parametrize(("case", "source", "cls"), CASES, ids=[c[0] for c in CASES])
+def test_jedi_completes_what_methods_return(case: str, source: str, cls: type) -> None:
+    lines = source.split("\n")
+    completions = jedi.Script(source).complete(len(lines), len(lines[-1]))
+    offered = {c.name for c in completions}
+    missing = _public(cls) - offered
+    assert not missing, f"{case}: jedi does not offer {sorted(missing)}"
+
+
+#: Every public method of the two Api classes and of the resources they return.
+CLASSES = [
+    wt.Api, wt.AsyncApi, wt.Project, wt.AsyncProject, wt.Run, wt.AsyncRun, wt.LightRun,
+    wt.AsyncLightRun, wt.Runs, wt.AsyncRuns, wt.Sweep, wt.AsyncSweep, wt.File, wt.AsyncFile,
+    wt.HistoryScan, wt.AsyncHistoryScan, wt.Paginator, wt.AsyncPaginator,
+    wt.SizedPaginator, wt.AsyncSizedPaginator,
+]  # fmt: skip
+
+
+def _methods(cls: type) -> list[tuple[str, typing.Any]]:
+    return [
+        (name, member)
+        for name, member in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    ]
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=[c.__name__ for c in CLASSES])
+def test_signatures_show_parameters_and_real_return_types(cls: type) -> None:
+    for name, method in _methods(cls):
+        signature = inspect.signature(method)
+        assert list(signature.parameters)[0] == "self", (cls, name)
+        shown = str(signature.return_annotation)
+        assert signature.return_annotation is not inspect.Signature.empty, (cls, name)
+        assert not any(w in shown for w in ("Steps", "Generator", "Call")), (cls, name, shown)
+        if not cls.__name__.startswith("Async"):
+            assert "Awaitable" not in shown, (cls, name, shown)
+        assert method.__doc__, f"{cls.__name__}.{name} has no docstring"
+
+
+@pytest.mark.parametrize("api", [wt.Api, wt.AsyncApi])
+def test_api_return_types_resolve_to_the_classes(api: type) -> None:
+    """``typing.get_type_hints`` (what pydantic, typer and doc tools use) resolves
+    every Api method's annotations to real classes."""
+    for name, method in _methods(api):
+        hints = typing.get_type_hints(method)
+        assert "return" in hints, (name, hints)
+
+
+def test_documented_api_parameters() -> None:
+    """The seed's parameter names and defaults, as inspect and help() show them."""
+    def params(fn: typing.Any) -> list[tuple[str, object]]:
+        return [(p.name, p.default) for p in inspect.signature(fn).parameters.values()][1:]
+
+    empty = inspect.Parameter.empty
+    for api in (wt.Api, wt.AsyncApi):
+        assert params(api.project) == [("name", empty), ("entity", None)]
+        assert params(api.projects) == [("entity", None), ("per_page", 200)]
+        assert params(api.run) == [("path", "")]
+        assert params(api.sweep) == [("path", "")]
+        assert params(api.reports) == [("path", ""), ("name", None), ("per_page", 50)]
+        assert params(api.runs)[:5] == [
+            ("path", None), ("filters", None), ("order", "+created_at"), ("per_page", 50),
+            ("include_sweeps", True),
+        ]  # fmt: skip
+        assert params(api.__init__)[:3] == [("overrides", None), ("timeout", None), ("api_key", None)]
+    assert typing.get_type_hints(wt.Api.project)["return"] is wt.Project
+    assert typing.get_type_hints(wt.AsyncApi.run)["return"] is wt.AsyncRun
+    assert "The project" in (wt.Api.project.__doc__ or "")
