@@ -158,10 +158,14 @@ def test_exception_in_the_loop_body_leaves_nothing_open(fresh: LocalServer) -> N
     api = Api(
         {"base_url": fresh.base_url}, api_key=fresh.api_key, retry=FAST_RETRY, transport=transport
     )
-    with pytest.raises(ZeroDivisionError):
+
+    def user_loop() -> None:
         for n, _run in enumerate(api.runs("demo/p", per_page=5)):
             if n == 6:
-                _ = 1 / 0
+                raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        user_loop()
     assert transport.opened == 2 and transport.closed == 2
 
     async def scenario() -> tuple[int, int]:
@@ -170,10 +174,14 @@ def test_exception_in_the_loop_body_leaves_nothing_open(fresh: LocalServer) -> N
             {"base_url": fresh.base_url}, api_key=fresh.api_key, retry=FAST_RETRY,
             transport=stalling,
         ) as aapi:  # fmt: skip
-            with pytest.raises(ZeroDivisionError):
+
+            async def user_loop() -> None:
                 async for n, _run in _enumerate(aapi.runs("demo/p", per_page=5)):
                     if n == 6:
-                        _ = 1 / 0
+                        raise ZeroDivisionError
+
+            with pytest.raises(ZeroDivisionError):
+                await user_loop()
             return stalling.opened, stalling.closed
 
     assert asyncio.run(scenario()) == (2, 2)

@@ -6,7 +6,16 @@ from datetime import datetime, timezone
 
 import pytest
 
-from wandb_typed import AsyncApi, AsyncProject, InputError, NotFoundError, Project, Report, Run, Sweep
+from wandb_typed import (
+    AsyncApi,
+    AsyncProject,
+    InputError,
+    NotFoundError,
+    Project,
+    Report,
+    Run,
+    Sweep,
+)
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from .support import make_api, run_async

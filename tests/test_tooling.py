@@ -73,7 +73,8 @@ CASES: list[tuple[str, str, type]] = [
     ),
     (
         "async_scan_rows",
-        ASYNC + "    run = await api.run('e/p/r')\n    async for row in run.scan_history():\n        row.",
+        ASYNC
+        + "    run = await api.run('e/p/r')\n    async for row in run.scan_history():\n        row.",
         dict,
     ),
     ("async_sweep", ASYNC + "    s = await api.sweep('e/p/s')\n    s.", wt.AsyncSweep),
@@ -124,7 +125,7 @@ def _methods(cls: type) -> list[tuple[str, typing.Any]]:
 def test_signatures_show_parameters_and_real_return_types(cls: type) -> None:
     for name, method in _methods(cls):
         signature = inspect.signature(method)
-        assert list(signature.parameters)[0] == "self", (cls, name)
+        assert next(iter(signature.parameters)) == "self", (cls, name)
         shown = str(signature.return_annotation)
         assert signature.return_annotation is not inspect.Signature.empty, (cls, name)
         assert not any(w in shown for w in ("Steps", "Generator", "Call")), (cls, name, shown)
@@ -144,6 +145,7 @@ def test_api_return_types_resolve_to_the_classes(api: type) -> None:
 
 def test_documented_api_parameters() -> None:
     """The seed's parameter names and defaults, as inspect and help() show them."""
+
     def params(fn: typing.Any) -> list[tuple[str, object]]:
         return [(p.name, p.default) for p in inspect.signature(fn).parameters.values()][1:]
 
@@ -158,7 +160,11 @@ def test_documented_api_parameters() -> None:
             ("path", None), ("filters", None), ("order", "+created_at"), ("per_page", 50),
             ("include_sweeps", True),
         ]  # fmt: skip
-        assert params(api.__init__)[:3] == [("overrides", None), ("timeout", None), ("api_key", None)]
+        assert params(api.__init__)[:3] == [
+            ("overrides", None),
+            ("timeout", None),
+            ("api_key", None),
+        ]
     assert typing.get_type_hints(wt.Api.project)["return"] is wt.Project
     assert typing.get_type_hints(wt.AsyncApi.run)["return"] is wt.AsyncRun
     assert "The project" in (wt.Api.project.__doc__ or "")

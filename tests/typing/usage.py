@@ -146,6 +146,4 @@ async def async_usage(aapi: AsyncApi) -> None:
     assert_type(await sweep.best_run(), AsyncRun | None)
     async for page in aapi.projects().pages():
         assert_type(page, Page[AsyncProject])
-    assert_type(
-        await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | Report
-    )
+    assert_type(await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | Report)

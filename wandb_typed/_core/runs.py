@@ -152,7 +152,6 @@ class _Editable:
         setattr(obj, f"_{self._name}", value)
 
 
-
 def _edited(obj: object, name: str) -> bool:
     """Whether the editable ``name`` of ``obj`` changed since it was handed out."""
     seen: bytes | None = getattr(obj, f"_{name}_seen")
