@@ -1,6 +1,6 @@
 """ariadne-codegen plugin used by ``scripts/codegen`` (listed in pyproject's ``plugins``).
 
-Three small, documented hooks; everything else is ariadne-codegen 0.19 as configured:
+Four small, documented hooks; everything else is ariadne-codegen 0.19 as configured:
 
 - client methods end in ``self.validate_result(Model, data, "Operation")`` instead
   of ``Model.model_validate(data)``, so a response that does not match the model
@@ -9,7 +9,9 @@ Three small, documented hooks; everything else is ariadne-codegen 0.19 as config
 - enums are *open*: a value added by a newer server becomes a pseudo-member
   instead of failing validation (``_missing_``);
 - ``__init__.py`` is a docstring only: importing the package stays free, and the
-  two clients (written by two runs) never fight over re-exports.
+  two clients (written by two runs) never fight over re-exports;
+- ``base_model.py`` declares ``model_config`` as a ``ClassVar`` (pydantic's own
+  declaration), so pyright's ``--verifytypes`` sees no ambiguous override.
 """
 
 from __future__ import annotations
@@ -77,3 +79,19 @@ class WandbTypedPlugin(Plugin):
 
     def generate_init_module(self, module: ast.Module) -> ast.Module:
         return ast.Module(body=[ast.Expr(value=ast.Constant(INIT_DOC))], type_ignores=[])
+
+    def copy_code(self, copied_code: str) -> str:
+        if "class BaseModel(PydanticBaseModel):" not in copied_code:
+            return copied_code
+        declared = copied_code.replace(
+            "    model_config = ConfigDict(",
+            "    model_config: ClassVar[ConfigDict] = ConfigDict(",
+            1,
+        )
+        if declared == copied_code:
+            raise RuntimeError("unexpected shape of base_model.py: no model_config")
+        return declared.replace(
+            "from pydantic import BaseModel as PydanticBaseModel",
+            "from typing import ClassVar\n\nfrom pydantic import BaseModel as PydanticBaseModel",
+            1,
+        )

@@ -1,12 +1,17 @@
-"""Build the wheel, install it into a fresh virtualenv and run the demo from outside the repo.
+"""Build the wheel, install it into a fresh virtualenv, run the demo from outside the
+repo, and measure its type completeness.
 
 Proves that both import packages (``wandb_typed`` and the generated
 ``wandb_typed_gql``, with its ``schema.graphql``) ship in the wheel and work
-without the source tree on ``sys.path``.
+without the source tree on ``sys.path``; then runs ``basedpyright --verifytypes
+wandb_typed --ignoreexternal`` against the installed wheel (what Pylance users get)
+and fails below 100% or on any ambiguous symbol.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,6 +67,27 @@ def main() -> int:
         )
         run(str(python), "-c", CHECK, str(ROOT), cwd=tmp)
         run(str(tmp / "venv" / "bin" / "wandb-typed"), "demo", cwd=tmp)
+        return verify_types(tmp / "venv", tmp)
+
+
+def verify_types(venv_dir: Path, cwd: Path) -> int:
+    """``--verifytypes`` on the installed package: 100% and nothing ambiguous, or fail."""
+    basedpyright = Path(sys.executable).parent / "basedpyright"
+    env = {
+        **os.environ,
+        "VIRTUAL_ENV": str(venv_dir),
+        "PATH": f"{venv_dir / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    out = subprocess.run(
+        [str(basedpyright), "--verifytypes", "wandb_typed", "--ignoreexternal"],
+        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+    ).stdout  # fmt: skip
+    score = re.search(r"Type completeness score: ([\d.]+)%", out)
+    ambiguous = [int(n) for n in re.findall(r"With ambiguous type: (\d+)", out)]
+    print(f"verifytypes: {score.group(0) if score else 'no score'}; ambiguous {ambiguous}")
+    if score is None or float(score.group(1)) < 100 or any(ambiguous):
+        print(out)
+        return 1
     return 0
 
 

@@ -9,7 +9,7 @@ real LocalServer: the response body is the server's, cut short or stalled here.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -187,7 +187,7 @@ def test_exception_in_the_loop_body_leaves_nothing_open(fresh: LocalServer) -> N
     assert asyncio.run(scenario()) == (2, 2)
 
 
-async def _enumerate(items: AsyncIterator[object]) -> AsyncIterator[tuple[int, object]]:
+async def _enumerate(items: AsyncIterable[object]) -> AsyncIterator[tuple[int, object]]:
     n = 0
     async for item in items:
         yield n, item

@@ -121,9 +121,14 @@ class AsyncHistoryScan:
         min_step: int | None = None,
         max_step: int | None = None,
     ) -> None:
-        self._keys, self.page_size, self.min_step, self.max_step = check_scan_args(
-            keys, page_size, min_step, max_step
-        )
+        checked = check_scan_args(keys, page_size, min_step, max_step)
+        self._keys = checked[0]
+        self.page_size: int = checked[1]
+        """Rows (at most) per request."""
+        self.min_step: int = checked[2]
+        """The first step of the scan."""
+        self.max_step: int | None = checked[3]
+        """The end of the scan (exclusive; ``None``: the run's last step)."""
         self._session = session
         self._run = run
 

@@ -31,13 +31,13 @@ class AsyncSession:
         http_client: httpx.AsyncClient | None,
         transport: httpx.AsyncBaseTransport | None,
     ) -> None:
-        self.settings = settings
-        self.user_agent = (
+        self.settings: Settings = settings
+        self.user_agent: str = (
             f"wandb-typed/{__version__} (python {platform.python_version()}; "
             f"httpx {httpx.__version__})"
         )
-        self.http_client = http_client
-        self.transport = transport
+        self.http_client: httpx.AsyncClient | None = http_client
+        self.transport: httpx.AsyncBaseTransport | None = transport
         self.viewer_cache: User | None = None
         self._connection: AsyncConnection | None = None
         self._gql: AsyncWandbClient | None = None

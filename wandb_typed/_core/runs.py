@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..filters import validate_filters, validate_order
@@ -119,37 +119,24 @@ def _unwrap_config(raw: JSONObject) -> JSONObject:
     return out
 
 
-class _Editable:
-    """A run's editable JSON object (``config``, ``summary``), kept in ``_<name>``.
+# A run's editable JSON objects (``config``, ``summary``) live in ``_<name>``. A
+# fingerprint is taken the first time one is handed out (or it is replaced), so
+# ``update()`` can tell whether it was edited in place, without serializing every run
+# of a listing up front.
 
-    A fingerprint is taken the first time the dict is handed out (or it is replaced),
-    so ``update()`` can tell whether it was edited in place, without serializing
-    every run of a listing up front.
-    """
 
-    def __init__(self, doc: str) -> None:
-        self.__doc__ = doc
+def _hand_out(obj: object, name: str) -> JSONObject:
+    value: JSONObject = getattr(obj, f"_{name}")
+    if getattr(obj, f"_{name}_seen") is None:
+        setattr(obj, f"_{name}_seen", _fingerprint(value))
+    return value
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
 
-    @overload
-    def __get__(self, obj: None, owner: type) -> _Editable: ...
-    @overload
-    def __get__(self, obj: object, owner: type) -> JSONObject: ...
-    def __get__(self, obj: object, owner: type) -> _Editable | JSONObject:
-        if obj is None:
-            return self
-        value: JSONObject = getattr(obj, f"_{self._name}")
-        if getattr(obj, f"_{self._name}_seen") is None:
-            setattr(obj, f"_{self._name}_seen", _fingerprint(value))
-        return value
-
-    def __set__(self, obj: object, value: JSONObject) -> None:
-        check_dict(value, f"run.{self._name}")
-        if getattr(obj, f"_{self._name}_seen") is None:
-            setattr(obj, f"_{self._name}_seen", b"")  # never equals a fingerprint: changed
-        setattr(obj, f"_{self._name}", value)
+def _replace(obj: object, name: str, value: object) -> None:
+    checked = check_dict(value, f"run.{name}")
+    if getattr(obj, f"_{name}_seen") is None:
+        setattr(obj, f"_{name}_seen", b"")  # never equals a fingerprint: changed
+    setattr(obj, f"_{name}", checked)
 
 
 def _edited(obj: object, name: str) -> bool:
@@ -194,8 +181,12 @@ class LightRunData(RunIdentity):
     def __init__(
         self, entity: str, project: str, id: str, name: str, state: RunState | None, app_url: str
     ) -> None:
-        self.entity, self.project, self.id = entity, project, id
-        self.name, self.state, self._app_url = name, state, app_url
+        self.entity = entity
+        self.project = project
+        self.id = id
+        self.name = name
+        self.state = state
+        self._app_url = app_url
 
     def __repr__(self) -> str:
         state = self.state.value if self.state is not None else "unknown"
@@ -207,6 +198,8 @@ class RunData(RunIdentity):
     ``tags``, ``notes``, ``name``, ``group``, ``job_type`` and ``description`` are
     editable (``update()`` writes the changes back)."""
 
+    id: str
+    """The run id (``entity/project/<id>`` in URLs)."""
     storage_id: str
     """The server's global id of the run."""
     name: str
@@ -265,7 +258,7 @@ class RunData(RunIdentity):
         # Edits are found at update() time: scalars are compared with their saved
         # values, config and summary with a fingerprint taken when first handed out.
         self._saved = self._scalars()
-        self._config_seen: bytes | None = None  # see _Editable
+        self._config_seen: bytes | None = None  # see _hand_out
         self._summary_seen: bytes | None = None
 
     def __repr__(self) -> str:
@@ -281,10 +274,24 @@ class RunData(RunIdentity):
     def display_name(self, value: str) -> None:
         self.name = value
 
-    config = _Editable(
-        """The run's config, values unwrapped from W&B's ``{"value": ...}``; editable."""
-    )
-    summary = _Editable("""The latest value of every logged key; editable (then ``update()``).""")
+    @property
+    def config(self) -> JSONObject:
+        """The run's config, values unwrapped from W&B's ``{"value": ...}``; editable
+        (in place or by assignment; then ``update()``)."""
+        return _hand_out(self, "config")
+
+    @config.setter
+    def config(self, value: JSONObject) -> None:
+        _replace(self, "config", value)
+
+    @property
+    def summary(self) -> JSONObject:
+        """The latest value of every logged key; editable (then ``update()``)."""
+        return _hand_out(self, "summary")
+
+    @summary.setter
+    def summary(self, value: JSONObject) -> None:
+        _replace(self, "summary", value)
 
     @property
     def raw_config(self) -> JSONObject:

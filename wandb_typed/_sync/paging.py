@@ -49,9 +49,9 @@ class Paginator(Generic[T]):
         max_per_page: int = MAX_PER_PAGE,
     ) -> None:
         self._fetch = fetch
-        self.per_page = check_per_page(per_page, maximum=max_per_page)
+        self.per_page: int = check_per_page(per_page, maximum=max_per_page)
         """Items per request."""
-        self.start = start
+        self.start: str | None = start
         """The cursor this collection starts after (``None``: the beginning)."""
         self._what = what
         self._key = key

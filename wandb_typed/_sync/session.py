@@ -33,13 +33,13 @@ class Session:
         http_client: httpx.Client | None,
         transport: httpx.BaseTransport | None,
     ) -> None:
-        self.settings = settings
-        self.user_agent = (
+        self.settings: Settings = settings
+        self.user_agent: str = (
             f"wandb-typed/{__version__} (python {platform.python_version()}; "
             f"httpx {httpx.__version__})"
         )
-        self.http_client = http_client
-        self.transport = transport
+        self.http_client: httpx.Client | None = http_client
+        self.transport: httpx.BaseTransport | None = transport
         self.viewer_cache: User | None = None
         self._connection: Connection | None = None
         self._gql: WandbClient | None = None
