@@ -178,14 +178,23 @@ def test_light_listing_fetches_identity_only(demo_server: LocalServer, all_runs:
     assert light_bytes * 10 < full_bytes
 
 
-def test_key_projection(demo_server: LocalServer) -> None:
-    api = make_api(demo_server)
-    run = next(iter(api.runs("demo/mnist", config_keys=["lr"], summary_keys=["acc", "loss"])))
+def test_key_projection(fresh: LocalServer) -> None:
+    """A run listed with only some keys can still be edited: only the edited key is
+    written, on top of the server's full current config."""
+    api = make_api(fresh)
+    full = api.create_run("r1", project="p")
+    full.config.update({"lr": 0.1, "epochs": 5, "optimizer": "adam"})
+    full.summary.update({"acc": 0.5, "loss": 0.7, "f1": 0.4})
+    full.update()
+    run = next(iter(api.runs("demo/p", config_keys=["lr"], summary_keys=["acc", "loss"])))
     assert set(run.config) == {"lr"}
     assert set(run.summary) == {"acc", "loss"}
     run.config["lr"] = 1.0
-    with pytest.raises(InputError, match="fetched with config_keys"):
-        run.update()
+    del run.summary["loss"]
+    run.update()
+    full.reload()
+    assert full.config == {"lr": 1.0, "epochs": 5, "optimizer": "adam"}
+    assert full.summary == {"acc": 0.5, "f1": 0.4}
 
 
 def test_include_sweeps_fetches_each_sweep_once(demo_server: LocalServer, demo: DemoInfo) -> None:
@@ -247,7 +256,7 @@ def test_create_update_reload_delete(fresh: LocalServer) -> None:
     run.notes, run.name, run.group, run.job_type = "hello", "nice-name", "g1", "train"
     fresh.requests.clear()
     run.update()
-    assert ops(fresh) == ["UpsertRun"]
+    assert ops(fresh) == ["RunByName", "UpsertRun"]  # current values, then the edits on top
     fresh.requests.clear()
     run.update()  # nothing changed: no request
     assert fresh.requests == []

@@ -119,10 +119,10 @@ def _unwrap_config(raw: JSONObject) -> JSONObject:
     return out
 
 
-# A run's editable JSON objects (``config``, ``summary``) live in ``_<name>``. A
-# fingerprint is taken the first time one is handed out (or it is replaced), so
-# ``update()`` can tell whether it was edited in place, without serializing every run
-# of a listing up front.
+# A run's editable JSON objects (``config``, ``summary``) live in ``_<name>``. When one
+# is first handed out (or replaced) its serialization is kept in ``_<name>_seen``:
+# ``update()`` compares against it to find what was edited in place, and decodes it to
+# diff against, without serializing every run of a listing up front.
 
 
 def _hand_out(obj: object, name: str) -> JSONObject:
@@ -134,15 +134,76 @@ def _hand_out(obj: object, name: str) -> JSONObject:
 
 def _replace(obj: object, name: str, value: object) -> None:
     checked = check_dict(value, f"run.{name}")
-    if getattr(obj, f"_{name}_seen") is None:
-        setattr(obj, f"_{name}_seen", b"")  # never equals a fingerprint: changed
+    _hand_out(obj, name)  # keep what was there, to diff against
     setattr(obj, f"_{name}", checked)
 
 
-def _edited(obj: object, name: str) -> bool:
-    """Whether the editable ``name`` of ``obj`` changed since it was handed out."""
+def _diff(obj: object, name: str) -> tuple[JSONObject, tuple[str, ...]]:
+    """Top-level keys of ``name`` set or changed since it was handed out, and keys
+    deleted; nothing if it was never handed out (so never edited)."""
     seen: bytes | None = getattr(obj, f"_{name}_seen")
-    return seen is not None and _fingerprint(getattr(obj, f"_{name}")) != seen
+    current: JSONObject = getattr(obj, f"_{name}")
+    if seen is None or _fingerprint(current) == seen:
+        return {}, ()
+    from pydantic_core import from_json
+
+    before: JSONObject = from_json(seen)
+    changed = {k: v for k, v in current.items() if k not in before or before[k] != v}
+    return changed, tuple(k for k in before if k not in current)
+
+
+@dataclass(frozen=True)
+class RunChanges:
+    """What ``update()`` will write: scalar fields, and the keys and tags edited locally.
+
+    Config, summary and tags are written as the server's *current* values with only
+    the local edits applied, so two clients editing different keys both keep theirs.
+    """
+
+    scalars: dict[str, str | None]
+    config_set: JSONObject
+    config_deleted: tuple[str, ...]
+    summary_set: JSONObject
+    summary_deleted: tuple[str, ...]
+    tags_added: tuple[str, ...]
+    tags_removed: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.scalars or self.needs_current)
+
+    @property
+    def needs_current(self) -> bool:
+        """Whether the server's current config, summary or tags must be read first."""
+        return bool(
+            self.config_set or self.config_deleted or self.summary_set
+            or self.summary_deleted or self.tags_added or self.tags_removed
+        )  # fmt: skip
+
+    def fields(self, current: RunFields | None) -> dict[str, object]:
+        """The upsertBucket input: the scalars, plus the edits applied to ``current``."""
+        out: dict[str, object] = dict(self.scalars)
+        if current is None:
+            return out
+        if self.config_set or self.config_deleted:
+            raw = dict(as_object(current.config, f"run {current.name}: config"))
+            for key in self.config_deleted:
+                raw.pop(key, None)
+            for key, value in self.config_set.items():
+                old = raw.get(key)
+                desc = old.get("desc") if isinstance(old, dict) and "value" in old else None
+                raw[key] = {"value": value, "desc": desc}
+            out["config"] = raw
+        if self.summary_set or self.summary_deleted:
+            summary = dict(as_object(current.summary_metrics, f"run {current.name}: summary"))
+            for key in self.summary_deleted:
+                summary.pop(key, None)
+            summary.update(self.summary_set)
+            out["summary_metrics"] = summary
+        if self.tags_added or self.tags_removed:
+            tags = [t for t in current.tags or [] if t not in self.tags_removed]
+            out["tags"] = tags + [t for t in self.tags_added if t not in tags]
+        return out
 
 
 class RunIdentity:
@@ -205,7 +266,6 @@ class RunData(RunIdentity):
     name: str
     """The display name (settable)."""
     state: RunState | None
-    tags: list[str]
     group: str | None
     job_type: str | None
     host: str | None
@@ -234,7 +294,7 @@ class RunData(RunIdentity):
         self.storage_id = f.id
         self.name = f.display_name or f.name
         self.state = RunState(f.state) if f.state else None
-        self.tags = list(f.tags or [])
+        self._tags = list(f.tags or [])
         self.group = f.group
         self.job_type = f.job_type
         self.host = f.host
@@ -258,6 +318,7 @@ class RunData(RunIdentity):
         # Edits are found at update() time: scalars are compared with their saved
         # values, config and summary with a fingerprint taken when first handed out.
         self._saved = self._scalars()
+        self._saved_tags = tuple(self._tags)
         self._config_seen: bytes | None = None  # see _hand_out
         self._summary_seen: bytes | None = None
 
@@ -315,54 +376,50 @@ class RunData(RunIdentity):
         value = self.history_keys.get("lastStep")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
+    @property
+    def tags(self) -> list[str]:
+        """The run's tags; editable (append, remove or assign a list; then ``update()``)."""
+        return self._tags
+
+    @tags.setter
+    def tags(self, value: list[str]) -> None:
+        self._tags = check_tags(value, f"run {self.path}: tags")
+
     # -- what update() sends ------------------------------------------------------------
 
     def _scalars(self) -> dict[str, object]:
         return {
-            "tags": tuple(self.tags) if type(self.tags) is list else self.tags,
             "notes": self.notes,
-            "name": self.name,
-            "group": self.group,
+            "display_name": self.name,
+            "group_name": self.group,
             "job_type": self.job_type,
             "description": self.description,
         }
 
-    def _changes(self) -> dict[str, Any]:
-        """The upsertBucket input fields that differ from what was fetched."""
-        now, saved = self._scalars(), self._saved
-        changed = {k for k in now if now[k] != saved[k]}
-        changed |= {name for name in ("config", "summary") if _edited(self, name)}
-        fields: dict[str, Any] = {}
-        if "config" in changed:
-            if self._fetched.config_keys is not None:
+    def _changes(self) -> RunChanges:
+        """What differs from what was fetched (checked: bad values raise ``InputError``)."""
+        scalars: dict[str, str | None] = {}
+        for key, value in self._scalars().items():
+            if value == self._saved[key]:
+                continue
+            if value is None:
+                hint = " (set '' to clear it)" if key in ("notes", "description") else ""
                 raise InputError(
-                    f"run {self.path}: config was fetched with config_keys, so writing it back would "
-                    "drop the other keys; call run.reload() first"
+                    f"run {self.path}: W&B ignores a null {key}, so it cannot be unset this "
+                    f"way{hint}"
                 )
-            fields["config"] = self._wrapped_config()
-        if "summary" in changed:
-            if self._fetched.summary_keys is not None:
-                raise InputError(
-                    f"run {self.path}: summary was fetched with summary_keys, so writing it back "
-                    "would drop the other keys; call run.reload() first"
-                )
-            fields["summary_metrics"] = self._summary
-        if "tags" in changed:
-            fields["tags"] = check_tags(self.tags, f"run {self.path}: tags")
-        for attr, key in (("notes", "notes"), ("name", "display_name"), ("group", "group_name"),
-                          ("job_type", "job_type"), ("description", "description")):  # fmt: skip
-            if attr in changed:
-                value = getattr(self, attr)
-                if value is not None and not isinstance(value, str):
-                    raise InputError(f"run.{attr} must be a string, got {type(value).__name__}")
-                fields[key] = value
-        return fields
-
-    def _wrapped_config(self) -> JSONObject:
-        """The edited config in W&B's stored form, keeping descriptions and ``_wandb``."""
-        out: JSONObject = {k: v for k, v in self._raw_config.items() if k in INTERNAL_CONFIG_KEYS}
-        for key, value in self._config.items():
-            old = self._raw_config.get(key)
-            desc = old.get("desc") if isinstance(old, dict) and "value" in old else None
-            out[key] = {"value": value, "desc": desc}
-        return out
+            if not isinstance(value, str):
+                raise InputError(f"run {self.path}: {key} must be a string, got {value!r}")
+            scalars[key] = value
+        tags = check_tags(self._tags, f"run {self.path}: tags")
+        config_set, config_deleted = _diff(self, "config")
+        summary_set, summary_deleted = _diff(self, "summary")
+        return RunChanges(
+            scalars=scalars,
+            config_set=config_set,
+            config_deleted=config_deleted,
+            summary_set=summary_set,
+            summary_deleted=summary_deleted,
+            tags_added=tuple(t for t in tags if t not in self._saved_tags),
+            tags_removed=tuple(t for t in self._saved_tags if t not in tags),
+        )

@@ -62,14 +62,27 @@ class Run(RunData):
     # -- writes --------------------------------------------------------------------
 
     def update(self) -> None:
-        """Write changed config, summary, tags, notes, name, group, job type and
-        description back (one request; none when nothing changed)."""
+        """Write local edits back: ``config``, ``summary``, ``tags``, ``notes``,
+        ``name``, ``group``, ``job_type``, ``description``. Nothing is sent when
+        nothing changed.
+
+        Only what was edited locally is written. Config and summary keys and tags
+        are applied to the server's *current* values (read just before writing), so
+        another client's edits to other keys survive. The remaining race: an edit
+        made by someone else between that read and this write (two requests, a few
+        milliseconds apart) is overwritten.
+        """
         from wandb_typed_gql.input_types import UpsertBucketInput
 
-        fields = self._changes()
-        if not fields:
+        changes = self._changes()
+        if changes.empty:
             return
-        payload = UpsertBucketInput(id=self.storage_id, **fields)
+        current = None
+        if changes.needs_current:
+            current = fetch_fields(self._session, self.entity, self.project, self.id, FULL)
+        payload = UpsertBucketInput.model_validate(
+            {"id": self.storage_id, **changes.fields(current)}, by_name=True
+        )
         fetched = self._fetched
         result = self._session.gql.upsert_run(
             input=payload, config_keys=fetched.config_list, summary_keys=fetched.summary_list
