@@ -10,6 +10,8 @@ $in $nin $exists $regex``. A field given a plain value means ``$eq``.
 Common mistakes get a message that says what to write instead: ``summary.loss``
 (write ``summary_metrics.loss``), ``id`` (write ``name``), an unknown ``$op``, a
 ``$in`` that is not a list. ``datetime`` values are sent as ISO-8601 strings.
+A filter may nest at most :data:`MAX_DEPTH` levels and hold at most
+:data:`MAX_NODES` values, so a hostile or generated filter cannot exhaust the stack.
 
 Orders: ``[+|-]field`` with ``created_at``, ``heartbeat_at``, ``name``,
 ``display_name``, ``state``, ``config.<key>`` (sent as ``config.<key>.value``,
@@ -27,7 +29,7 @@ from typing import Any
 from .errors import InputError
 from .types import JSONObject, JSONValue
 
-__all__ = ["FIELDS", "OPERATORS", "validate_filters", "validate_order"]
+__all__ = ["FIELDS", "MAX_DEPTH", "MAX_NODES", "OPERATORS", "validate_filters", "validate_order"]
 
 LOGICAL = frozenset({"$and", "$or", "$nor"})
 OPERATORS = frozenset(
@@ -68,16 +70,44 @@ _ORDER_FIELDS = {
 }  # fmt: skip
 
 
+#: How deeply logical operators and values may nest in one filter.
+MAX_DEPTH = 64
+#: How many values (conditions, list items, ...) one filter may hold.
+MAX_NODES = 100_000
+
+
+class _Budget:
+    """Counts the values visited, against :data:`MAX_NODES`."""
+
+    __slots__ = ("nodes",)
+
+    def __init__(self) -> None:
+        self.nodes = 0
+
+    def visit(self, depth: int, where: str) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InputError(f"filters hold more than {MAX_NODES} values; split the query")
+        if depth > MAX_DEPTH:
+            raise InputError(f"{_short(where)} is nested more than {MAX_DEPTH} levels deep")
+
+
+def _short(where: str) -> str:
+    """A location for a message: deep paths keep their start and end."""
+    return where if len(where) <= 200 else f"{where[:100]}…{where[-100:]}"
+
+
 def validate_filters(filters: object) -> JSONObject | None:
     """Check a filter dict and return the JSON-ready copy sent to the server."""
     if filters is None:
         return None
     if not isinstance(filters, Mapping):
         raise InputError(f"filters must be a dict, got {type(filters).__name__}")
-    return _filter(filters, "filters")
+    return _filter(filters, "filters", 0, _Budget())
 
 
-def _filter(node: Mapping[Any, Any], where: str) -> JSONObject:
+def _filter(node: Mapping[Any, Any], where: str, depth: int, budget: _Budget) -> JSONObject:
+    budget.visit(depth, where)
     out: JSONObject = {}
     for key, value in node.items():
         if not isinstance(key, str):
@@ -90,7 +120,7 @@ def _filter(node: Mapping[Any, Any], where: str) -> JSONObject:
             for i, sub in enumerate(value):
                 if not isinstance(sub, Mapping):
                     raise InputError(f"{here}[{i}] must be a dict, got {type(sub).__name__}")
-                parts.append(_filter(sub, f"{here}[{i}]"))
+                parts.append(_filter(sub, f"{here}[{i}]", depth + 1, budget))
             out[key] = parts
         elif key.startswith("$"):
             raise InputError(
@@ -99,7 +129,7 @@ def _filter(node: Mapping[Any, Any], where: str) -> JSONObject:
             )
         else:
             _check_field(key, where)
-            out[key] = _condition(value, here)
+            out[key] = _condition(value, here, depth, budget)
     return out
 
 
@@ -120,7 +150,7 @@ def _check_field(key: str, where: str) -> None:
     )
 
 
-def _condition(value: object, where: str) -> JSONValue:
+def _condition(value: object, where: str, depth: int, budget: _Budget) -> JSONValue:
     if isinstance(value, Mapping) and any(isinstance(k, str) and k.startswith("$") for k in value):
         if not all(isinstance(k, str) and k.startswith("$") for k in value):
             raise InputError(f"{where} mixes operators and plain keys")
@@ -133,16 +163,17 @@ def _condition(value: object, where: str) -> JSONValue:
                 raise InputError(
                     f"{where}: unknown operator {op!r}{hint}; use one of {', '.join(sorted(OPERATORS))}"
                 )
-            out[op] = _operand(op, arg, f"{where}[{op!r}]")
+            out[op] = _operand(op, arg, f"{where}[{op!r}]", depth, budget)
         return out
-    return _json(value, where)
+    return _json(value, where, depth, budget)
 
 
-def _operand(op: str, arg: object, where: str) -> JSONValue:
+def _operand(op: str, arg: object, where: str, depth: int, budget: _Budget) -> JSONValue:
     if op in ("$in", "$nin"):
         if not isinstance(arg, (list, tuple, set, frozenset)):
             raise InputError(f"{where} must be a list, got {type(arg).__name__}")
-        return [_json(v, where) for v in arg]
+        budget.visit(depth + 1, where)
+        return [_json(v, where, depth + 2, budget) for v in arg]
     if op == "$exists":
         if not isinstance(arg, bool):
             raise InputError(f"{where} must be True or False, got {arg!r}")
@@ -159,11 +190,12 @@ def _operand(op: str, arg: object, where: str) -> JSONValue:
         arg, (int, float, str, datetime, date)
     ):
         raise InputError(f"{where} must be a number, string or datetime, got {type(arg).__name__}")
-    return _json(arg, where)
+    return _json(arg, where, depth + 1, budget)
 
 
-def _json(value: object, where: str) -> JSONValue:
+def _json(value: object, where: str, depth: int, budget: _Budget) -> JSONValue:
     """A JSON-ready copy; datetimes become ISO-8601 strings."""
+    budget.visit(depth, where)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -175,11 +207,11 @@ def _json(value: object, where: str) -> JSONValue:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [_json(v, where) for v in value]
+        return [_json(v, where, depth + 1, budget) for v in value]
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) for k in value):
             raise InputError(f"{where}: keys must be strings")
-        return {k: _json(v, where) for k, v in value.items()}
+        return {k: _json(v, where, depth + 1, budget) for k, v in value.items()}
     raise InputError(f"{where}: {type(value).__name__} values cannot be sent in a filter")
 
 
