@@ -1,10 +1,14 @@
-"""The ``wandb-typed`` command: ``demo`` and ``serve``.
+"""The ``wandb-typed`` command: ``demo``, ``serve`` and ``schema``.
 
     wandb-typed demo                                  # embedded server + demo data + typed queries
     wandb-typed serve --port 8080 --db wandb.db --seed demo   # a long-running local server
     wandb-typed serve ... --fault-rate 0.2                    # ... failing 20% of requests
+    wandb-typed schema fetch URL [-o schema.graphql]          # a server's SDL, by introspection
+    wandb-typed schema diff OLD NEW [--queries DIR]           # which of our operations break
 
-Both need the ``server`` extra (``pip install 'wandb-typed[server]'``).
+``demo`` and ``serve`` need the ``server`` extra, ``schema`` the ``schema`` extra.
+``schema diff`` exits 1 when an operation breaks, 0 otherwise; every command exits 2
+on a usage error. Expected failures are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 
@@ -115,13 +120,79 @@ def serve_command(argv: Sequence[str]) -> int:
     return 0
 
 
+def schema_command(argv: Sequence[str]) -> int:
+    """Fetch a server's GraphQL schema, or tell which operations a schema change breaks."""
+    parser = argparse.ArgumentParser(prog="wandb-typed schema", description=schema_command.__doc__)
+    sub = parser.add_subparsers(dest="action", required=True, metavar="{fetch,diff}")
+    fetch = sub.add_parser(
+        "fetch",
+        help="print a server's SDL (introspection; the key from WANDB_API_KEY or netrc)",
+        description="Fetch a W&B server's schema by introspection and print it as SDL.",
+    )
+    fetch.add_argument("url", help="the server's base URL (or its /graphql endpoint)")
+    fetch.add_argument("-o", "--output", type=Path, help="write the SDL here instead of stdout")
+    diff = sub.add_parser(
+        "diff",
+        help="list breaking changes and the operations, client methods and facade they break",
+        description="Diff two schemas: exit 1 when one of our operations breaks, else 0.",
+    )
+    diff.add_argument("old", type=Path, help="the schema the queries were written for")
+    diff.add_argument("new", type=Path, help="the schema to compare with")
+    diff.add_argument(
+        "--queries", type=Path, default=Path("queries"), help="operations (default: ./queries)"
+    )
+    args = parser.parse_args(argv)
+    from . import schema_tools
+    from .errors import InputError, MissingDependencyError, WandbError
+
+    try:
+        if args.action == "fetch":
+            from .config import resolve_settings
+
+            settings = resolve_settings({"base_url": _base_url(args.url)})
+            sdl = schema_tools.fetch_schema(args.url, settings)
+            if args.output is None:
+                sys.stdout.write(sdl)
+            else:
+                args.output.write_text(sdl, encoding="utf-8")
+            return 0
+        old, new = (_read(path) for path in (args.old, args.new))
+        report = schema_tools.diff_schemas(old, new, args.queries)
+    except (InputError, MissingDependencyError) as exc:
+        print(f"wandb-typed schema {args.action}: {exc}", file=sys.stderr)
+        return 2
+    except WandbError as exc:
+        print(f"wandb-typed schema {args.action}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"wandb-typed schema {args.action}: {exc}", file=sys.stderr)
+        return 1
+    print(report.format())
+    return 1 if report.broken else 0
+
+
+def _base_url(url: str) -> str:
+    """The base URL of a server given as its base URL or its /graphql endpoint."""
+    stripped = url.rstrip("/")
+    return stripped[: -len("/graphql")] if stripped.endswith("/graphql") else stripped
+
+
+def _read(path: Path) -> str:
+    from .errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {"demo": demo, "serve": serve_command}
+    commands = {"demo": demo, "serve": serve_command, "schema": schema_command}
     if not args or args[0] not in commands:
         print(
             f"wandb-typed {__version__}\n\nusage: wandb-typed demo | wandb-typed serve "
-            "--port N --db PATH [--seed demo]",
+            "--port N --db PATH [--seed demo] | wandb-typed schema {fetch URL,diff OLD NEW}",
             file=sys.stdout if args and args[0] in ("-h", "--help") else sys.stderr,
         )
         return 0 if args and args[0] in ("-h", "--help") else 2

@@ -16,6 +16,8 @@ Precedence, highest first (compatible with the official ``wandb.Api``):
 
 Resolution reads files and the environment only; it never touches the network
 and never prompts. Bad values raise :class:`~wandb_typed.errors.InputError`.
+The key is resolved last, and a settings error is raised with no frame that held
+the key or the environment in its traceback (crash reporters capture locals).
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ import logging
 import math
 import netrc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import InputError
+from .paths import parse_http_url
 
 __all__ = ["DEFAULT_BASE_URL", "RetryPolicy", "Settings", "resolve_settings"]
 
@@ -63,16 +66,27 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
 
     def __post_init__(self) -> None:
-        if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+        if not _is_int(self.max_attempts) or self.max_attempts < 1:
             raise InputError(
                 f"RetryPolicy.max_attempts must be an int >= 1, got {self.max_attempts!r}"
             )
         for name in ("initial_delay", "max_delay", "max_retry_after"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or value < 0 or math.isnan(value):
-                raise InputError(f"RetryPolicy.{name} must be a number >= 0, got {value!r}")
-        if not 0 <= self.jitter <= 1:
+            if not _is_number(value) or not math.isfinite(value) or value < 0:
+                raise InputError(f"RetryPolicy.{name} must be a finite number >= 0, got {value!r}")
+        if not _is_number(self.jitter) or not 0 <= self.jitter <= 1:
             raise InputError(f"RetryPolicy.jitter must be within [0, 1], got {self.jitter!r}")
+        statuses: object = self.retry_statuses
+        codes = (
+            list(statuses)
+            if isinstance(statuses, Iterable) and not isinstance(statuses, (str, bytes))
+            else None
+        )
+        if codes is None or not all(_is_int(c) and 100 <= c <= 599 for c in codes):
+            raise InputError(
+                f"RetryPolicy.retry_statuses must be HTTP status codes (ints 100-599), got {statuses!r}"
+            )
+        object.__setattr__(self, "retry_statuses", frozenset(codes))
 
     @classmethod
     def none(cls) -> RetryPolicy:
@@ -125,6 +139,24 @@ def resolve_settings(
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve settings with the documented precedence (see the module docstring)."""
+    try:
+        return _resolve(overrides, timeout, api_key, retry, environ)
+    except InputError as exc:
+        error = exc
+    # The key (an argument, or in the environment) must not be reachable from the
+    # error: drop the frames that held it and raise from here, with them deleted.
+    del api_key, environ
+    error.__traceback__ = error.__cause__ = error.__context__ = None
+    raise error
+
+
+def _resolve(
+    overrides: Mapping[str, object] | None,
+    timeout: float | None,
+    api_key: str | None,
+    retry: RetryPolicy | None,
+    environ: Mapping[str, str] | None,
+) -> Settings:
     env = os.environ if environ is None else environ
     given = dict(overrides or {})
     unknown = sorted(set(given) - OVERRIDE_KEYS)
@@ -136,6 +168,8 @@ def resolve_settings(
     for key, value in given.items():
         if value is not None and not isinstance(value, str):
             raise InputError(f"overrides[{key!r}] must be a string, got {type(value).__name__}")
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise InputError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
     file_settings = _read_settings_files(env)
 
     def pick(key: str, env_name: str) -> str | None:
@@ -144,25 +178,29 @@ def resolve_settings(
                 return value.strip()
         return None
 
+    # Everything else first: the key is resolved last, so no other error is raised
+    # while it is held (and the netrc file is not read for a call that fails anyway).
     base_url = _normalise_base_url(pick("base_url", "WANDB_BASE_URL") or DEFAULT_BASE_URL)
+    entity = _check_name(pick("entity", "WANDB_ENTITY"), "entity")
+    project = _check_name(pick("project", "WANDB_PROJECT"), "project") or DEFAULT_PROJECT
+    organization = pick("organization", "WANDB_ORGANIZATION")
+    seconds = _resolve_timeout(timeout, env)
     key, source = _resolve_api_key(api_key, env, base_url, file_settings)
     return Settings(
         base_url=base_url,
         api_key=key,
         api_key_source=source,
-        entity=_check_name(pick("entity", "WANDB_ENTITY"), "entity"),
-        project=_check_name(pick("project", "WANDB_PROJECT"), "project") or DEFAULT_PROJECT,
-        organization=pick("organization", "WANDB_ORGANIZATION"),
-        timeout=_resolve_timeout(timeout, env),
+        entity=entity,
+        project=project,
+        organization=organization,
+        timeout=seconds,
         connect_timeout=DEFAULT_CONNECT_TIMEOUT,
         retry=retry if retry is not None else RetryPolicy(),
     )
 
 
 def _normalise_base_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"base_url must be an http(s) URL with a host, got {url!r}")
+    parts = parse_http_url(url, "base_url")
     if parts.username or parts.password:
         raise InputError("base_url must not contain credentials; pass the API key separately")
     if parts.query or parts.fragment:
@@ -174,6 +212,14 @@ def _check_name(value: str | None, what: str) -> str | None:
     if value is not None and ("/" in value or any(c.isspace() for c in value)):
         raise InputError(f"default {what} {value!r} must not contain '/' or whitespace")
     return value
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _resolve_timeout(timeout: float | None, env: Mapping[str, str]) -> float:

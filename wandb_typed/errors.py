@@ -5,6 +5,10 @@ arguments raise :class:`InputError`, which is also a ``ValueError``. No raw http
 or pydantic exception escapes the facade: transport failures, HTTP statuses,
 GraphQL errors and responses that do not match the schema are mapped here once.
 Messages say what happened and what to do, and never contain the API key.
+Server-provided text is clipped (:func:`clip`) before it goes into a message, and
+every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
+``str(exc)`` megabytes long. Every error pickles with all its attributes, so a
+``ProcessPoolExecutor`` worker can raise one.
 
     WandbError
     ├── InputError (ValueError)            bad argument, raised before any request
@@ -26,9 +30,10 @@ Messages say what happened and what to do, and never contain the API key.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = [
     "APIConnectionError",
@@ -39,6 +44,8 @@ __all__ = [
     "GraphQLError",
     "GraphQLErrorDetail",
     "InputError",
+    "MAX_MESSAGE",
+    "MAX_SERVER_TEXT",
     "MissingDependencyError",
     "NotFoundError",
     "PaginationError",
@@ -48,13 +55,47 @@ __all__ = [
     "ServerError",
     "UnsupportedServerFeatureError",
     "WandbError",
+    "clip",
 ]
+
+#: The longest message an error keeps (longer ones are clipped with a note).
+MAX_MESSAGE = 8_000
+#: The longest piece of server-provided text (an error message, a body excerpt)
+#: that goes into a message; the HTTP layer clips with this too.
+MAX_SERVER_TEXT = 1_000
+
+
+def clip(text: str, limit: int = MAX_SERVER_TEXT) -> str:
+    """``text`` cut to ``limit`` characters, saying how many were cut."""
+    if limit < 0:
+        raise InputError(f"clip limit must be >= 0, got {limit}")
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit} more characters]"
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 4
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = MAX_SERVER_TEXT
+
+
+def _restore(cls: type[WandbError], args: tuple[Any, ...], state: dict[str, Any]) -> WandbError:
+    """Unpickle an error without calling its ``__init__`` (whose arguments are keyword-only)."""
+    error = cls.__new__(cls, *args)
+    super(WandbError, error).__init__(*args)  # the next base's __init__ (ImportError sets .msg)
+    if isinstance(error, ImportError):
+        name, path = state.pop("_import_name", None), state.pop("_import_path", None)
+        error.name = name if isinstance(name, str) else None
+        error.path = path if isinstance(path, str) else None
+    error.__dict__.update(state)
+    return error
 
 
 class WandbError(Exception):
     """Base class of every error wandb-typed raises on purpose."""
 
     def __init__(self, message: str) -> None:
+        message = clip(message, MAX_MESSAGE)
         super().__init__(message)
         self.message = message
 
@@ -63,6 +104,12 @@ class WandbError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = dict(self.__dict__)
+        if isinstance(self, ImportError):
+            state["_import_name"], state["_import_path"] = self.name, self.path
+        return (_restore, (type(self), self.args, state))
 
 
 class InputError(WandbError, ValueError):
@@ -143,35 +190,65 @@ class ServerError(APIStatusError):
 
 @dataclass(frozen=True)
 class GraphQLErrorDetail:
-    """One entry of a GraphQL ``errors`` list."""
+    """One entry of a GraphQL ``errors`` list.
+
+    ``message`` is clipped to :data:`MAX_SERVER_TEXT` characters (it goes into
+    messages); ``full_message`` keeps the server's whole text.
+    """
 
     message: str
     path: tuple[str | int, ...] = ()
     locations: tuple[tuple[int, int], ...] = ()
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    full_message: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.full_message:
+            object.__setattr__(self, "full_message", self.message)
 
     @classmethod
     def from_json(cls, raw: object) -> GraphQLErrorDetail:
-        """Read one error leniently: servers differ in what they include."""
+        """Read one error leniently: servers differ in what they include. Total: any
+        JSON value gives a detail (fields of the wrong type are left out)."""
         if not isinstance(raw, Mapping):
-            return cls(message=str(raw))
-        path = raw.get("path") or ()
-        locations = raw.get("locations") or ()
-        extensions = raw.get("extensions") or {}
+            text = _text(raw)
+            return cls(message=clip(text), full_message=text)
+        text = _text(raw.get("message", "unknown error"))
+        path = raw.get("path")
+        locations = raw.get("locations")
+        extensions = raw.get("extensions")
         return cls(
-            message=str(raw.get("message", "unknown error")),
-            path=tuple(p for p in path if isinstance(p, (str, int)))
-            if isinstance(path, Sequence)
+            message=clip(text),
+            full_message=text,
+            path=tuple(p for p in path if _is_int(p) or isinstance(p, str))
+            if _is_list(path)
             else (),
             locations=tuple(
-                (int(loc.get("line", 0)), int(loc.get("column", 0)))
+                (loc["line"], loc["column"])
                 for loc in locations
                 if isinstance(loc, Mapping)
+                and _is_int(loc.get("line"))
+                and _is_int(loc.get("column"))
             )
-            if isinstance(locations, Sequence)
+            if _is_list(locations)
             else (),
             extensions=dict(extensions) if isinstance(extensions, Mapping) else {},
         )
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_list(value: object) -> TypeGuard[Sequence[object]]:
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+def _text(value: object) -> str:
+    """A server value as text: strings as they are, anything else as a bounded repr."""
+    if isinstance(value, str):
+        return value
+    return _SHORT_REPR.repr(value)
 
 
 class GraphQLError(WandbError):

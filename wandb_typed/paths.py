@@ -23,14 +23,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
-from .errors import InputError
+from .errors import InputError, ResponseValidationError, clip
 
 __all__ = [
     "Kind",
     "ObjectPath",
     "check_name",
+    "parse_http_url",
     "parse_object_path",
     "parse_path",
     "parse_project_path",
@@ -39,6 +40,7 @@ __all__ = [
 Kind = Literal["project", "run", "sweep", "report"]
 _PLURALS: dict[str, Kind] = {"runs": "run", "sweeps": "sweep", "reports": "report"}
 _BAD_CHARS = re.compile(r"[/\\#?%:\x00-\x1f\x7f]")
+_URL_BAD_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 MAX_NAME_LENGTH = 128
 
 
@@ -148,3 +150,44 @@ def _report_name(part: str) -> str:
     if not part.strip():
         raise InputError("report name must not be empty")
     return part
+
+
+def parse_http_url(url: object, what: str, *, from_server: bool = False) -> SplitResult:
+    """Split an http(s) URL, checking what ``urlsplit`` and httpx let through.
+
+    Rejects a non-string, whitespace or control characters, a scheme other than
+    http(s), a missing host, a port outside 1-65535 and anything httpx cannot
+    parse (``http://[::1``, a bad IDNA name). Raises :class:`InputError` naming
+    ``what``, or :class:`ResponseValidationError` when the URL came from the server
+    (``from_server=True``, e.g. a file's download URL).
+    """
+
+    def fail(problem: str) -> InputError | ResponseValidationError:
+        shown = clip(repr(url), 200)
+        if from_server:
+            return ResponseValidationError(f"the server sent a {what} {shown} that {problem}")
+        return InputError(f"{what} {shown} {problem}")
+
+    if not isinstance(url, str):
+        raise fail(f"is a {type(url).__name__}, not a string")
+    if _URL_BAD_CHARS.search(url):
+        raise fail("contains whitespace or control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        problem = (
+            "has an invalid port" if "port" in str(exc).lower() else f"is not a valid URL ({exc})"
+        )
+        raise fail(problem) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise fail("must be an http(s) URL with a host")
+    if port is not None and not 1 <= port <= 65535:
+        raise fail("has an invalid port (must be 1-65535)")
+    import httpx  # imported here: parsing paths must not need the HTTP stack
+
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise fail(f"is not a valid URL ({clip(str(exc), 200)})") from None
+    return parts

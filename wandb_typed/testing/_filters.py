@@ -74,6 +74,7 @@ SCALAR_FIELDS: dict[str, str] = {
     "commit": "r.commit_hash",
     "username": "u.username",
     "sweep": "s.name",
+    "entity": "e.name",
     "duration": DURATION_SQL,
 }
 
