@@ -27,6 +27,7 @@ from wandb_typed import (
     PaginationError,
     ResponseValidationError,
     RetryPolicy,
+    UsageError,
 )
 from wandb_typed.testing import LocalServer
 
@@ -341,7 +342,7 @@ def test_f24_a_trickling_server_is_timed_out(trickler: str) -> None:
 def test_f27_an_async_api_across_event_loops_is_a_clear_error(demo_server: LocalServer) -> None:
     aapi = AsyncApi({"base_url": demo_server.base_url}, api_key=demo_server.api_key)
     asyncio.run(aapi.project("mnist", entity="demo"))
-    with pytest.raises(RuntimeError, match=r"another event loop.*AsyncApi"):
+    with pytest.raises(UsageError, match=r"another event loop.*create the AsyncApi inside"):
         asyncio.run(aapi.project("mnist", entity="demo"))
 
 
@@ -359,7 +360,7 @@ def test_f27_aclose_while_another_task_iterates(demo_server: LocalServer) -> Non
         while len(seen) < 3:
             await asyncio.sleep(0.01)
         await aapi.aclose()
-        with pytest.raises(RuntimeError, match="closed"):
+        with pytest.raises(UsageError, match="closed"):
             await task
 
     asyncio.run(scenario())

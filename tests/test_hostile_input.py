@@ -92,6 +92,10 @@ def make_error(name: str) -> WandbError:
         return PaginationError("cursor stuck")
     if name == "UnsupportedServerFeatureError":
         return UnsupportedServerFeatureError("too old", feature="sampledHistory")
+    if name == "UsageError":
+        error = errors.UsageError("closed")
+        error.attempts = 2
+        return error
     raise AssertionError(name)
 
 
@@ -107,7 +111,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 16
+    assert len(ERROR_CLASSES) == 17
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

@@ -338,7 +338,7 @@ def test_bad_run_paths_and_writes(fresh: LocalServer) -> None:
     run = api.run("demo/p/r1")
     run.tags.append("")
     fresh.requests.clear()
-    with pytest.raises(InputError, match="tags must contain non-empty strings"):
+    with pytest.raises(InputError, match=r"tags\[0\] must be a non-empty string"):
         run.update()
     with pytest.raises(InputError, match=r"run\.config must be a dict"):
         run.config = "x"  # type: ignore[assignment]

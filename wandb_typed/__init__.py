@@ -55,6 +55,7 @@ from .errors import (
     ResponseValidationError,
     ServerError,
     UnsupportedServerFeatureError,
+    UsageError,
     WandbError,
 )
 from .types import JSONObject, JSONValue
@@ -104,6 +105,7 @@ __all__ = [
     "SizedPaginator",
     "Sweep",
     "UnsupportedServerFeatureError",
+    "UsageError",
     "User",
     "UserRef",
     "WandbError",

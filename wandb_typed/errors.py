@@ -24,6 +24,7 @@ every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
     ├── GraphQLError                       the server returned GraphQL ``errors``
     ├── ResponseValidationError            the response does not match the schema
     ├── PaginationError                    a cursor that does not advance
+    ├── UsageError (RuntimeError)          a closed client, or an AsyncApi on another event loop
     ├── MissingDependencyError (ImportError) an optional extra is not installed
     └── UnsupportedServerFeatureError      the server lacks a feature this call needs
 """
@@ -49,6 +50,7 @@ __all__ = [
     "MissingDependencyError",
     "NotFoundError",
     "PaginationError",
+    "UsageError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
@@ -93,6 +95,9 @@ def _restore(cls: type[WandbError], args: tuple[Any, ...], state: dict[str, Any]
 
 class WandbError(Exception):
     """Base class of every error wandb-typed raises on purpose."""
+
+    attempts: int = 1
+    """How many attempts the request made before this error (retries included)."""
 
     def __init__(self, message: str) -> None:
         message = clip(message, MAX_MESSAGE)
@@ -282,6 +287,24 @@ class MissingDependencyError(WandbError, ImportError):
 
 class PaginationError(WandbError):
     """The server said there are more pages but its cursor did not advance."""
+
+
+def is_not_found(error: WandbError) -> bool:
+    """Whether ``error`` says the object does not exist (a 404, or a GraphQL error
+    whose message or ``extensions.code`` says so)."""
+    if isinstance(error, NotFoundError):
+        return True
+    if isinstance(error, GraphQLError):
+        return any(
+            "not found" in d.message.lower() or d.extensions.get("code") == "NOT_FOUND"
+            for d in error.errors
+        )
+    return False
+
+
+class UsageError(WandbError, RuntimeError):
+    """The client is used in a way it cannot serve: after ``close()``, or an
+    ``AsyncApi`` from an event loop other than the one it first ran in."""
 
 
 class UnsupportedServerFeatureError(WandbError):

@@ -11,6 +11,7 @@ checker flags ``light_run.config``.
 
 from __future__ import annotations
 
+import logging
 import random
 import string
 from collections.abc import Awaitable, Mapping, Sequence
@@ -23,7 +24,7 @@ from .._core.checks import check_bool
 from .._core.history import HistoryRow
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
-from ..errors import NotFoundError
+from ..errors import GraphQLError, NotFoundError, is_not_found
 from ..paths import check_name, parse_object_path
 from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
 from .paging import AsyncSizedPaginator, FetchPage
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from .sweeps import AsyncSweep
 
 __all__ = ["AsyncLightRun", "AsyncRun", "AsyncRuns"]
+
+logger = logging.getLogger("wandb_typed")
 
 
 class AsyncRun(RunData):
@@ -92,7 +95,19 @@ class AsyncRun(RunData):
     async def delete(self, delete_artifacts: bool = False) -> None:
         """Delete the run (and, with ``delete_artifacts``, the artifacts it logged)."""
         check_bool(delete_artifacts, "delete_artifacts")
-        await self._session.gql.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts)
+        try:
+            await self._session.gql.delete_run(
+                id=self.storage_id, delete_artifacts=delete_artifacts
+            )
+        except (NotFoundError, GraphQLError) as exc:
+            if exc.attempts > 1 and is_not_found(exc):
+                # An earlier attempt deleted it; its answer was lost (e.g. a 429 from a
+                # proxy after the server ran the mutation). The run is gone: done.
+                logger.info(
+                    "run %s: deleted by an earlier attempt whose answer was lost", self.path
+                )
+                return
+            raise
 
     async def reload(self) -> None:
         """Fetch every field of the run again (drops unsaved edits)."""

@@ -12,8 +12,9 @@ import httpx
 from .._core.users import User
 from .._version import __version__
 from ..config import Settings
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..paths import check_name
+from ._mode import same_loop
 from .connection import AsyncConnection
 
 if TYPE_CHECKING:
@@ -39,13 +40,19 @@ class AsyncSession:
         self.http_client: httpx.AsyncClient | None = http_client
         self.transport: httpx.AsyncBaseTransport | None = transport
         self.viewer_cache: User | None = None
+        self.closed = False
+        self._loop: object | None = None
         self._connection: AsyncConnection | None = None
         self._gql: AsyncWandbClient | None = None
 
     @property
     def connection(self) -> AsyncConnection:
         """The connection (its HTTP client is created on first use)."""
+        if self.closed:
+            raise UsageError("this Api was closed; create a new one (or keep it open)")
+        loop = same_loop(self._loop if self._connection is not None else None)
         if self._connection is None:
+            self._loop = loop
             s = self.settings
             http = self.http_client or httpx.AsyncClient(
                 transport=self.transport,
@@ -58,14 +65,17 @@ class AsyncSession:
     @property
     def gql(self) -> AsyncWandbClient:
         """The generated client, sending through :attr:`connection`."""
+        connection = self.connection  # checks: still open, same event loop
         if self._gql is None:
             from wandb_typed_gql.async_client import AsyncWandbClient
 
-            self._gql = AsyncWandbClient(self.connection)
+            self._gql = AsyncWandbClient(connection)
         return self._gql
 
     async def aclose(self) -> None:
-        """Close the HTTP client this session created (a given one stays open)."""
+        """Close the HTTP client this session created (a given one stays open); the
+        session cannot be used afterwards."""
+        self.closed = True
         connection, self._connection, self._gql = self._connection, None, None
         if connection is not None and self.http_client is None:
             await connection.http.aclose()

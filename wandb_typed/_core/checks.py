@@ -15,7 +15,6 @@ __all__ = [
     "check_int",
     "check_keys",
     "check_optional_str",
-    "check_tags",
     "check_text",
 ]
 
@@ -58,16 +57,6 @@ def check_text(value: object, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise InputError(f"{what} must be a non-empty string, got {value!r}")
     return value
-
-
-def check_tags(value: object, what: str = "tags") -> list[str]:
-    """A list of non-empty tag strings; a bare string is refused (it would become a
-    list of its characters)."""
-    if isinstance(value, str):
-        raise InputError(
-            f"{what} must be a list of strings, not the string {value!r}; write [{value!r}]"
-        )
-    return list(check_keys(value, what) or ())
 
 
 def check_dict(value: object, what: str) -> dict[str, object]:

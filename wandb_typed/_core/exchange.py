@@ -34,6 +34,7 @@ from ..errors import (
     ResponseValidationError,
     ServerError,
     WandbError,
+    clip,
 )
 
 __all__ = [
@@ -270,7 +271,7 @@ def status_error(
     if status >= 500:
         cls, hint = ServerError, "the server failed; retry later"
     if 300 <= status < 400:
-        hint = f"redirected to {headers.get('location', '?')}; set base_url to the final URL"
+        hint = f"redirected to {clip(headers.get('location', '?'), 200)}; set base_url to the final URL"
     detail = server_message(body)
     message = f"{name}: HTTP {status} from {url}: {hint}" + (
         f" (server said: {detail})" if detail else ""
@@ -291,7 +292,8 @@ def graphql_error(
     details: list[GraphQLErrorDetail], data: dict[str, Any] | None, name: str
 ) -> GraphQLError:
     shown = "; ".join(
-        d.message + (f" (at {'.'.join(map(str, d.path))})" if d.path else "") for d in details[:3]
+        d.message + (f" (at {clip('.'.join(map(str, d.path)), 200)})" if d.path else "")
+        for d in details[:3]
     )
     more = "" if len(details) <= 3 else f" (+{len(details) - 3} more)"
     partial = " Partial data was returned (see .data)." if data else ""
@@ -322,8 +324,7 @@ def with_attempts(error: WandbError, attempts: int) -> WandbError:
     if attempts > 1:
         error.message = f"{error.message} [gave up after {attempts} attempts]"
         error.args = (error.message,)
-    if isinstance(error, (APIConnectionError, APIStatusError)):
-        error.attempts = attempts
+    error.attempts = attempts
     return error
 
 
@@ -355,11 +356,11 @@ def server_message(body: bytes) -> str:
         if isinstance(errors, list) and errors:
             first = cast("list[object]", errors)[0]
             if isinstance(first, dict):
-                return str(cast("dict[str, object]", first).get("message", ""))[:300]
+                return clip(str(cast("dict[str, object]", first).get("message", "")), 300)
         for key in ("error", "message", "detail"):
             value = reply.get(key)
             if isinstance(value, str):
-                return value[:300]
+                return clip(value, 300)
     return ""
 
 

@@ -9,11 +9,12 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from .._encode import check_tags, to_json_object
 from ..errors import InputError
 from ..filters import validate_filters, validate_order
 from ..paths import parse_project_path
 from ..types import JSONObject, as_object
-from .checks import check_dict, check_keys, check_tags
+from .checks import check_dict, check_keys
 from .paging import check_per_page
 from .users import UserRef
 
@@ -148,8 +149,9 @@ def _diff(obj: object, name: str) -> tuple[JSONObject, tuple[str, ...]]:
     from pydantic_core import from_json
 
     before: JSONObject = from_json(seen)
-    changed = {k: v for k, v in current.items() if k not in before or before[k] != v}
-    return changed, tuple(k for k in before if k not in current)
+    encoded = to_json_object(current, name)  # numpy, datetimes, ...; InputError naming the key
+    changed = {k: v for k, v in encoded.items() if k not in before or before[k] != v}
+    return changed, tuple(k for k in before if k not in encoded)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Generic, TypeVar, overload
 
-__all__ = ["CollectionOps", "sleep"]
+__all__ = ["CollectionOps", "same_loop", "sleep"]
 
 T = TypeVar("T")
 
@@ -14,6 +14,11 @@ T = TypeVar("T")
 def sleep(seconds: float) -> None:
     """Wait before a retry."""
     time.sleep(seconds)
+
+
+def same_loop(bound: object | None) -> object | None:
+    """No event loop in the blocking client: nothing to check."""
+    return None
 
 
 class CollectionOps(Generic[T]):

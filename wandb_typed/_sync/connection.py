@@ -33,7 +33,8 @@ from .._core.exchange import (
 )
 from .._core.files import redact
 from ..config import Settings
-from ..errors import APIStatusError, ResponseValidationError
+from ..errors import APIStatusError, ResponseValidationError, UsageError, WandbError, clip
+from ..paths import parse_http_url
 from ._mode import sleep
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ class Connection:
             number += 1
             try:
                 return attempt(number)
+            except WandbError as final:
+                final.attempts = number  # e.g. a retried delete told "not found": done before
+                raise
             except Retryable as retry:
                 delay = retry_delay(policy, number, retry, self._rng.random())
                 logger.debug(
@@ -106,10 +110,7 @@ class Connection:
         def attempt(number: int) -> dict[str, Any]:
             started = time.monotonic()
             request = httpx.Request("POST", url, content=body, headers=self.headers())
-            try:
-                response = self.http.send(request, stream=True)
-            except httpx.HTTPError as exc:
-                raise transport_failure(exc, url, name, mutation) from None
+            response = self._send(request, name, url, mutation)
             try:
                 content = self._read(response, started, url, name)
             except httpx.HTTPError as exc:
@@ -126,6 +127,20 @@ class Connection:
             )  # fmt: skip
 
         return self.retrying(name, attempt)
+
+    def _send(self, request: httpx.Request, name: str, url: str, mutation: bool) -> httpx.Response:
+        """Send; a failure below HTTP is typed (and :class:`Retryable` when safe)."""
+        try:
+            return self.http.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise transport_failure(exc, url, name, mutation) from None
+        except RuntimeError as exc:
+            if not self.http.is_closed:
+                raise
+            raise UsageError(
+                f"{name}: this client was closed while the request was being made "
+                "(close() or close() ran meanwhile); create a new Api"
+            ) from exc
 
     def _read(self, response: httpx.Response, started: float, url: str, name: str) -> bytes:
         """The whole body, within the attempt's deadline."""
@@ -145,7 +160,7 @@ class Connection:
     ) -> Exception:
         """Called by the generated client when ``data`` does not match its model."""
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {clip(e['msg'], 200)}"
             for e in error.errors()[:5]
         )
         more = "" if error.error_count() <= 5 else f" (+{error.error_count() - 5} more)"
@@ -174,18 +189,16 @@ class Connection:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send a file request and return the streamed response (the caller closes it),
-        following redirects; a transport failure raises :class:`Retryable`."""
+        following redirects; a transport failure raises :class:`Retryable`. A URL the
+        server sent that is not a valid http(s) URL is a :class:`ResponseValidationError`."""
         status = 0
+        url = urljoin(self.settings.base_url + "/", url)
         for _ in range(MAX_REDIRECTS + 1):
+            parse_http_url(url, f"{method} URL", from_server=True)
             request = httpx.Request(
                 method, url, content=content, headers={**self.file_headers(url), **(headers or {})}
             )
-            try:
-                response = self.http.send(request, stream=True)
-            except httpx.HTTPError as exc:
-                raise transport_failure(
-                    exc, redact(url), f"{method} {redact(url)}", False
-                ) from None
+            response = self._send(request, f"{method} {redact(url)}", redact(url), False)
             if not response.is_redirect:
                 return response
             response.close()

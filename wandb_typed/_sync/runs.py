@@ -13,6 +13,7 @@ checker flags ``light_run.config``.
 
 from __future__ import annotations
 
+import logging
 import random
 import string
 from collections.abc import Mapping, Sequence
@@ -25,7 +26,7 @@ from .._core.checks import check_bool
 from .._core.history import HistoryRow
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
-from ..errors import NotFoundError
+from ..errors import GraphQLError, NotFoundError, is_not_found
 from ..paths import check_name, parse_object_path
 from .history import HistoryScan, histories_of, sampled_history, scan_history
 from .paging import FetchPage, SizedPaginator
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from .sweeps import Sweep
 
 __all__ = ["LightRun", "Run", "Runs"]
+
+logger = logging.getLogger("wandb_typed")
 
 
 class Run(RunData):
@@ -94,7 +97,17 @@ class Run(RunData):
     def delete(self, delete_artifacts: bool = False) -> None:
         """Delete the run (and, with ``delete_artifacts``, the artifacts it logged)."""
         check_bool(delete_artifacts, "delete_artifacts")
-        self._session.gql.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts)
+        try:
+            self._session.gql.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts)
+        except (NotFoundError, GraphQLError) as exc:
+            if exc.attempts > 1 and is_not_found(exc):
+                # An earlier attempt deleted it; its answer was lost (e.g. a 429 from a
+                # proxy after the server ran the mutation). The run is gone: done.
+                logger.info(
+                    "run %s: deleted by an earlier attempt whose answer was lost", self.path
+                )
+                return
+            raise
 
     def reload(self) -> None:
         """Fetch every field of the run again (drops unsaved edits)."""

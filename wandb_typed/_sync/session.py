@@ -14,8 +14,9 @@ import httpx
 from .._core.users import User
 from .._version import __version__
 from ..config import Settings
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..paths import check_name
+from ._mode import same_loop
 from .connection import Connection
 
 if TYPE_CHECKING:
@@ -41,13 +42,19 @@ class Session:
         self.http_client: httpx.Client | None = http_client
         self.transport: httpx.BaseTransport | None = transport
         self.viewer_cache: User | None = None
+        self.closed = False
+        self._loop: object | None = None
         self._connection: Connection | None = None
         self._gql: WandbClient | None = None
 
     @property
     def connection(self) -> Connection:
         """The connection (its HTTP client is created on first use)."""
+        if self.closed:
+            raise UsageError("this Api was closed; create a new one (or keep it open)")
+        loop = same_loop(self._loop if self._connection is not None else None)
         if self._connection is None:
+            self._loop = loop
             s = self.settings
             http = self.http_client or httpx.Client(
                 transport=self.transport,
@@ -60,14 +67,17 @@ class Session:
     @property
     def gql(self) -> WandbClient:
         """The generated client, sending through :attr:`connection`."""
+        connection = self.connection  # checks: still open, same event loop
         if self._gql is None:
             from wandb_typed_gql.client import WandbClient
 
-            self._gql = WandbClient(self.connection)
+            self._gql = WandbClient(connection)
         return self._gql
 
     def close(self) -> None:
-        """Close the HTTP client this session created (a given one stays open)."""
+        """Close the HTTP client this session created (a given one stays open); the
+        session cannot be used afterwards."""
+        self.closed = True
         connection, self._connection, self._gql = self._connection, None, None
         if connection is not None and self.http_client is None:
             connection.http.close()
