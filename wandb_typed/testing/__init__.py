@@ -13,7 +13,7 @@ Used by wandb-typed's own tests, by users' tests, by the offline demo
 Needs the ``server`` extra (ariadne, uvicorn, pyyaml).  Those heavy imports
 happen on first use of a name below, so ``import wandb_typed.testing`` is cheap.
 
-Modules: ``_store`` (SQLite schema and queries), ``_filters`` (run filters ->
+Modules: ``_store`` (SQLite schema and queries, one module per resource), ``_filters`` (run filters ->
 SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``), ``_app``
 (ASGI routes, auth, request log), ``_faults`` (fault injection), ``_server``
 (threaded server and ``serve``), ``_demo`` (demo data).
