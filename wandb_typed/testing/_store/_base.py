@@ -23,7 +23,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, ClassVar, overload
 
-from .._filters import SQL_JSON, OrderKey, regexp, sql_json
+from .._filters import (
+    SQL_JSON,
+    SQL_JSON_GET,
+    SQL_JSON_TYPE,
+    FilterError,
+    OrderKey,
+    json_get,
+    json_type_of,
+    regexp,
+    sql_json,
+    take_regex_failure,
+)
+from .._regex import budget as regex_budget
+from .._sql import Sql, sql
 
 __all__ = [
     "Page",
@@ -137,6 +150,8 @@ class StoreBase:
         self._conn.row_factory = sqlite3.Row
         self._conn.create_function("REGEXP", 2, regexp, deterministic=True)
         self._conn.create_function(SQL_JSON, 1, sql_json, deterministic=True)
+        self._conn.create_function(SQL_JSON_GET, 2, json_get, deterministic=True)
+        self._conn.create_function(SQL_JSON_TYPE, 2, json_type_of, deterministic=True)
         self._lock = threading.RLock()
         self._rng = random.Random()  # generated run/sweep ids (8 lowercase alphanumerics)
         with self._lock:
@@ -186,8 +201,7 @@ class StoreBase:
     def _page(
         self,
         columns: str,
-        from_where: str,
-        params: Sequence[object],
+        from_where: Sql,
         keys: list[OrderKey],
         first: int | None,
         after: str | None,
@@ -196,33 +210,49 @@ class StoreBase:
     ) -> Page:
         """Keyset pagination: rows strictly after the cursor, in key order.
 
-        ``from_where`` is ``FROM ... WHERE ...``; the key expressions are added
-        as ``_k0.._kN`` columns, so a cursor is the sort-key values of the last
-        row.  Rows inserted or deleted between requests never shift a page.
+        ``columns`` is SQL of our own; ``from_where`` is ``FROM ... WHERE ...`` with
+        its parameters.  The key expressions are added as ``_k0.._kN`` columns, so a
+        cursor is the sort-key values of the last row.  Rows inserted or deleted
+        between requests never shift a page.
         """
         limit = default_first if first is None else max(0, min(int(first), 10_000))
-        key_cols = ", ".join(f"{key.expr} AS _k{i}" for i, key in enumerate(keys))
-        sql = f"SELECT {columns}, {key_cols} {from_where}"
-        args: list[object] = list(params)
+        key_cols = Sql.join(", ", [sql(f"{{}} AS _k{i}", key.expr) for i, key in enumerate(keys)])
+        statement = sql(f"SELECT {columns}, {{}} {{}}", key_cols, from_where)
         if after:
             values = decode_cursor(after, len(keys))
             ors = []
             for i, key in enumerate(keys):
-                ands = [f"({k.expr}) IS ?" for k in keys[:i]]
-                ands.append(f"({key.expr}) {'<' if key.descending else '>'} ?")
-                args.extend(values[:i])
-                args.append(values[i])
-                ors.append("(" + " AND ".join(ands) + ")")
-            sql += " AND (" + " OR ".join(ors) + ")"
+                ands = [sql("({}) IS {}", k.expr, values[j]) for j, k in enumerate(keys[:i])]
+                ands.append(
+                    sql(f"({{}}) {'<' if key.descending else '>'} {{}}", key.expr, values[i])
+                )
+                ors.append(sql("({})", Sql.join(" AND ", ands)))
+            statement = sql("{} AND ({})", statement, Sql.join(" OR ", ors))
         order = ", ".join(
             f"_k{i} {'DESC' if key.descending else 'ASC'}" for i, key in enumerate(keys)
         )
-        sql += f" ORDER BY {order} LIMIT ?"
-        args.append(limit + 1)
-        rows = self._all(sql, args)
+        statement = sql(f"{{}} ORDER BY {order} LIMIT {{}}", statement, limit + 1)
+        rows = self._query(statement)
         has_next = len(rows) > limit
         rows = rows[:limit]
         cursors = []
         for row in rows:
             cursors.append(encode_cursor([row.pop(f"_k{i}") for i in range(len(keys))]))
         return Page(rows=rows, cursors=cursors, has_next=has_next)
+
+    def _query(self, statement: Sql) -> list[Row]:
+        """Rows of a statement that may evaluate request-supplied filters: a ``$regex``
+        that ran out of budget, or a value SQLite cannot compare, is a
+        :class:`FilterError` (the reason, never SQLite's text)."""
+        with self._lock, regex_budget():
+            try:
+                return [dict(row) for row in self._conn.execute(statement.text, statement.params)]
+            except sqlite3.Error:
+                reason = take_regex_failure()
+                if reason is not None:
+                    raise FilterError(reason) from None
+                raise
+
+    def _count(self, statement: Sql) -> int:
+        rows = self._query(statement)
+        return int(next(iter(rows[0].values()))) if rows else 0

@@ -8,6 +8,7 @@ import mimetypes
 from collections.abc import Sequence
 
 from .._filters import OrderKey
+from .._sql import Sql, sql
 from ._base import Page, Row, utc_now
 from .runs import RunsStore
 
@@ -99,20 +100,17 @@ CREATE TABLE IF NOT EXISTS files (
         after: str | None = None,
     ) -> Page:
         """Uploaded files of a run by name; ``names`` exact, ``pattern`` SQL LIKE."""
-        where = "f.run_id = ? AND f.uploaded"
-        params: list[object] = [run_id]
+        where = sql("FROM files f WHERE f.run_id = {} AND f.uploaded", run_id)
         wanted = [n for n in names or [] if n]
         if wanted:
-            where += f" AND f.name IN ({', '.join('?' for _ in wanted)})"
-            params.extend(wanted)
+            marks = Sql.join(", ", [sql("{}", name) for name in wanted])
+            where = sql("{} AND f.name IN ({})", where, marks)
         if pattern:
-            where += " AND f.name LIKE ?"
-            params.append(pattern)
+            where = sql("{} AND f.name LIKE {}", where, pattern)
         return self._page(
             _FILE_COLUMNS,
-            f"FROM files f WHERE {where}",
-            params,
-            [OrderKey("f.name"), OrderKey("f.id")],
+            where,
+            [OrderKey(Sql("f.name")), OrderKey(Sql("f.id"))],
             first,
             after,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._filters import OrderKey
+from .._sql import Sql, sql
 from ._base import Page, encode_cursor, utc_now
 from .runs import RunsStore
 
@@ -66,9 +67,8 @@ CREATE TABLE IF NOT EXISTS log_lines (
             return Page(rows, [encode_cursor([r["number"]]) for r in rows], False)
         return self._page(
             "l.*",
-            "FROM log_lines l WHERE l.run_id = ?",
-            (run_id,),
-            [OrderKey("l.number")],
+            sql("FROM log_lines l WHERE l.run_id = {}", run_id),
+            [OrderKey(Sql("l.number"))],
             first,
             after,
             default_first=1000,

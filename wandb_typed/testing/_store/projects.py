@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from .._filters import OrderKey
+from .._sql import Sql, sql
 from ._base import Page, Row, StoreError, format_time, utc_now
 from .users import UsersStore
 
 __all__ = ["ProjectsStore"]
+
+#: ``access`` values every logged-in user may read (others: members of the entity only).
+PUBLIC_ACCESS = ("PUBLIC", "OPEN")
+PUBLIC_ACCESS_SQL = "('PUBLIC', 'OPEN')"
 
 _PROJECT_SELECT = """
     SELECT p.*, e.name AS entity_name FROM projects p JOIN entities e ON e.id = p.entity_id
@@ -85,14 +90,24 @@ CREATE TABLE IF NOT EXISTS projects (
     def project_by_id(self, project_id: int) -> Row | None:
         return self._one(_PROJECT_SELECT + " WHERE p.id = ?", (project_id,))
 
-    def projects_page(self, entity: str, first: int | None, after: str | None) -> Page:
+    def projects_page(
+        self, entity: str, first: int | None, after: str | None, *, viewer_id: int | None = None
+    ) -> Page:
+        """A page of an entity's projects; with ``viewer_id``, only those that user may
+        see (public ones, or all if a member), filtered in SQL before paging so that
+        private projects never leave a page empty."""
+        where = sql(
+            "FROM projects p JOIN entities e ON e.id = p.entity_id WHERE e.name = {}", entity
+        )
+        if viewer_id is not None:
+            where = sql(
+                f"{{}} AND (p.access IN {PUBLIC_ACCESS_SQL} OR EXISTS (SELECT 1 FROM members m"
+                " WHERE m.entity_id = p.entity_id AND m.user_id = {}))",
+                where,
+                viewer_id,
+            )
         return self._page(
-            "p.*, e.name AS entity_name",
-            "FROM projects p JOIN entities e ON e.id = p.entity_id WHERE e.name = ?",
-            (entity,),
-            [OrderKey("p.id")],
-            first,
-            after,
+            "p.*, e.name AS entity_name", where, [OrderKey(Sql("p.id"))], first, after
         )
 
     def delete_project(self, project_id: int) -> bool:

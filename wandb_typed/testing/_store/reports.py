@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .._filters import OrderKey
+from .._sql import Sql, sql
 from ._base import Page, Row, format_time, json_text, utc_now
 from .projects import ProjectsStore
 
@@ -79,14 +80,9 @@ CREATE TABLE IF NOT EXISTS views (
         first: int | None,
         after: str | None,
     ) -> Page:
-        where = "v.project_id = ?"
-        params: list[object] = [project_id]
+        where = sql("FROM views v WHERE v.project_id = {}", project_id)
         if view_type:
-            where += " AND v.type = ?"
-            params.append(view_type)
+            where = sql("{} AND v.type = {}", where, view_type)
         if name:
-            where += " AND (v.name = ? OR v.display_name = ?)"
-            params.extend([name, name])
-        return self._page(
-            "v.*", f"FROM views v WHERE {where}", params, [OrderKey("v.id")], first, after
-        )
+            where = sql("{} AND (v.name = {} OR v.display_name = {})", where, name, name)
+        return self._page("v.*", where, [OrderKey(Sql("v.id"))], first, after)

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from .._filters import compile_filter, compile_order
+from .._filters import compile_order, filter_sql
+from .._sql import sql
 from ._base import Page, Row, StoreError, dumps, format_time, json_text, utc_now, wrap_config
 from .sweeps import SweepsStore
 
@@ -231,26 +232,21 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
         sweep_id: int | None = None,
     ) -> Page:
         """One page of a project's runs, filtered and ordered in SQL (one query)."""
-        where, params = compile_filter(filters)
-        scope = "r.project_id = ?"
-        scope_params: list[object] = [project_id]
+        where = filter_sql(filters)
+        scope = sql("r.project_id = {}", project_id)
         if sweep_id is not None:
-            scope += " AND r.sweep_id = ?"
-            scope_params.append(sweep_id)
+            scope = sql("{} AND r.sweep_id = {}", scope, sweep_id)
         return self._page(
             RUN_COLUMNS,
-            f"{RUN_FROM} WHERE {scope} AND {where}",
-            [*scope_params, *params],
+            sql(f"{RUN_FROM} WHERE {{}} AND {{}}", scope, where),
             compile_order(order),
             first,
             after,
         )
 
     def run_count(self, project_id: int, filters: object = None) -> int:
-        where, params = compile_filter(filters)
-        return int(
-            self._scalar(
-                f"SELECT count(*) {RUN_FROM} WHERE r.project_id = ? AND {where}",
-                [project_id, *params],
-            )
+        """How many of a project's runs match ``filters`` (counted in SQL)."""
+        where = filter_sql(filters)
+        return self._count(
+            sql(f"SELECT count(*) {RUN_FROM} WHERE r.project_id = {{}} AND {{}}", project_id, where)
         )

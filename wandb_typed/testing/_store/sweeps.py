@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from .._filters import OrderKey
+from .._sql import Sql, sql
 from ._base import Page, Row, StoreError, format_time, utc_now
 from .projects import ProjectsStore
 
@@ -153,10 +154,12 @@ CREATE TABLE IF NOT EXISTS sweeps (
         return self._page(
             "sw.*, (SELECT count(*) FROM runs r WHERE r.sweep_id = sw.id) AS run_count,"
             " p.name AS project_name, e.name AS entity_name",
-            "FROM sweeps sw JOIN projects p ON p.id = sw.project_id"
-            " JOIN entities e ON e.id = p.entity_id WHERE sw.project_id = ?",
-            (project_id,),
-            [OrderKey("sw.id")],
+            sql(
+                "FROM sweeps sw JOIN projects p ON p.id = sw.project_id"
+                " JOIN entities e ON e.id = p.entity_id WHERE sw.project_id = {}",
+                project_id,
+            ),
+            [OrderKey(Sql("sw.id"))],
             first,
             after,
         )
