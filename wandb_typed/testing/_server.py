@@ -177,9 +177,19 @@ class LocalServer:
         """Load the demo data (see ``wandb_typed.testing._demo``) into this user's entity."""
         return seed_demo(self.store, entity=self.entity, **options)
 
-    def add_user(self, username: str, api_key: str | None = None) -> str:
-        """Create another user (with a personal entity of the same name); returns its key."""
-        return str(self.store.create_user(username, api_key=api_key)["api_key"])
+    def add_user(
+        self,
+        username: str,
+        api_key: str | None = None,
+        *,
+        admin: bool = False,
+        email: str | None = None,
+    ) -> str:
+        """Create another user (with a personal entity of the same name); returns its
+        API key.  Users see each other's public projects, not private ones; an
+        ``admin`` also sees e-mail addresses and may reset ``/_local/stats``."""
+        row = self.store.create_user(username, api_key=api_key, admin=admin, email=email)
+        return str(row["api_key"])
 
     def __repr__(self) -> str:
         where = self.base_url if self.port else "not started"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -34,8 +35,22 @@ def config_text(config: Mapping[str, Any] | str | None) -> str:
     if config is None:
         return "{}"
     if isinstance(config, str):
-        return config
+        return object_text(config, "config")
     return dumps(wrap_config(config))
+
+
+def object_text(value: Mapping[str, Any] | str | None, what: str) -> str:
+    """A mapping or JSON text that must hold a JSON object -> stored text; malformed text
+    is refused (stored, it would break every listing of the project)."""
+    if not isinstance(value, str):
+        return json_text(value)
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise StoreError(f"{what} is not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise StoreError(f"{what} must be a JSON object, got {type(parsed).__name__}")
+    return value
 
 
 class RunsStore(SweepsStore):
@@ -120,7 +135,7 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
                     display_name or run_name,
                     state,
                     config_text(config),
-                    json_text(summary),
+                    object_text(summary, "summary"),
                     dumps(dict(system_metrics or {})),
                     dumps(list(tags)),
                     group,
@@ -140,6 +155,24 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
         row = self.run_by_id(run_id)
         assert row is not None
         return row
+
+    def upsert_run(
+        self, entity: str, project: str, name: str | None, *, username: str, **changes: Any
+    ) -> tuple[Row, bool]:
+        """Create the run ``name`` of ``entity/project`` or update it, atomically (one
+        transaction under the store's lock: concurrent upserts of one name make one run);
+        returns the run and whether it was created.  ``changes`` are
+        :meth:`update_run` keywords; a new run starts ``running`` unless given a state."""
+        with self.transaction():
+            project_row = self.project(entity, project)
+            existing = self.run(int(project_row["id"]), name) if project_row and name else None
+            if existing is None:
+                changes.setdefault("state", "running")
+                row = self.create_run(entity, project, name=name, username=username, **changes)
+                return row, True
+            if changes:
+                return self.update_run(int(existing["id"]), **changes), False
+            return existing, False
 
     def _unused_run_name(self, project_id: int) -> str:
         while True:
@@ -177,7 +210,7 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
         if config is not None:
             sets["config"] = config_text(config)
         if summary is not None:
-            sets["summary"] = json_text(summary)
+            sets["summary"] = object_text(summary, "summary")
         if system_metrics is not None:
             sets["system_metrics"] = dumps(dict(system_metrics))
         if tags is not None:
