@@ -582,3 +582,27 @@ def test_f26_stats_reset_needs_an_admin_key(server: LocalServer) -> None:
         assert http.post("/_local/stats/reset", headers=admin).status_code == 200
         assert http.get("/_local/stats").status_code == 401
         assert http.get("/_local/stats", headers=eve).status_code == 200
+
+
+def test_f10_limits_admit_every_operation_of_ours_with_large_pages() -> None:
+    """The limits refuse abuse, not clients: every operation in ``queries/`` passes with
+    every integer variable (page sizes) at 1,000."""
+    from pathlib import Path
+
+    from graphql import OperationDefinitionNode, parse
+
+    from wandb_typed.testing._limits import ServerLimits, check_cost, count_fields
+    from wandb_typed.testing._resolvers import build_schema
+
+    schema, limits = build_schema(), ServerLimits()
+    root = Path(__file__).resolve().parents[2] / "queries"
+    checked = 0
+    for path in sorted(root.glob("*.graphql")):
+        document = parse(path.read_text(), max_tokens=limits.max_tokens)
+        assert count_fields(document) <= limits.max_fields, path
+        for op in document.definitions:
+            if isinstance(op, OperationDefinitionNode) and op.name is not None:
+                variables = {v.variable.name.value: 1000 for v in op.variable_definitions}
+                assert check_cost(schema, document, op.name.value, variables, limits) is None
+                checked += 1
+    assert checked >= 19
