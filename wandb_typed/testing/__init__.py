@@ -28,15 +28,16 @@ if TYPE_CHECKING:
     from ._demo import DemoInfo
     from ._faults import FaultPlan
     from ._server import LocalServer, serve
-    from ._store import Store
+    from ._store import RunSeed, Store
 
-__all__ = ["DemoInfo", "FaultPlan", "LocalServer", "RecordedRequest", "Store", "serve"]
+__all__ = ["DemoInfo", "FaultPlan", "LocalServer", "RecordedRequest", "RunSeed", "Store", "serve"]
 
 _LAZY = {
     "DemoInfo": "._demo",
     "FaultPlan": "._faults",
     "LocalServer": "._server",
     "RecordedRequest": "._app",
+    "RunSeed": "._store",
     "Store": "._store",
     "serve": "._server",
 }

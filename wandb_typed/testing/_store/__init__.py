@@ -42,7 +42,7 @@ from .history import HistoryStore
 from .logs import LogsStore
 from .projects import ProjectsStore
 from .reports import ReportsStore
-from .runs import RunsStore
+from .runs import RunSeed, RunsStore
 from .sweeps import SweepsStore
 from .users import UsersStore
 
@@ -54,6 +54,7 @@ __all__ = [
     "ProjectsStore",
     "ReportsStore",
     "Row",
+    "RunSeed",
     "RunsStore",
     "Store",
     "StoreBase",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .._filters import SQL_JSON, FilterError
@@ -61,33 +61,48 @@ CREATE TABLE IF NOT EXISTS events (
         ``update_summary`` the latest value of every key is merged into the
         summary (as W&B does when a run logs).
         """
+        return self.bulk_insert_history(run_id, rows, update_summary=update_summary)
+
+    def bulk_insert_history(
+        self, run_id: int, rows: Iterable[Mapping[str, Any]], *, update_summary: bool = False
+    ) -> int:
+        """The seeding path for long histories: like :meth:`add_history_rows` (which
+        calls it), but ``rows`` is consumed lazily in one transaction, so a million
+        rows never sit in memory at once, and the summary is left alone unless
+        ``update_summary``.  Returns how many rows were written."""
+        written = 0
+        latest: dict[str, Any] = {}
         with self.transaction() as db:
             next_step = int(
                 db.execute(
                     "SELECT COALESCE(max(step), -1) + 1 FROM history WHERE run_id = ?", (run_id,)
                 ).fetchone()[0]
             )
-            latest: dict[str, Any] = {}
-            batch = []
-            for row in rows:
-                data = dict(row)
-                step = data.get("_step")
-                if not isinstance(step, int):
-                    step = next_step
-                    data["_step"] = step
-                next_step = max(next_step, step + 1)
-                latest.update(data)
-                batch.append((run_id, step, dumps(data)))
+
+            def batch() -> Iterator[tuple[int, int, str]]:
+                nonlocal next_step, written
+                for row in rows:
+                    data = dict(row)
+                    step = data.get("_step")
+                    if not isinstance(step, int) or isinstance(step, bool):
+                        step = next_step
+                        data["_step"] = step
+                    next_step = max(next_step, step + 1)
+                    if update_summary:
+                        latest.update(data)
+                    written += 1
+                    yield (run_id, step, dumps(data))
+
             db.executemany(
-                "INSERT OR REPLACE INTO history (run_id, step, row) VALUES (?, ?, ?)", batch
+                "INSERT OR REPLACE INTO history (run_id, step, row) VALUES (?, ?, ?)", batch()
             )
             self._refresh_history_keys(run_id)
-            if update_summary and latest:
+            if latest:
                 current = db.execute("SELECT summary FROM runs WHERE id = ?", (run_id,)).fetchone()
                 summary = json.loads(current[0]) if current else {}
                 summary.update(latest)
                 db.execute("UPDATE runs SET summary = ? WHERE id = ?", (dumps(summary), run_id))
-        return len(batch)
+        return written
 
     def _refresh_history_keys(self, run_id: int) -> None:
         """Recompute ``historyKeys`` (key -> type counts, lastStep) with one aggregate."""

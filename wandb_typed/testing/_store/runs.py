@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +53,37 @@ def object_text(value: Mapping[str, Any] | str | None, what: str) -> str:
     if not isinstance(parsed, dict):
         raise StoreError(f"{what} must be a JSON object, got {type(parsed).__name__}")
     return value
+
+
+@dataclass(frozen=True)
+class RunSeed:
+    """One run for :meth:`RunsStore.bulk_insert_runs` (the fields of :meth:`~RunsStore.create_run`).
+
+    ``config`` is a plain mapping (stored wrapped, as W&B does) or JSON text;
+    ``summary``/``system_metrics`` mappings or JSON text.  ``history_line_count``
+    and ``history_keys`` (W&B's ``{"keys": {...}, "lastStep": n}``) describe a
+    history that is not stored, for runs seeded without their rows (benchmarks);
+    :meth:`HistoryStore.bulk_insert_history` recomputes both from stored rows.
+    """
+
+    name: str
+    display_name: str | None = None
+    state: str = "finished"
+    config: Mapping[str, Any] | str | None = None
+    summary: Mapping[str, Any] | str | None = None
+    system_metrics: Mapping[str, Any] | str | None = None
+    tags: Sequence[str] = ()
+    group: str | None = None
+    job_type: str | None = None
+    host: str | None = None
+    notes: str | None = None
+    description: str | None = None
+    commit: str | None = None
+    username: str | None = None
+    created_at: datetime | str | None = None
+    heartbeat_at: datetime | str | None = None
+    history_line_count: int = 0
+    history_keys: Mapping[str, Any] | None = None
 
 
 class RunsStore(SweepsStore):
@@ -155,6 +188,57 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
         row = self.run_by_id(run_id)
         assert row is not None
         return row
+
+    def bulk_insert_runs(self, entity: str, project: str, runs: Iterable[RunSeed]) -> int:
+        """Insert many runs into ``entity/project`` in one transaction (the project is
+        created if missing); returns how many.  The seeding path for large data sets
+        (``scripts/bench.py``): ``runs`` is consumed lazily, one prepared statement.
+        A name that already exists fails the whole batch with :class:`StoreError`."""
+        users: dict[str | None, int | None] = {}
+        with self.transaction() as db:
+            project_id = self._project_id(entity, project)
+
+            def rows() -> Iterator[tuple[object, ...]]:
+                for run in runs:
+                    if run.username not in users:
+                        users[run.username] = self._user_id_for(entity, run.username)
+                    created = format_time(run.created_at) or utc_now()
+                    metrics = run.system_metrics
+                    yield (
+                        project_id,
+                        run.name,
+                        run.display_name or run.name,
+                        run.state,
+                        config_text(run.config),
+                        object_text(run.summary, "summary"),
+                        object_text(metrics, "system_metrics"),
+                        dumps(list(run.tags)),
+                        run.group,
+                        run.job_type,
+                        run.host,
+                        run.notes,
+                        run.description,
+                        run.commit,
+                        users[run.username],
+                        created,
+                        created,
+                        format_time(run.heartbeat_at) or created,
+                        int(run.history_line_count),
+                        dumps(dict(run.history_keys or {"keys": {}, "lastStep": -1})),
+                    )
+
+            try:
+                cur = db.executemany(
+                    "INSERT INTO runs (project_id, name, display_name, state, config, summary,"
+                    " system_metrics, tags, group_name, job_type, host, notes, description,"
+                    " commit_hash, user_id, created_at, updated_at, heartbeat_at,"
+                    " history_line_count, history_keys)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows(),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"bulk_insert_runs into {entity}/{project}: {exc}") from None
+            return int(cur.rowcount)
 
     def upsert_run(
         self, entity: str, project: str, name: str | None, *, username: str, **changes: Any
