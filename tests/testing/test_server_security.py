@@ -606,3 +606,17 @@ def test_f10_limits_admit_every_operation_of_ours_with_large_pages() -> None:
                 assert check_cost(schema, document, op.name.value, variables, limits) is None
                 checked += 1
     assert checked >= 19
+
+
+@pytest.mark.parametrize("key", ["it's", 'q"uote', "ünï", "a.b", "$[0]*"])
+def test_f1_history_keys_are_bound_and_literal(server: LocalServer, gql: Gql, key: str) -> None:
+    """``sampledHistory`` keys (quotes, unicode, dots) select exactly that key."""
+    run = server.store.create_run("demo", "p", name="r")
+    server.store.add_history_rows(int(run["id"]), [{key: 1}, {"other": 2}, {key: 3}])
+    query = (
+        'query($s: [JSONString!]!) { project(name: "p", entityName: "demo") {'
+        ' run(name: "r") { sampledHistory(specs: $s) } } }'
+    )
+    data = gql(query, s=[jdump({"keys": ["_step", key], "samples": 10})])
+    rows = data["project"]["run"]["sampledHistory"][0]
+    assert rows == [{"_step": 0, key: 1}, {"_step": 2, key: 3}]

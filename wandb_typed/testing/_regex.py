@@ -50,7 +50,7 @@ _c: Any = importlib.import_module("re._constants" if hasattr(re, "_constants") e
 #: Most NFA instructions a pattern may compile to (counted repeats are expanded).
 MAX_PROGRAM = 5_000
 #: Default uncached steps a query may spend on matching (see the module doc).
-STEP_BUDGET = 5_000_000
+STEP_BUDGET = 1_000_000
 _MAX_CACHED_TRANSITIONS = 50_000
 
 

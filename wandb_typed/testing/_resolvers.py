@@ -922,8 +922,10 @@ mutation = MutationType()
 
 
 def _writable_project(ctx: RequestContext, project_id: int) -> Row:
+    """The project, if the viewer may write it; a project the viewer cannot even read
+    is "not found" (its existence is not revealed), a readable one "permission denied"."""
     project = ctx.project_row(project_id)
-    if project is None:
+    if project is None or not ctx.can_read(project):
         raise _not_found("project")
     ctx.require_write(str(project["entity_name"]))
     return project
@@ -938,11 +940,12 @@ def _writable_run(ctx: RequestContext, run_gid: object) -> Row:
 
 
 def _run_by_path(ctx: RequestContext, entity: str, project: str, run: str) -> Row:
+    """A run to write to (permission first, so a non-member learns nothing of its runs)."""
+    ctx.require_write(entity)
     project_row = ctx.store.project(entity, project)
     row = ctx.store.run(int(project_row["id"]), run) if project_row else None
     if row is None:
         raise _not_found(f"run {entity}/{project}/{run}")
-    ctx.require_write(entity)
     return row
 
 
@@ -951,9 +954,7 @@ def resolve_upsert_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Create or update a project (``CreateProject`` / ``Api.create_project``)."""
     ctx = _ctx(info)
     if input.get("id"):
-        existing = ctx.store.project_by_id(parse_gid(input["id"], "Project"))
-        if existing is None:
-            raise _not_found(f"project {input['id']}")
+        existing = _writable_project(ctx, parse_gid(input["id"], "Project"))
         entity, name = str(existing["entity_name"]), str(input.get("name") or existing["name"])
     else:
         entity = str(input.get("entityName") or ctx.viewer["username"])

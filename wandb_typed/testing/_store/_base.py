@@ -80,9 +80,14 @@ def format_time(value: datetime | str | None) -> str | None:
     return value.replace(microsecond=0).isoformat()
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=True)
+
+
 def dumps(value: object) -> str:
-    """Compact JSON text (NaN and infinities allowed: W&B runs log them)."""
-    return json.dumps(value, separators=(",", ":"), allow_nan=True)
+    """Compact JSON text (NaN and infinities allowed: W&B runs log them).  One shared
+    encoder: ``json.dumps`` with options builds a new one per call, which dominated
+    bulk seeding."""
+    return _ENCODER.encode(value)
 
 
 def wrap_config(config: Mapping[str, Any]) -> dict[str, Any]:

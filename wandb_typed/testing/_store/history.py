@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .._filters import SQL_JSON, FilterError
+from .._filters import SQL_JSON, json_lookup
 from ._base import Row, dumps, evenly_spaced
 from .runs import RunsStore
 
@@ -24,13 +24,6 @@ def _history_type(json_type: str) -> str:
         "object": "map",
         "array": "array",
     }.get(json_type, json_type)
-
-
-def _key_path(key: str) -> str:
-    """JSON path of one top-level history key (keys may contain dots)."""
-    if '"' in key:
-        raise FilterError(f"invalid history key {key!r}")
-    return f'$."{key}"'
 
 
 class HistoryStore(RunsStore):
@@ -201,10 +194,11 @@ CREATE TABLE IF NOT EXISTS events (
             2**63 - 1 if max_step is None else int(max_step),
         ]
         for key in keys:
-            if key == "_step":
+            if key == "_step" or not key:
                 continue
-            conds.append(f"json_type({SQL_JSON}(row), ?) IS NOT NULL")
-            params.append(_key_path(key))
+            _, type_expr = json_lookup("row", [key])  # a key may hold dots: one segment
+            conds.append(f"{type_expr.text} IS NOT NULL")
+            params.extend(type_expr.params)
         rows = self._sampled("history", "step", run_id, samples, " AND ".join(conds), params)
         out = []
         for row in rows:
