@@ -620,3 +620,16 @@ def test_f1_history_keys_are_bound_and_literal(server: LocalServer, gql: Gql, ke
     data = gql(query, s=[jdump({"keys": ["_step", key], "samples": 10})])
     rows = data["project"]["run"]["sampledHistory"][0]
     assert rows == [{"_step": 0, key: 1}, {"_step": 2, key: 3}]
+
+
+def test_f9_limits_are_configurable_per_server() -> None:
+    from wandb_typed.testing import ServerLimits
+
+    limits = ServerLimits(max_graphql_bytes=1000, max_depth=3)
+    with LocalServer(limits=limits) as server, Gql(server) as client:
+        assert client("{ viewer { username } }") == {"viewer": {"username": "demo"}}
+        assert any("depth" in m for m in client.errors(_nested(1)))
+        padded = client.http.post(
+            "/graphql", json={"query": "{ viewer { username } }", "pad": "x" * 2000}
+        )
+        assert padded.status_code == 413

@@ -27,10 +27,20 @@ if TYPE_CHECKING:
     from ._app import RecordedRequest
     from ._demo import DemoInfo
     from ._faults import FaultPlan
+    from ._limits import ServerLimits
     from ._server import LocalServer, serve
     from ._store import RunSeed, Store
 
-__all__ = ["DemoInfo", "FaultPlan", "LocalServer", "RecordedRequest", "RunSeed", "Store", "serve"]
+__all__ = [
+    "DemoInfo",
+    "FaultPlan",
+    "LocalServer",
+    "RecordedRequest",
+    "RunSeed",
+    "ServerLimits",
+    "Store",
+    "serve",
+]
 
 _LAZY = {
     "DemoInfo": "._demo",
@@ -38,6 +48,7 @@ _LAZY = {
     "LocalServer": "._server",
     "RecordedRequest": "._app",
     "RunSeed": "._store",
+    "ServerLimits": "._limits",
     "Store": "._store",
     "serve": "._server",
 }
