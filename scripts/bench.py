@@ -11,8 +11,8 @@ per run of a light listing), ``replay`` (the ``runs`` listing against recorded
 responses served from memory, so only the clients' own cost remains), ``history``
 (scan_history of a 1M-row run) and ``refused`` (time to fail on a refused connection).
 
-The data is written straight into a fresh SQLite file with bulk SQL (the local
-server's own schema), then served by ``wandb-typed serve`` in a subprocess. Every
+The data is written into a fresh SQLite file through the store's public seeding API
+(``Store.bulk_insert_runs``, ``Store.bulk_insert_history``), then served by ``wandb-typed serve`` in a subprocess. Every
 measurement runs one client in its own fresh subprocess (this script with
 ``--worker``), so the CPU and memory reported are that client's own: the CPU of
 the worker process *and its children* (the official client's ``wandb-core``
@@ -25,16 +25,10 @@ constructor already queries the viewer).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import hashlib
-import http
-import http.client
 import json
 import os
-import pickle
 import platform
 import random
-import re
 import socket
 import statistics
 import subprocess
@@ -45,11 +39,13 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import bench_replay as replay_server  # scripts/bench_replay.py: the record/replay server
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -97,13 +93,10 @@ def history_run_name(rows: int) -> str:
 # ----------------------------------------------------------------------------- seeding
 
 
-def _iso(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S")
-
-
 def run_config(i: int, rng: random.Random) -> Json:
-    """20 config keys in W&B's stored form, plus the internal ``_wandb`` key."""
-    plain: Json = {
+    """20 config keys, plus the internal ``_wandb`` key (the store wraps each value as
+    W&B stores config: ``{"value": v, "desc": null}``)."""
+    return {
         "lr": 10 ** rng.uniform(-5, -1),
         "batch_size": rng.choice([16, 32, 64, 128, 256]),
         "epochs": rng.randint(1, 100),
@@ -124,13 +117,8 @@ def run_config(i: int, rng: random.Random) -> Json:
         "precision": rng.choice(["fp32", "bf16", "fp16"]),
         "label_smoothing": 0.1,
         "eval_every": 500,
+        "_wandb": {"cli_version": "0.31.0", "python_version": "3.11.7", "is_jupyter_run": False},
     }
-    config: Json = {key: {"value": value, "desc": None} for key, value in plain.items()}
-    config["_wandb"] = {
-        "value": {"cli_version": "0.31.0", "python_version": "3.11.7", "is_jupyter_run": False},
-        "desc": None,
-    }
-    return config
 
 
 def run_summary(i: int, rng: random.Random, started: float) -> Json:
@@ -155,99 +143,77 @@ def run_summary(i: int, rng: random.Random, started: float) -> Json:
 HISTORY_KEYS = ("_step", "_runtime", "_timestamp", "loss", "accuracy", "lr", "grad_norm")
 
 
-def history_keys_json(rows: int) -> str:
+def history_keys(rows: int) -> Json:
+    """W&B's ``historyKeys`` of a run that logged ``rows`` rows of :data:`HISTORY_KEYS`."""
     keys = {k: {"typeCounts": [{"type": "number", "count": rows}]} for k in HISTORY_KEYS}
-    return json.dumps({"keys": keys, "lastStep": rows - 1}, separators=(",", ":"))
+    return {"keys": keys, "lastStep": rows - 1}
 
 
-_RUN_INSERT = (
-    "INSERT INTO runs (project_id, name, display_name, state, config, summary, system_metrics,"
-    " tags, group_name, job_type, host, user_id, created_at, updated_at, heartbeat_at,"
-    " history_line_count, history_keys) VALUES (?, ?, ?, 'finished', ?, ?, ?, ?, ?, 'train',"
-    " ?, ?, ?, ?, ?, ?, ?)"
-)
+def history_rows(rows: int, t_start: float) -> Iterator[Json]:
+    """The scanned run's history, generated lazily (a million rows never sit in memory)."""
+    for s in range(rows):
+        yield {
+            "_step": s,
+            "_runtime": round(s * 0.05, 3),
+            "_timestamp": round(t_start + s * 0.05, 3),
+            "loss": 1.0 / (s + 1),
+            "accuracy": s / rows,
+            "lr": 1e-3 * (1 - s / rows),
+            "grad_norm": 1.0 + (s % 97) / 10,
+        }
 
 
 def seed(db: Path, sizes: Sizes, *, runs: bool, history: bool) -> float:
-    """Write the benchmark data into ``db`` with bulk SQL; returns the seconds it took."""
-    from wandb_typed.testing._store import Store
+    """Write the benchmark data into ``db`` through the store's public seeding API
+    (``bulk_insert_runs``, ``bulk_insert_history``); returns the seconds it took."""
+    from wandb_typed.testing import RunSeed, Store
 
     t0 = time.perf_counter()
     store = Store(db)
     try:
-        user_id = int(store.create_user(ENTITY, api_key=API_KEY, admin=True)["id"])
-        runs_project = int(store.create_project(ENTITY, RUNS_PROJECT)["id"])
-        history_project = int(store.create_project(ENTITY, HISTORY_PROJECT)["id"])
+        store.create_user(ENTITY, api_key=API_KEY, admin=True)
+        store.create_project(ENTITY, RUNS_PROJECT)
+        store.create_project(ENTITY, HISTORY_PROJECT)
         base = datetime(2025, 1, 1, tzinfo=timezone.utc)
-        dumps = json.JSONEncoder(separators=(",", ":")).encode
-        system = dumps({f"system.gpu.{g}.gpu": 97.5 for g in range(4)} | {"system.cpu": 12.5})
+        system = {f"system.gpu.{g}.gpu": 97.5 for g in range(4)} | {"system.cpu": 12.5}
+        listed_history = history_keys(1000)  # the listed runs report a 1,000-row history
 
-        def run_rows() -> Iterator[tuple[object, ...]]:
+        def run_seeds() -> Iterator[RunSeed]:
             rng = random.Random(0)
             for i in range(sizes.runs):
                 created = base + timedelta(seconds=37 * i)
-                yield (
-                    runs_project,
-                    f"r{i:07d}",
-                    f"{rng.choice(['brisk', 'calm', 'dark'])}-run-{i}",
-                    dumps(run_config(i, rng)),
-                    dumps(run_summary(i, rng, created.timestamp())),
-                    system,
-                    dumps(["baseline", f"sweep-{i % 7}"]),
-                    f"group-{i % 20}",
-                    "node-3",
-                    user_id,
-                    _iso(created),
-                    _iso(created),
-                    _iso(created + timedelta(hours=2)),
-                    1000,
-                    history_keys_json(1000),
+                yield RunSeed(
+                    name=f"r{i:07d}",
+                    display_name=f"{rng.choice(['brisk', 'calm', 'dark'])}-run-{i}",
+                    config=run_config(i, rng),
+                    summary=run_summary(i, rng, created.timestamp()),
+                    system_metrics=system,
+                    tags=["baseline", f"sweep-{i % 7}"],
+                    group=f"group-{i % 20}",
+                    job_type="train",
+                    host="node-3",
+                    created_at=created,
+                    heartbeat_at=created + timedelta(hours=2),
+                    history_line_count=1000,
+                    history_keys=listed_history,
                 )
 
         def history_run(rows: int) -> None:
             name = history_run_name(rows)
-            last = {"_step": rows - 1, "loss": 1.0 / rows}
-            with store.transaction() as conn:
-                cur = conn.execute(
-                    _RUN_INSERT,
-                    (
-                        history_project,
-                        name,
-                        name,
-                        "{}",
-                        dumps(last),
-                        "{}",
-                        "[]",
-                        None,
-                        None,
-                        user_id,
-                        _iso(base),
-                        _iso(base),
-                        _iso(base),
-                        rows,
-                        history_keys_json(rows),
-                    ),
-                )
-                run_id = int(cur.lastrowid or 0)
-                t_start = base.timestamp()
-                conn.executemany(
-                    "INSERT INTO history (run_id, step, row) VALUES (?, ?, ?)",
-                    (
-                        (
-                            run_id,
-                            s,
-                            f'{{"_step":{s},"_runtime":{s * 0.05:.3f},'
-                            f'"_timestamp":{t_start + s * 0.05:.3f},"loss":{1.0 / (s + 1)!r},'
-                            f'"accuracy":{s / rows!r},"lr":{1e-3 * (1 - s / rows)!r},'
-                            f'"grad_norm":{1.0 + (s % 97) / 10!r}}}',
-                        )
-                        for s in range(rows)
-                    ),
-                )
+            seed_run = RunSeed(
+                name=name,
+                summary={"_step": rows - 1, "loss": 1.0 / rows},
+                created_at=base,
+                heartbeat_at=base,
+            )
+            store.bulk_insert_runs(ENTITY, HISTORY_PROJECT, [seed_run])
+            project = store.project(ENTITY, HISTORY_PROJECT)
+            run = store.run(int(project["id"]), name) if project else None
+            assert run is not None
+            store.bulk_insert_history(int(run["id"]), history_rows(rows, base.timestamp()))
 
         if runs:
-            with store.transaction() as conn:
-                conn.executemany(_RUN_INSERT, run_rows())
+            store.bulk_insert_runs(ENTITY, RUNS_PROJECT, run_seeds())
         if history:
             history_run(sizes.history_rows)
             if sizes.official_history_rows != sizes.history_rows:
@@ -267,7 +233,14 @@ def free_port() -> int:
 
 
 def http_json(url: str, method: str = "GET") -> Json:
-    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    """GET or POST a JSON route (with the seeded admin's key: ``/_local/stats`` needs a
+    key, and resetting it an admin's)."""
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=b"" if method == "POST" else None,
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         data = json.loads(response.read())
     assert isinstance(data, dict)
@@ -314,274 +287,15 @@ class Server(Daemon):
 
 
 # ----------------------------------------------------------------------------- record / replay
-#
-# The client-only benchmark takes the local server's cost out of the runs listing: a
-# recording proxy in front of the real server stores every response under the hash of its
-# request; a replay server (this script with ``--replay-server``, in its own subprocess)
-# then answers every request from memory. Both are the same small asyncio HTTP/1.1 server;
-# with ``upstream`` set it forwards what it has not seen and records the answer, without it
-# an unknown request gets a 404 naming the body's hash and operation.
-
-_OPERATION = re.compile(r"\b(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)")
-
-
-def raw_key(method: str, path: str, body: bytes) -> str:
-    """The recording key: SHA-256 of method, path and the request body, byte for byte."""
-    return hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
-
-
-def normalised_key(method: str, path: str, body: bytes) -> str | None:
-    """The fallback key: the body parsed as JSON and written again with sorted keys and no
-    whitespace (so key order and spacing do not matter), and the GraphQL document with its
-    whitespace runs collapsed. ``None`` if the body is not a JSON object."""
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return None
-    if not isinstance(payload, dict):
-        return None
-    if isinstance(payload.get("query"), str):
-        payload["query"] = " ".join(payload["query"].split())
-    if not payload.get("operationName"):
-        payload.pop("operationName", None)  # wandb-core sends "" (the same as none)
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return raw_key(method, path, canonical.encode())
-
-
-def operation_of(body: bytes) -> str:
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return "(not JSON)"
-    if not isinstance(payload, dict):
-        return "(not a JSON object)"
-    name = payload.get("operationName")
-    if isinstance(name, str) and name:
-        return name
-    found = _OPERATION.search(str(payload.get("query") or ""))
-    return found.group(1) if found else "(anonymous)"
-
-
-@dataclass(frozen=True)
-class Recorded:
-    raw: str
-    normalised: str | None
-    operation: str
-    status: int
-    content_type: str
-    body: bytes
-
-
-_HOP_BY_HOP = frozenset(
-    {"host", "connection", "keep-alive", "content-length", "transfer-encoding", "accept-encoding"}
-)
-
-
-class ReplayStore:
-    """Recorded responses by key, traffic counters, and forwarding in record mode."""
-
-    def __init__(self, file: Path, upstream: str | None) -> None:
-        self.file = file
-        self.upstream = urllib.parse.urlsplit(upstream) if upstream else None
-        self.by_raw: dict[str, Recorded] = {}
-        self.by_normalised: dict[str, Recorded] = {}
-        self.counters: dict[str, int] = dict.fromkeys(
-            ("raw", "normalised", "forwarded", "unknown"), 0
-        )
-        self.stats: dict[str, list[int]] = {}
-        self._conn: http.client.HTTPConnection | None = None
-        if file.exists():
-            with file.open("rb") as f:
-                for item in pickle.load(f):
-                    self._add(Recorded(*item))
-
-    def _add(self, item: Recorded) -> None:
-        self.by_raw[item.raw] = item
-        if item.normalised is not None:
-            self.by_normalised.setdefault(item.normalised, item)
-
-    def save(self) -> int:
-        items = [astuple(r) for r in self.by_raw.values()]  # plain tuples: no class lookup
-        with self.file.open("wb") as f:
-            pickle.dump(items, f, protocol=pickle.HIGHEST_PROTOCOL)
-        return len(items)
-
-    def summary(self) -> Json:
-        return {
-            "entries": len(self.by_raw),
-            "response_bytes": sum(len(r.body) for r in self.by_raw.values()),
-            **self.counters,
-        }
-
-    def _forward(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Recorded:
-        assert self.upstream is not None
-        sent = {k: v for k, v in headers.items() if k not in _HOP_BY_HOP}
-        sent["accept-encoding"] = "identity"
-        for attempt in (1, 2):
-            if self._conn is None:
-                self._conn = http.client.HTTPConnection(
-                    self.upstream.hostname or "127.0.0.1", self.upstream.port, timeout=600
-                )
-            try:
-                self._conn.request(method, path, body=body, headers=sent)
-                response = self._conn.getresponse()
-                data = response.read()
-                break
-            except (OSError, http.client.HTTPException):
-                self._conn.close()
-                self._conn = None
-                if attempt == 2:
-                    raise
-        return Recorded(
-            raw=raw_key(method, path, body),
-            normalised=normalised_key(method, path, body),
-            operation=operation_of(body),
-            status=response.status,
-            content_type=response.getheader("content-type") or "application/json",
-            body=data,
-        )
-
-    def handle(
-        self, method: str, path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, str, bytes]:
-        """One request: ``(status, content type, body)``."""
-        if path == "/healthz":
-            return 200, "text/plain", b"ok"
-        if path.startswith("/_local/"):
-            return self._control(method, path)
-        found = self.by_raw.get(raw_key(method, path, body))
-        if found is not None:
-            self.counters["raw"] += 1
-        else:
-            normal = normalised_key(method, path, body)
-            found = self.by_normalised.get(normal) if normal is not None else None
-            if found is not None:
-                self.counters["normalised"] += 1
-            elif self.upstream is not None:
-                found = self._forward(method, path, headers, body)
-                self.counters["forwarded"] += 1
-                self._add(found)
-            else:
-                self.counters["unknown"] += 1
-                message = (
-                    f"replay: no recorded response for {method} {path} "
-                    f"(operation {operation_of(body)}, body sha256 "
-                    f"{hashlib.sha256(body).hexdigest()[:16]}, {len(body)} bytes); "
-                    "the recording pass did not send this request"
-                )
-                print(message, file=sys.stderr, flush=True)
-                return (
-                    404,
-                    "application/json",
-                    json.dumps({"errors": [{"message": message}]}).encode(),
-                )
-        counts = self.stats.setdefault(found.operation, [0, 0, 0])
-        counts[0] += 1
-        counts[1] += len(body)
-        counts[2] += len(found.body)
-        return found.status, found.content_type, found.body
-
-    def _control(self, method: str, path: str) -> tuple[int, str, bytes]:
-        """``/_local/stats`` (as the local server serves it), ``/_local/replay`` (counters)
-        and ``POST /_local/replay/save`` (write the recording)."""
-        out: Json
-        if path == "/_local/stats" or (method == "POST" and path == "/_local/stats/reset"):
-            keys = ("requests", "request_bytes", "response_bytes")
-            ops = {name: dict(zip(keys, c, strict=True)) for name, c in sorted(self.stats.items())}
-            total = {k: sum(op[k] for op in ops.values()) for k in keys}
-            out = {"operations": ops, "total": total}
-            if method == "POST":
-                self.stats = {}
-        elif path == "/_local/replay":
-            out = self.summary()
-        elif method == "POST" and path == "/_local/replay/save":
-            out = {**self.summary(), "saved": self.save(), "file": str(self.file)}
-        else:
-            return 404, "application/json", b'{"errors":[{"message":"no such route"}]}'
-        return 200, "application/json", json.dumps(out).encode()
-
-
-class _ReplayConnection(asyncio.Protocol):
-    """Minimal HTTP/1.1 with keep-alive: Content-Length bodies only (both clients send
-    those), no chunked requests."""
-
-    def __init__(self, store: ReplayStore) -> None:
-        self.store = store
-        self.buf = bytearray()
-        self.transport: asyncio.Transport | None = None
-        self.continued = False
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-
-    def _reply(self, status: int, content_type: str, body: bytes, close: bool) -> None:
-        assert self.transport is not None
-        reason = http.HTTPStatus(status).phrase
-        head = (
-            f"HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\n"
-            f"content-length: {len(body)}\r\nconnection: {'close' if close else 'keep-alive'}"
-            "\r\n\r\n"
-        )
-        self.transport.write(head.encode("latin-1") + body)
-        if close:
-            self.transport.close()
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        while self.transport is not None and not self.transport.is_closing():
-            end = self.buf.find(b"\r\n\r\n")
-            if end < 0:
-                return
-            lines = bytes(self.buf[:end]).decode("latin-1").split("\r\n")
-            method, target, version = lines[0].split(" ", 2)
-            headers: dict[str, str] = {}
-            for line in lines[1:]:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            if "chunked" in headers.get("transfer-encoding", "").lower():
-                self._reply(501, "text/plain", b"replay: chunked request bodies unsupported", True)
-                return
-            length = int(headers.get("content-length") or 0)
-            if len(self.buf) < end + 4 + length:
-                if headers.get("expect", "").lower() == "100-continue" and not self.continued:
-                    self.continued = True
-                    self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-                return
-            body = bytes(self.buf[end + 4 : end + 4 + length])
-            del self.buf[: end + 4 + length]
-            self.continued = False
-            path = target.split("?", 1)[0]
-            close = version == "HTTP/1.0" or headers.get("connection", "").lower() == "close"
-            status, content_type, out = self.store.handle(method, path, headers, body)
-            self._reply(status, content_type, out, close)
-
-
-def replay_server_main(spec_text: str, port: int) -> int:
-    """``--replay-server '{"file": ..., "upstream": ...}' --port N``: serve until killed."""
-    spec = json.loads(spec_text)
-    upstream = spec.get("upstream")
-    store = ReplayStore(Path(spec["file"]), str(upstream) if upstream else None)
-    mode = f"recording from {upstream}" if upstream else "replaying"
-    print(f"replay server: {mode}, {len(store.by_raw)} entries, port {port}", flush=True)
-
-    async def serve() -> None:
-        loop = asyncio.get_running_loop()
-        server = await loop.create_server(lambda: _ReplayConnection(store), "127.0.0.1", port)
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(serve())
-    return 0
 
 
 class ReplayServer(Daemon):
-    """The record/replay server in a subprocess (this script with ``--replay-server``)."""
+    """The record/replay server (``scripts/bench_replay.py``) in a subprocess."""
 
     def __init__(self, file: Path, log: Path, upstream: str | None = None) -> None:
         spec = json.dumps({"file": str(file), "upstream": upstream})
         mode = "recording proxy" if upstream else "replay server"
-        super().__init__([str(Path(__file__).resolve()), "--replay-server", spec], log, mode)
+        super().__init__([str(Path(replay_server.__file__).resolve()), spec], log, mode)
 
     def summary(self) -> Json:
         return http_json(f"{self.url}/_local/replay")
@@ -1541,7 +1255,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--update-md", type=Path, help="write the results into this markdown file")
     parser.add_argument("--verbose", "-v", action="store_true", help="print every raw result")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--replay-server", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -1550,8 +1263,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return worker_main(args.worker)
-    if args.replay_server:
-        return replay_server_main(args.replay_server, int(args.port))
     selected = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(selected) - set(BENCHMARKS))
     if unknown:

@@ -123,9 +123,12 @@ def test_bad_ids_and_missing_runs_are_errors(gql: Gql) -> None:
 def test_other_users_cannot_write(server: LocalServer, gql: Gql) -> None:
     run_id = create_run(gql)["bucket"]["id"]
     with Gql(server, api_key=server.add_user("eve")) as eve:
-        assert "permission denied" in eve.errors(WRITE_SUMMARY, id=run_id, summaryMetrics="{}")[0]
+        # a private project's run: eve cannot even learn that it exists
+        assert "not found" in eve.errors(WRITE_SUMMARY, id=run_id, summaryMetrics="{}")[0]
         errors = eve.errors(CREATE_RUN, project="fresh", entity="demo", name="x", state="running")
         assert "permission denied" in errors[0]
+        server.store.create_project("demo", "fresh", access="PUBLIC")  # readable, not writable
+        assert "permission denied" in eve.errors(WRITE_SUMMARY, id=run_id, summaryMetrics="{}")[0]
 
 
 def test_upsert_sweep_create_and_update(gql: Gql) -> None:

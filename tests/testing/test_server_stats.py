@@ -17,7 +17,8 @@ def test_stats_count_requests_and_body_bytes_per_operation(server: LocalServer, 
     bad = gql.http.post("/graphql", content=b"not json")
     assert (first.status_code, second.status_code, bad.status_code) == (200, 200, 400)
 
-    with httpx.Client(base_url=server.base_url) as http:
+    admin = {"Authorization": f"Bearer {server.api_key}"}  # the main user is an admin
+    with httpx.Client(base_url=server.base_url, headers=admin) as http:
         stats = http.get("/_local/stats").json()
         viewer = stats["operations"]["Viewer"]
         assert viewer["requests"] == 2
@@ -39,5 +40,6 @@ def test_stats_count_requests_and_body_bytes_per_operation(server: LocalServer, 
 def test_stats_count_injected_faults(server: LocalServer, gql: Gql) -> None:
     server.faults.fail_next("503", "429")
     assert [gql.raw(VIEWER).status_code for _ in range(3)] == [503, 429, 200]
-    with httpx.Client(base_url=server.base_url) as http:
+    admin = {"Authorization": f"Bearer {server.api_key}"}
+    with httpx.Client(base_url=server.base_url, headers=admin) as http:
         assert http.get("/_local/stats").json()["faults"] == {"429": 1, "503": 1}

@@ -17,13 +17,14 @@ from wandb_typed.testing._store import StoreError, decode_cursor, encode_cursor,
 def test_compile_filter_uses_parameters() -> None:
     sql, params = compile_filter({"config.lr": {"$lt": 0.1}, "display_name": "x'; DROP"})
     assert "DROP" not in sql
-    assert params == [0.1, "x'; DROP"]
+    assert "lr" not in sql  # JSON paths are parameters too
+    assert params == ['$."lr"."value"'] * 2 + [0.1, "x'; DROP"]  # guard and comparison
     assert compile_filter(None) == ("1", [])
     assert compile_filter("") == ("1", [])
 
 
 @pytest.mark.parametrize(
-    "bad", [{'config.a"b': 1}, {"tags": {"$gt": 1}}, {"state": {"a": 1}}, {"$or": {}}]
+    "bad", [{"config.a..b": 1}, {"tags": {"$gt": 1}}, {"state": {"a": 1}}, {"$or": {}}]
 )
 def test_compile_filter_rejects(bad: object) -> None:
     with pytest.raises(FilterError):
@@ -32,11 +33,15 @@ def test_compile_filter_rejects(bad: object) -> None:
 
 def test_compile_order() -> None:
     keys = compile_order("-summary_metrics.a.b")
-    assert keys[1].expr == 'json_extract(SQLJSON(r.summary), \'$."a"."b"\')'
+    assert keys[1].expr.text == "json_extract(SQLJSON(r.summary), ?)"  # the path is bound
+    assert keys[1].expr.params == ('$."a"."b"',)
     assert keys[1].descending
-    assert keys[-1].expr == "r.id"
+    assert keys[-1].expr.text == "r.id"
     assert compile_order("config.lr")[1].expr == compile_order("+config.lr.value")[1].expr
-    assert compile_order(None)[1].expr == "r.created_at"
+    assert compile_order(None)[1].expr.text == "r.created_at"
+    unicode = compile_order("-summary_metrics.ünï")[1].expr  # SQLite paths cannot name it
+    assert unicode.text == "SQLJSON_GET(r.summary, ?)"
+    assert unicode.params == ('["\\u00fcn\\u00ef"]',)
 
 
 def test_sql_json_makes_non_finite_numbers_readable() -> None:

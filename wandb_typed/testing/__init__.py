@@ -13,7 +13,7 @@ Used by wandb-typed's own tests, by users' tests, by the offline demo
 Needs the ``server`` extra (ariadne, uvicorn, pyyaml).  Those heavy imports
 happen on first use of a name below, so ``import wandb_typed.testing`` is cheap.
 
-Modules: ``_store`` (SQLite schema and queries), ``_filters`` (run filters ->
+Modules: ``_store`` (SQLite schema and queries, one module per resource), ``_filters`` (run filters ->
 SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``), ``_app``
 (ASGI routes, auth, request log), ``_faults`` (fault injection), ``_server``
 (threaded server and ``serve``), ``_demo`` (demo data).
@@ -27,16 +27,28 @@ if TYPE_CHECKING:
     from ._app import RecordedRequest
     from ._demo import DemoInfo
     from ._faults import FaultPlan
+    from ._limits import ServerLimits
     from ._server import LocalServer, serve
-    from ._store import Store
+    from ._store import RunSeed, Store
 
-__all__ = ["DemoInfo", "FaultPlan", "LocalServer", "RecordedRequest", "Store", "serve"]
+__all__ = [
+    "DemoInfo",
+    "FaultPlan",
+    "LocalServer",
+    "RecordedRequest",
+    "RunSeed",
+    "ServerLimits",
+    "Store",
+    "serve",
+]
 
 _LAZY = {
     "DemoInfo": "._demo",
     "FaultPlan": "._faults",
     "LocalServer": "._server",
     "RecordedRequest": "._app",
+    "RunSeed": "._store",
+    "ServerLimits": "._limits",
     "Store": "._store",
     "serve": "._server",
 }

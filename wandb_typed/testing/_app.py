@@ -8,19 +8,30 @@ Routes (plain ASGI, so faults can cut a response or a connection):
     otherwise HTTP 401 with ``{"errors": [{"message": ...}]}``.  Documents that
     do not parse or validate get HTTP 400.  The :class:`FaultPlan` applies here.
 ``GET|HEAD /files/{entity}/{project}/{run}/{name}?token=...``
-    Run file bytes.  ``token`` is an HMAC signature handed out in ``File.url``
-    (no Authorization header needed); a valid API key works as well.
+    Run file bytes.  ``token`` (handed out in ``File.url``/``directUrl``) names the
+    user it was issued to and is an HMAC of method, path and user, so no
+    Authorization header is needed; a valid API key works as well.  Either way the
+    user must still be allowed to read the run's project (public, or a member of
+    its entity): otherwise 404.
 ``PUT /files/{entity}/{project}/{run}/{name}?token=...``
-    Upload target of ``createRunFiles`` (a differently signed token).
+    Upload target of ``createRunFiles`` (a token signed for PUT, or an API key);
+    only members of the entity may write (403 for a readable project, else 404).
+    Bodies over ``ServerLimits.max_file_bytes`` get 413.
 ``GET /healthz``
-    ``ok``, for readiness checks.
+    ``ok``, for readiness checks (no authentication).
 ``GET /_local/stats``
-    Traffic counters since start (or the last reset), read-only and without auth
-    (the server is local): ``{"operations": {name: {"requests", "request_bytes",
-    "response_bytes"}}, "total": {...}}``, where ``name`` is the GraphQL operation
-    name, else ``METHOD /route``.  Bytes are HTTP body bytes; ``/_local/`` routes
-    are not counted.  ``POST /_local/stats/reset`` clears them and returns what
-    it cleared.  Used by ``scripts/bench.py``.
+    Traffic counters since start (or the last reset), for any valid API key:
+    ``{"operations": {name: {"requests", "request_bytes", "response_bytes"}},
+    "total": {...}}``, where ``name`` is the GraphQL operation name, else
+    ``METHOD /route``.  Bytes are HTTP body bytes; ``/_local/`` routes are not
+    counted.  ``POST /_local/stats/reset`` (an admin's key only) clears them and
+    returns what it cleared.  Used by ``scripts/bench.py``.
+
+Authentication comes first on every route but ``/healthz``: no body is read and
+no document parsed for a request without a valid key.  Request bodies and the
+work of a GraphQL operation are bounded by :class:`ServerLimits` (see
+``_limits``); errors of the server's own (an exception that is not a GraphQL,
+filter or store error) are answered as "internal server error" without their text.
 
 Every request is appended to ``requests`` as a :class:`RecordedRequest`.
 """
@@ -33,9 +44,12 @@ import binascii
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import socket
 import struct
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,10 +67,14 @@ from graphql import (
 )
 
 from ._faults import FaultPlan
-from ._resolvers import FileLinks, RequestContext, build_schema
-from ._store import Row, Store
+from ._filters import FilterError
+from ._limits import ServerLimits, check_cost, count_fields
+from ._resolvers import FileLinks, RequestContext, build_schema, can_read_project
+from ._store import Row, Store, StoreError
 
-__all__ = ["LocalApp", "OperationStats", "RecordedRequest"]
+__all__ = ["DocumentCache", "LocalApp", "OperationStats", "RecordedRequest"]
+
+log = logging.getLogger("wandb_typed.testing")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -133,6 +151,61 @@ def _error_body(message: str) -> bytes:
     return _json_bytes({"errors": [{"message": message}]})
 
 
+@dataclass
+class _Parsed:
+    document: DocumentNode | GraphQLError
+    errors: list[GraphQLError] | None = None  # validation, once done
+
+
+class DocumentCache:
+    """Parsed (and validated) documents by query text, least recently used first out.
+
+    Clients resend the same few documents, so parsing once pays; the cache is
+    bounded by count and by the total size of the query texts it keeps, and a
+    document larger than ``max_entry_bytes`` is never kept.
+    """
+
+    def __init__(
+        self, max_entries: int = 256, max_bytes: int = 4 << 20, max_entry_bytes: int = 64 << 10
+    ) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
+        self.total_bytes = 0
+        self._items: OrderedDict[str, _Parsed] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, query: object) -> bool:
+        return query in self._items
+
+    def get(self, query: str) -> _Parsed | None:
+        with self._lock:
+            found = self._items.get(query)
+            if found is not None:
+                self._items.move_to_end(query)
+            return found
+
+    def put(self, query: str, parsed: _Parsed) -> None:
+        size = len(query)
+        if size > self.max_entry_bytes:
+            return
+        with self._lock:
+            if query in self._items:
+                return
+            self._items[query] = parsed
+            self.total_bytes += size
+            while len(self._items) > self.max_entries or self.total_bytes > self.max_bytes:
+                old, _ = self._items.popitem(last=False)
+                self.total_bytes -= len(old)
+
+
+class _TooLarge(Exception):
+    """The request body passed its limit (answered 413)."""
+
+
 class LocalApp:
     """ASGI callable serving one :class:`Store`."""
 
@@ -144,15 +217,16 @@ class LocalApp:
         file_host: str | None = None,
         requests: list[RecordedRequest] | None = None,
         schema: GraphQLSchema | None = None,
+        limits: ServerLimits | None = None,
     ) -> None:
         self.store = store
         self.faults = faults if faults is not None else FaultPlan()
         self.file_host = file_host
         self.requests: list[RecordedRequest] = requests if requests is not None else []
         self.schema = schema or build_schema()
+        self.limits = limits or ServerLimits()
+        self.documents = DocumentCache()
         self._secret = secrets.token_bytes(32)
-        self._documents: dict[str, DocumentNode | GraphQLError] = {}
-        self._validation: dict[str, list[GraphQLError]] = {}
         self.stats: dict[str, OperationStats] = {}
 
     # ------------------------------------------------------------------ ASGI entry
@@ -175,7 +249,7 @@ class LocalApp:
         )
         self.requests.append(record)
         if path.startswith("/_local/"):
-            await self._stats_route(send, record)
+            await self._stats_route(send, record, headers)
             return
         try:
             await self._dispatch(scope, receive, send, record, headers)
@@ -202,12 +276,21 @@ class LocalApp:
         else:
             await self._finish(send, record, 404, _error_body(f"no route for {method} {path}"))
 
-    async def _stats_route(self, send: Send, record: RecordedRequest) -> None:
-        """``GET /_local/stats`` and ``POST /_local/stats/reset`` (see the module doc)."""
+    async def _stats_route(
+        self, send: Send, record: RecordedRequest, headers: dict[str, str]
+    ) -> None:
+        """``GET /_local/stats`` (any user) and ``POST /_local/stats/reset`` (admins)."""
         route = (record.method, record.path)
         if route not in (("GET", "/_local/stats"), ("POST", "/_local/stats/reset")):
             body = _error_body(f"no route for {record.method} {record.path}")
             await self._finish(send, record, 404, body)
+            return
+        user = self._authenticate(headers)
+        if user is None:
+            await self._unauthorized(send, record, headers)
+            return
+        if record.method == "POST" and not user["admin"]:
+            await self._finish(send, record, 403, _error_body("resetting stats needs an admin"))
             return
         snapshot = self.stats_snapshot()
         if record.method == "POST":
@@ -238,19 +321,20 @@ class LocalApp:
                 return
 
     # ------------------------------------------------------------------ signing
-    def sign(self, method: str, key: str) -> str:
-        """Signature of a file URL: HMAC of the method and ``entity/project/run/name``."""
-        digest = hmac.new(self._secret, f"{method} {key}".encode(), hashlib.sha256)
+    def sign(self, method: str, key: str, user_id: int) -> str:
+        """Signature of a file URL: HMAC of the method, ``entity/project/run/name`` and
+        the user it is issued to (whose access is checked again when it is used)."""
+        digest = hmac.new(self._secret, f"{method} {key} {user_id}".encode(), hashlib.sha256)
         return digest.hexdigest()[:32]
 
-    def _links(self, scope: Scope, headers: dict[str, str]) -> FileLinks:
+    def _links(self, scope: Scope, headers: dict[str, str], user_id: int) -> FileLinks:
         scheme = scope.get("scheme", "http")
         server = scope.get("server") or ("127.0.0.1", 80)
         host = headers.get("host") or f"{server[0]}:{server[1]}"
         file_host = f"{self.file_host}:{server[1]}" if self.file_host else host
 
         def sign(method: str, path: str) -> str:
-            return self.sign(method, _file_key_from_path(path))
+            return f"{user_id}.{self.sign(method, _file_key_from_path(path), user_id)}"
 
         return FileLinks(f"{scheme}://{host}", f"{scheme}://{file_host}", sign)
 
@@ -263,8 +347,15 @@ class LocalApp:
         record: RecordedRequest,
         headers: dict[str, str],
     ) -> None:
-        body = await _read_body(receive)
-        record.request_bytes = len(body)
+        user = self._authenticate(headers)  # before any work on the body
+        if user is None:
+            await self._unauthorized(send, record, headers)
+            return
+        try:
+            body = await _read_body(receive, headers, self.limits.max_graphql_bytes, record)
+        except _TooLarge:
+            await self._too_large(send, record, self.limits.max_graphql_bytes)
+            return
 
         try:
             payload = json.loads(body or b"null")
@@ -281,7 +372,8 @@ class LocalApp:
         query = payload["query"]
         variables = payload.get("variables")
         record.variables = variables if isinstance(variables, dict) else None
-        document = self._document(query)
+        parsed = self._document(query)
+        document = parsed.document
         requested = payload.get("operationName") or None  # wandb-core sends ""
         record.operation_name = (
             operation_name_of(document, requested)
@@ -299,15 +391,11 @@ class LocalApp:
                 await self._fault(send, record, fault, fake)
                 return
 
-        user = self._authenticate(headers)
-        if user is None:
-            message = "missing API key" if "authorization" not in headers else "invalid API key"
-            await self._finish(send, record, 401, _error_body(f"{message} (HTTP 401)"))
-            return
-
-        context = RequestContext(store=self.store, viewer=user, links=self._links(scope, headers))
+        context = RequestContext(
+            store=self.store, viewer=user, links=self._links(scope, headers, int(user["id"]))
+        )
         status, response = await asyncio.to_thread(
-            self._execute, document, query, record.variables, requested, context
+            self._execute, parsed, record.variables, requested, context
         )
         out = _json_bytes(response)
         if fault is not None and self.faults.when == "after":
@@ -318,37 +406,58 @@ class LocalApp:
                 return
         await self._finish(send, record, status, out)
 
+    async def _unauthorized(
+        self, send: Send, record: RecordedRequest, headers: dict[str, str]
+    ) -> None:
+        message = "missing API key" if "authorization" not in headers else "invalid API key"
+        await self._finish(send, record, 401, _error_body(f"{message} (HTTP 401)"), close=True)
+
+    async def _too_large(self, send: Send, record: RecordedRequest, limit: int) -> None:
+        body = _error_body(f"request body too large (the limit is {limit:,} bytes)")
+        await self._finish(send, record, 413, body, close=True)
+
     def _authenticate(self, headers: dict[str, str]) -> Row | None:
         key = api_key_from(headers.get("authorization"))
         return self.store.user_by_key(key) if key else None
 
-    def _document(self, query: str) -> DocumentNode | GraphQLError:
-        """Parse once per distinct document (clients resend the same few)."""
-        found = self._documents.get(query)
+    def _document(self, query: str) -> _Parsed:
+        """Parse once per distinct document (clients resend the same few), within the
+        token and field limits."""
+        found = self.documents.get(query)
         if found is None:
             try:
-                found = parse(query)
+                document: DocumentNode | GraphQLError = parse(
+                    query, max_tokens=self.limits.max_tokens
+                )
             except GraphQLError as exc:
-                found = exc
-            if len(self._documents) < 2048:
-                self._documents[query] = found
+                document = exc
+            if isinstance(document, DocumentNode):
+                fields = count_fields(document)
+                if fields > self.limits.max_fields:
+                    document = GraphQLError(
+                        f"the document has too many fields ({fields:,}; the limit is "
+                        f"{self.limits.max_fields:,})"
+                    )
+            found = _Parsed(document)
+            self.documents.put(query, found)
         return found
 
     def _execute(
         self,
-        document: DocumentNode | GraphQLError,
-        query: str,
+        parsed: _Parsed,
         variables: dict[str, Any] | None,
         operation_name: str | None,
         context: RequestContext,
     ) -> tuple[int, dict[str, Any]]:
+        document = parsed.document
         if isinstance(document, GraphQLError):
             return 400, {"errors": [document.formatted]}
-        errors = self._validation.get(query)
+        refused = check_cost(self.schema, document, operation_name, variables, self.limits)
+        if refused is not None:
+            return 400, {"errors": [{"message": refused, "extensions": {"code": "TOO_COSTLY"}}]}
+        errors = parsed.errors
         if errors is None:
-            errors = validate(self.schema, document)
-            if len(self._validation) < 2048:
-                self._validation[query] = errors
+            errors = parsed.errors = validate(self.schema, document)
         if errors:
             return 400, {"errors": [e.formatted for e in errors]}
         result = execute(
@@ -361,7 +470,7 @@ class LocalApp:
         assert isinstance(result, ExecutionResult), "resolvers are synchronous"
         response: dict[str, Any] = {"data": result.data}
         if result.errors:
-            response["errors"] = [e.formatted for e in result.errors]
+            response["errors"] = [_public_error(e) for e in result.errors]
         return 200, response
 
     async def _fault(self, send: Send, record: RecordedRequest, fault: str, body: bytes) -> None:
@@ -396,10 +505,15 @@ class LocalApp:
         body: bytes,
         content_type: str = "application/json",
         extra: list[tuple[bytes, bytes]] | None = None,
+        *,
+        close: bool = False,
     ) -> None:
+        """Answer; ``close`` when the request body was not read (the connection cannot
+        carry another request after an unread body)."""
         record.status = status
         record.response_bytes = len(body)
-        await _respond(send, status, body, content_type, extra)
+        headers = [*(extra or []), *([(b"connection", b"close")] if close else [])]
+        await _respond(send, status, body, content_type, headers)
 
     # ------------------------------------------------------------------ /files
     async def _file(
@@ -411,28 +525,38 @@ class LocalApp:
         headers: dict[str, str],
     ) -> None:
         method = scope["method"]
-        body = await _read_body(receive)
-        record.request_bytes = len(body)
         parts = scope["path"][len("/files/") :].split("/", 3)
         if len(parts) != 4 or not all(parts):
-            await self._finish(send, record, 404, _error_body("bad file path"))
+            await self._finish(send, record, 404, _error_body("bad file path"), close=True)
             return
         entity, project, run_name, name = parts
         key = "/".join(parts)
         token = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])[0]
         signed_for = "PUT" if method == "PUT" else "GET"
-        if not hmac.compare_digest(token, self.sign(signed_for, key)) and (
-            self._authenticate(headers) is None
-        ):
-            await self._finish(send, record, 401, _error_body("invalid or missing file token"))
+        user = self._token_user(signed_for, key, token) or self._authenticate(headers)
+        if user is None:
+            body = _error_body("invalid or missing file token")
+            await self._finish(send, record, 401, body, close=True)
             return
         project_row = self.store.project(entity, project)
+        readable = project_row is not None and can_read_project(self.store, project_row, user)
         run = self.store.run(int(project_row["id"]), run_name) if project_row else None
-        if run is None:
-            await self._finish(send, record, 404, _error_body(f"run {run_name} not found"))
+        if run is None or not readable:
+            body = _error_body(f"run {entity}/{project}/{run_name} not found")
+            await self._finish(send, record, 404, body, close=True)
             return
+        assert project_row is not None
         file_row = self.store.file(int(run["id"]), name)
         if method == "PUT":
+            if not self.store.is_member(int(project_row["entity_id"]), int(user["id"])):
+                message = f"permission denied: {user['username']} cannot write to {entity!r}"
+                await self._finish(send, record, 403, _error_body(message), close=True)
+                return
+            try:
+                body = await _read_body(receive, headers, self.limits.max_file_bytes, record)
+            except _TooLarge:
+                await self._too_large(send, record, self.limits.max_file_bytes)
+                return
             mimetype = headers.get("content-type")
             if mimetype in (None, "", "application/octet-stream"):
                 mimetype = None
@@ -456,6 +580,30 @@ class LocalApp:
             content_length=len(content),
         )
 
+    def _token_user(self, method: str, key: str, token: str) -> Row | None:
+        """The user a file token was issued to, if the token is valid for this
+        method and path (``<user id>.<signature>``)."""
+        user_id, _, signature = token.partition(".")
+        if not user_id.isdigit() or not signature:
+            return None
+        if not hmac.compare_digest(signature, self.sign(method, key, int(user_id))):
+            return None
+        return self.store.user_by_id(int(user_id))
+
+
+def _public_error(error: GraphQLError) -> dict[str, Any]:
+    """A resolver's error as sent: GraphQL, filter and store errors keep their message
+    (written for users); anything else is a bug or SQLite's complaint, whose text may
+    hold SQL, so it is logged here and answered without it."""
+    original = error.original_error
+    formatted: dict[str, Any] = dict(error.formatted)
+    if original is None or isinstance(original, (GraphQLError, FilterError, StoreError)):
+        return formatted
+    log.error("internal error in %s", error.path, exc_info=original)
+    formatted["message"] = "internal server error (details are in the server log)"
+    formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+    return formatted
+
 
 def _file_key_from_path(path: str) -> str:
     """``/files/e/p/r/name`` (URL-quoted) -> ``e/p/r/name`` (decoded), the signed key."""
@@ -468,13 +616,26 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(
+    receive: Receive, headers: dict[str, str], limit: int, record: RecordedRequest
+) -> bytes:
+    """The request body, at most ``limit`` bytes: a larger ``Content-Length`` is refused
+    before reading, a chunked body as soon as it passes the limit (:class:`_TooLarge`)."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
     chunks = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        record.request_bytes = size
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
         if not message.get("more_body"):
             break
     return b"".join(chunks)

@@ -20,21 +20,33 @@ values of the same kind (numbers with numbers, strings with strings), and
 from __future__ import annotations
 
 import json
+import math
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
+
+from ._regex import RegexError, compile_regex
+from ._sql import Sql, sql
 
 __all__ = [
     "SQL_JSON",
+    "SQL_JSON_GET",
+    "SQL_JSON_TYPE",
     "FilterError",
     "OrderKey",
     "compile_filter",
     "compile_order",
-    "json_path",
+    "filter_sql",
+    "json_get",
+    "json_lookup",
+    "json_type_of",
     "regexp",
     "sql_json",
+    "take_regex_failure",
 ]
 
 
@@ -73,6 +85,7 @@ SCALAR_FIELDS: dict[str, str] = {
     "description": "r.description",
     "commit": "r.commit_hash",
     "username": "u.username",
+    "entity": "e.name",
     "sweep": "s.name",
     "entity": "e.name",
     "duration": DURATION_SQL,
@@ -96,13 +109,42 @@ _NUMBER_TYPES = "('integer', 'real')"
 
 
 def regexp(pattern: str, value: object) -> bool:
-    """SQLite ``REGEXP`` implementation: ``value REGEXP pattern`` (search)."""
+    """SQLite ``REGEXP`` implementation: ``value REGEXP pattern`` (search), with the
+    bounded engine of :mod:`._regex` (never Python's backtracking ``re``).
+
+    An error inside an SQL function reaches the caller only as SQLite's generic
+    "user-defined function raised exception"; the reason is kept for
+    :func:`take_regex_failure` so the store can report it as a :class:`FilterError`.
+    """
     if not isinstance(value, str):
         return False
-    return _compiled(pattern).search(value) is not None
+    try:
+        return compile_regex(pattern).search(value)
+    except RegexError as exc:
+        _failure.message = str(exc)
+        raise
 
 
-_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+class _Failure(threading.local):
+    message: str | None = None
+
+
+_failure = _Failure()
+
+
+def take_regex_failure() -> str | None:
+    """Why the last ``REGEXP`` call in this thread failed (and forget it)."""
+    message, _failure.message = _failure.message, None
+    return message
+
+
+def check_regex(pattern: str) -> None:
+    """Compile ``pattern`` now, so a bad one is a clear :class:`FilterError`."""
+    try:
+        compile_regex(pattern)
+    except RegexError as exc:
+        raise FilterError(str(exc)) from None
+
 
 #: A JSON string literal (kept as is) or a non-finite number token.
 _NON_FINITE = re.compile(r'"(?:[^"\\]|\\.)*"|NaN|Infinity')
@@ -132,35 +174,112 @@ def sql_json(text: str | None) -> str | None:
     return _NON_FINITE.sub(_finite_token, text)
 
 
-def _compiled(pattern: str) -> re.Pattern[str]:
-    found = _REGEX_CACHE.get(pattern)
-    if found is None:
-        found = re.compile(pattern)
-        if len(_REGEX_CACHE) < 512:
-            _REGEX_CACHE[pattern] = found
-    return found
+#: Names of the SQL functions :func:`json_get` and :func:`json_type_of` are
+#: registered as: the slow path for keys SQLite's JSON paths cannot name.
+SQL_JSON_GET = "SQLJSON_GET"
+SQL_JSON_TYPE = "SQLJSON_TYPE"
 
 
-def json_path(segments: Sequence[str]) -> str:
-    """A SQLite JSON path such as ``$."model"."layers"`` (every key quoted)."""
+def _plain_key(segment: str) -> bool:
+    """Whether SQLite's ``$."..."`` path can name this key: printable ASCII without
+    ``"`` or a backslash.  (SQLite before 3.45 compares a path label with the key's *escaped*
+    JSON text, so a key written with escapes, such as non-ASCII text from
+    ``json.dumps``, a backslash or a tab, is only found by the slow path.)"""
+    return all(" " <= ch <= "~" and ch not in '"\\' for ch in segment)
+
+
+def json_lookup(column: str, segments: Sequence[str]) -> tuple[Sql, Sql]:
+    """SQL for the value at ``segments`` inside the JSON text in ``column``, and for its
+    JSON type (NULL when missing), with the path bound as a parameter.
+
+    ``column`` is SQL of our own (a whitelisted column); the keys are request data and
+    only ever travel as parameters: a SQLite JSON path (``$."a"."b"``) when SQLite
+    can name every key, else a JSON list of keys for :func:`json_get`.
+    """
     for seg in segments:
-        if not seg or '"' in seg:
-            raise FilterError(f"invalid key segment {seg!r} in filter path")
-    return "$" + "".join(f'."{seg}"' for seg in segments)
+        if not seg:
+            raise FilterError("empty key in a filter or order path (two dots in a row?)")
+    if all(_plain_key(seg) for seg in segments):
+        path = "$" + "".join(f'."{seg}"' for seg in segments)
+        return (
+            sql(f"json_extract({SQL_JSON}({column}), {{}})", path),
+            sql(f"json_type({SQL_JSON}({column}), {{}})", path),
+        )
+    keys = json.dumps(list(segments))
+    return (
+        sql(f"{SQL_JSON_GET}({column}, {{}})", keys),
+        sql(f"{SQL_JSON_TYPE}({column}, {{}})", keys),
+    )
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+_MISSING = object()
+
+
+def _walk(text: object, keys_json: object) -> object:
+    if not isinstance(text, str) or not isinstance(keys_json, str):
+        return _MISSING
+    node = _parsed(text)
+    for key in json.loads(keys_json):
+        if not isinstance(node, dict) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node
+
+
+def json_get(text: object, keys_json: object) -> str | int | float | None:
+    """SQL function ``SQLJSON_GET(text, keys)``: what ``json_extract`` would return for
+    the path of keys (a JSON list) -- numbers, text, NULL, 1/0 for booleans, JSON text
+    for objects and arrays; NaN reads as NULL, as in :func:`sql_json`."""
+    value = _walk(text, keys_json)
+    if value is _MISSING or value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"))
+    return value if isinstance(value, (str, int, float)) else None
+
+
+def json_type_of(text: object, keys_json: object) -> str | None:
+    """SQL function ``SQLJSON_TYPE(text, keys)``: ``json_type`` for a path of keys."""
+    value = _walk(text, keys_json)
+    if value is _MISSING:
+        return None
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "real"
+    if isinstance(value, str):
+        return "text"
+    return "object" if isinstance(value, dict) else "array"
 
 
 @dataclass(frozen=True)
 class _Target:
     """What a filter key refers to: an SQL value expression (and its JSON type)."""
 
-    value: str
-    type_expr: str | None = None  # json_type(...) for JSON paths (NULL = missing)
+    value: Sql
+    type_expr: Sql | None = None  # json_type(...) for JSON paths (NULL = missing)
     is_tags: bool = False
     is_date: bool = False
 
     @property
-    def exists(self) -> str:
-        return f"{self.type_expr or self.value} IS NOT NULL"
+    def exists(self) -> Sql:
+        return sql("{} IS NOT NULL", self.type_expr or self.value)
 
 
 def _split_json_key(key: str) -> tuple[str, bool, list[str]] | None:
@@ -180,25 +299,27 @@ def _json_segments(wrapped: bool, parts: list[str]) -> list[str]:
     return [parts[0], "value", *parts[1:]]
 
 
+def _shown(key: str) -> str:
+    """A key as error messages show it (bounded: keys may be megabytes long)."""
+    return repr(key) if len(key) <= 80 else repr(key[:80]) + "..."
+
+
 def _target(key: str) -> _Target:
     if key == "tags":
-        return _Target(value="r.tags", is_tags=True)
+        return _Target(value=Sql("r.tags"), is_tags=True)
     if key in SCALAR_FIELDS:
-        sql = SCALAR_FIELDS[key]
-        return _Target(value=sql, is_date=sql in _DATE_FIELDS)
+        column = SCALAR_FIELDS[key]
+        return _Target(value=Sql(column), is_date=column in _DATE_FIELDS)
     split = _split_json_key(key)
     if split is None:
         known = ", ".join(sorted({"tags", *SCALAR_FIELDS}))
         raise FilterError(
-            f"unknown run filter field {key!r}; expected one of {known}, "
+            f"unknown run filter field {_shown(key)}; expected one of {known}, "
             "config.<key>, summary_metrics.<key> or system_metrics.<key>"
         )
     column, wrapped, parts = split
-    path = json_path(_json_segments(wrapped, parts))
-    return _Target(
-        value=f"json_extract({SQL_JSON}({column}), '{path}')",
-        type_expr=f"json_type({SQL_JSON}({column}), '{path}')",
-    )
+    value, type_expr = json_lookup(column, _json_segments(wrapped, parts))
+    return _Target(value=value, type_expr=type_expr)
 
 
 def _normalize_date(value: object) -> object:
@@ -222,185 +343,186 @@ def _param(value: object, target: _Target) -> object:
         return int(value)
     if target.is_date:
         return _normalize_date(value)
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return float(value)  # SQLite integers are 64-bit
+    if value is not None and not isinstance(value, (int, float, str)):
+        raise FilterError(f"cannot compare with {type(value).__name__}")
     return value
 
 
+_TRUE = Sql("1")
+_FALSE = Sql("0")
+
+
 class _Compiler:
-    """Accumulates parameters while walking one filter document."""
-
-    def __init__(self) -> None:
-        self.params: list[object] = []
-
-    def add(self, value: object) -> str:
-        self.params.append(value)
-        return "?"
+    """Walks one filter document into one SQL fragment (every value bound)."""
 
     # -- documents ---------------------------------------------------------
-    def document(self, doc: object) -> str:
+    def document(self, doc: object) -> Sql:
         if not isinstance(doc, Mapping):
             raise FilterError(f"a filter must be a JSON object, got {type(doc).__name__}")
         parts = [self.entry(str(key), value) for key, value in doc.items()]
-        return _join(parts, "AND", "1")
+        return _join(parts, "AND", _TRUE)
 
-    def entry(self, key: str, value: object) -> str:
+    def entry(self, key: str, value: object) -> Sql:
         if key in ("$and", "$or", "$nor"):
             if not isinstance(value, list):
                 raise FilterError(f"{key} expects a list of filters")
             parts = [self.document(item) for item in value]
             if key == "$and":
-                return _join(parts, "AND", "1")
+                return _join(parts, "AND", _TRUE)
             if not parts:  # W&B clients send empty $or/$nor meaning "no constraint"
-                return "1"
-            joined = _join(parts, "OR", "0")
-            return joined if key == "$or" else f"NOT {joined}"
+                return _TRUE
+            joined = _join(parts, "OR", _FALSE)
+            return joined if key == "$or" else sql("NOT {}", joined)
         if key.startswith("$"):
-            raise FilterError(f"unsupported top-level operator {key!r}")
+            raise FilterError(f"unsupported top-level operator {_shown(key)}")
         target = _target(key)
         if isinstance(value, Mapping) and value and all(str(k).startswith("$") for k in value):
             return self.operators(target, value)
         if isinstance(value, Mapping):
             raise FilterError(
-                f"filter on {key!r}: expected a value or an operator object like "
-                f'{{"$gt": 1}}, got {json.dumps(value)}'
+                f"filter on {_shown(key)}: expected a value or an operator object like "
+                f'{{"$gt": 1}}, got {json.dumps(value)[:200]}'
             )
         return self.op(target, "$eq", value, {})
 
-    def operators(self, target: _Target, ops: Mapping[str, Any]) -> str:
+    def operators(self, target: _Target, ops: Mapping[str, Any]) -> Sql:
         parts = [self.op(target, op, arg, ops) for op, arg in ops.items() if op != "$options"]
-        return _join(parts, "AND", "1")
+        return _join(parts, "AND", _TRUE)
 
     # -- single operators --------------------------------------------------
-    def op(self, t: _Target, op: str, arg: object, ops: Mapping[str, Any]) -> str:
+    def op(self, t: _Target, op: str, arg: object, ops: Mapping[str, Any]) -> Sql:
         if t.is_tags:
             return self.tags_op(op, arg, ops)
         v = t.value
         if op == "$eq":
             if arg is None:
-                return f"({v} IS NULL)"
-            return f"IFNULL({v} = {self.add(_param(arg, t))}, 0)"
+                return sql("({} IS NULL)", v)
+            return sql("IFNULL({} = {}, 0)", v, _param(arg, t))
         if op == "$ne":
-            return f"NOT {self.op(t, '$eq', arg, ops)}"
+            return sql("NOT {}", self.op(t, "$eq", arg, ops))
         if op in _COMPARISONS:
             return self.compare(t, _COMPARISONS[op], arg)
         if op in ("$in", "$nin"):
             if not isinstance(arg, list):
                 raise FilterError(f"{op} expects a list")
             inside = self.in_list(t, arg)
-            return inside if op == "$in" else f"NOT {inside}"
+            return inside if op == "$in" else sql("NOT {}", inside)
         if op == "$exists":
-            return f"({t.exists})" if arg else f"NOT ({t.exists})"
+            return sql("({})", t.exists) if arg else sql("NOT ({})", t.exists)
         if op == "$regex":
             pattern = self.regex_pattern(arg, ops)
-            return f"IFNULL({v} REGEXP {self.add(pattern)}, 0)"
+            return sql("IFNULL({} REGEXP {}, 0)", v, pattern)
         if op == "$contains":
             if not isinstance(arg, str):
                 raise FilterError("$contains expects a string")
-            return f"IFNULL(typeof({v}) = 'text' AND instr({v}, {self.add(arg)}) > 0, 0)"
+            return sql("IFNULL(typeof({}) = 'text' AND instr({}, {}) > 0, 0)", v, v, arg)
         if op == "$not":
             if not isinstance(arg, Mapping):
                 raise FilterError("$not expects an operator object")
-            return f"NOT {self.operators(t, arg)}"
-        raise FilterError(f"unsupported filter operator {op!r}")
+            return sql("NOT {}", self.operators(t, arg))
+        raise FilterError(f"unsupported filter operator {_shown(op)}")
 
-    def compare(self, t: _Target, sql_op: str, arg: object) -> str:
+    def compare(self, t: _Target, sql_op: str, arg: object) -> Sql:
         arg = _param(arg, t)
         if isinstance(arg, (int, float)):
-            guard = f"typeof({t.value}) IN {_NUMBER_TYPES}"
+            guard = sql(f"typeof({{}}) IN {_NUMBER_TYPES}", t.value)
         elif isinstance(arg, str):
-            guard = f"typeof({t.value}) = 'text'"
+            guard = sql("typeof({}) = 'text'", t.value)
         else:
             raise FilterError(f"cannot compare with {json.dumps(arg)}")
-        return f"IFNULL({guard} AND {t.value} {sql_op} {self.add(arg)}, 0)"
+        return sql(f"IFNULL({{}} AND {{}} {sql_op} {{}}, 0)", guard, t.value, arg)
 
-    def in_list(self, t: _Target, values: list[object]) -> str:
+    def in_list(self, t: _Target, values: list[object]) -> Sql:
         present = [val for val in values if val is not None]
         parts = []
         if present:
-            marks = ", ".join(self.add(_param(val, t)) for val in present)
-            parts.append(f"IFNULL({t.value} IN ({marks}), 0)")
+            marks = Sql.join(", ", [sql("{}", _param(val, t)) for val in present])
+            parts.append(sql("IFNULL({} IN ({}), 0)", t.value, marks))
         if len(present) != len(values):
-            parts.append(f"({t.value} IS NULL)")
-        return _join(parts, "OR", "0")
+            parts.append(sql("({} IS NULL)", t.value))
+        return _join(parts, "OR", _FALSE)
 
     def regex_pattern(self, arg: object, ops: Mapping[str, Any]) -> str:
         if not isinstance(arg, str):
             raise FilterError("$regex expects a string")
-        try:
-            re.compile(arg)
-        except re.error as exc:
-            raise FilterError(f"invalid $regex {arg!r}: {exc}") from None
         options = ops.get("$options", "")
-        return f"(?i){arg}" if isinstance(options, str) and "i" in options else arg
+        pattern = f"(?i){arg}" if isinstance(options, str) and "i" in options else arg
+        check_regex(pattern)
+        return pattern
 
-    def tags_op(self, op: str, arg: object, ops: Mapping[str, Any]) -> str:
-        def has(tag: object) -> str:
+    def tags_op(self, op: str, arg: object, ops: Mapping[str, Any]) -> Sql:
+        def has(tag: object) -> Sql:
             if not isinstance(tag, str):
-                raise FilterError(f"tags are strings, got {json.dumps(tag)}")
-            return f"EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = {self.add(tag)})"
+                raise FilterError(f"tags are strings, got {json.dumps(tag)[:200]}")
+            return sql("EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = {})", tag)
 
         if op in ("$eq", "$contains"):
             if arg is None:  # {"tags": null}: no tags at all
-                return "(json_array_length(r.tags) = 0)"
+                return Sql("(json_array_length(r.tags) = 0)")
             if isinstance(arg, list):  # exact array match, like MongoDB
-                return f"(r.tags = {self.add(json.dumps(arg, separators=(',', ':')))})"
+                return sql("(r.tags = {})", json.dumps(arg, separators=(",", ":")))
             return has(arg)
         if op == "$ne":
-            return f"NOT {self.tags_op('$eq', arg, ops)}"
+            return sql("NOT {}", self.tags_op("$eq", arg, ops))
         if op in ("$in", "$nin", "$all"):
             if not isinstance(arg, list):
                 raise FilterError(f"tags {op} expects a list")
             if op == "$all":
-                return _join([has(tag) for tag in arg], "AND", "1")
-            any_of = _join([has(tag) for tag in arg], "OR", "0")
-            return any_of if op == "$in" else f"NOT {any_of}"
+                return _join([has(tag) for tag in arg], "AND", _TRUE)
+            any_of = _join([has(tag) for tag in arg], "OR", _FALSE)
+            return any_of if op == "$in" else sql("NOT {}", any_of)
         if op == "$exists":
-            nonempty = "(json_array_length(r.tags) > 0)"
-            return nonempty if arg else f"NOT {nonempty}"
+            nonempty = Sql("(json_array_length(r.tags) > 0)")
+            return nonempty if arg else sql("NOT {}", nonempty)
         if op == "$size":
-            if not isinstance(arg, int):
+            if not isinstance(arg, int) or isinstance(arg, bool):
                 raise FilterError("$size expects an integer")
-            return f"(json_array_length(r.tags) = {self.add(arg)})"
+            return sql("(json_array_length(r.tags) = {})", arg)
         if op == "$regex":
             pattern = self.regex_pattern(arg, ops)
-            return (
-                f"EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value REGEXP {self.add(pattern)})"
-            )
+            return sql("EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value REGEXP {})", pattern)
         if op == "$not":
             if not isinstance(arg, Mapping):
                 raise FilterError("$not expects an operator object")
-            return f"NOT {self.operators(_Target(value='r.tags', is_tags=True), arg)}"
-        raise FilterError(f"operator {op!r} is not supported on tags")
+            return sql("NOT {}", self.operators(_Target(value=Sql("r.tags"), is_tags=True), arg))
+        raise FilterError(f"operator {_shown(op)} is not supported on tags")
 
 
-def _join(parts: list[str], word: str, empty: str) -> str:
+def _join(parts: list[Sql], word: str, empty: Sql) -> Sql:
     if not parts:
         return empty
     if len(parts) == 1:
         return parts[0]
-    return "(" + f" {word} ".join(parts) + ")"
+    return sql("({})", Sql.join(f" {word} ", parts))
+
+
+def filter_sql(filters: object) -> Sql:
+    """Filter document (dict, JSON text or None) -> one SQL boolean fragment."""
+    if filters is None or filters == "":
+        return _TRUE
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError as exc:
+            raise FilterError(f"filters is not valid JSON: {exc}") from None
+        if filters is None:
+            return _TRUE
+    return _Compiler().document(filters)
 
 
 def compile_filter(filters: object) -> tuple[str, list[object]]:
     """Filter document (dict, JSON text or None) -> (SQL expression, params)."""
-    if filters is None or filters == "":
-        return "1", []
-    if isinstance(filters, str):
-        try:
-            filters = json.loads(filters)
-        except json.JSONDecodeError as exc:
-            raise FilterError(f"filters is not valid JSON: {exc}") from None
-        if filters is None:
-            return "1", []
-    compiler = _Compiler()
-    sql = compiler.document(filters)
-    return sql, compiler.params
+    fragment = filter_sql(filters)
+    return fragment.text, list(fragment.params)
 
 
 @dataclass(frozen=True)
 class OrderKey:
-    """One ``ORDER BY`` key: an SQL expression and its direction."""
+    """One ``ORDER BY`` key: an SQL expression (with its parameters) and its direction."""
 
-    expr: str
+    expr: Sql
     descending: bool = False
 
 
@@ -412,21 +534,20 @@ def compile_order(order: str | None) -> list[OrderKey]:
     """
     text = (order or "+created_at").strip() or "+created_at"
     descending = text.startswith("-")
-    key = text.lstrip("+-").strip()
+    key = text[1:].strip() if text[0] in "+-" else text
     if key in SCALAR_FIELDS:
-        expr = SCALAR_FIELDS[key]
+        expr = Sql(SCALAR_FIELDS[key])
     else:
         split = _split_json_key(key)
         if split is None:
             raise FilterError(
-                f"unsupported run order {order!r}; use [+-]created_at, heartbeat_at, "
-                "display_name, state, config.<key>.value or summary_metrics.<key>"
+                f"unsupported run order {_shown(order or '')}; use [+-]created_at, "
+                "heartbeat_at, display_name, state, config.<key>.value or summary_metrics.<key>"
             )
         column, wrapped, parts = split
-        path = json_path(_json_segments(wrapped, parts))
-        expr = f"json_extract({SQL_JSON}({column}), '{path}')"
+        expr, _ = json_lookup(column, _json_segments(wrapped, parts))
     return [
-        OrderKey(f"({expr}) IS NULL"),
+        OrderKey(sql("({}) IS NULL", expr)),
         OrderKey(expr, descending),
-        OrderKey("r.id", descending),
+        OrderKey(Sql("r.id"), descending),
     ]

@@ -37,8 +37,17 @@ from ariadne import MutationType, ObjectType, QueryType, ScalarType, make_execut
 from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
 
 from ._store import Page, Row, Store, StoreError, format_time
+from ._store.projects import PUBLIC_ACCESS
 
-__all__ = ["SERVER_FEATURES", "FileLinks", "RequestContext", "build_schema", "gid", "schema_sdl"]
+__all__ = [
+    "SERVER_FEATURES",
+    "FileLinks",
+    "RequestContext",
+    "build_schema",
+    "can_read_project",
+    "gid",
+    "schema_sdl",
+]
 
 #: Server feature flags the official client probes (ServerFeaturesQuery), and
 #: whether this server implements the behaviour behind each one.
@@ -153,9 +162,24 @@ def file_path(entity: str, project: str, run: str, name: str) -> str:
     return f"/files/{quote(entity)}/{quote(project)}/{quote(run)}/{quote(name)}"
 
 
+def can_read_project(store: Store, project: Row, user: Row) -> bool:
+    """Public projects are readable by every logged-in user, the others by members of
+    their entity only."""
+    return project["access"] in PUBLIC_ACCESS or store.is_member(
+        int(project["entity_id"]), int(user["id"])
+    )
+
+
 @dataclass
 class RequestContext:
-    """Per-request state handed to resolvers as ``info.context``."""
+    """Per-request state handed to resolvers as ``info.context``.
+
+    Authorization happens where objects are reached: a project only through
+    :meth:`can_read` (lookups return null, listings filter in SQL), so everything
+    below a project (runs, sweeps, files, views) is readable once the project is;
+    every write goes through :meth:`require_write` (members of the entity only,
+    whatever the project's access).
+    """
 
     store: Store
     viewer: Row
@@ -174,7 +198,14 @@ class RequestContext:
         return self._memberships[entity_id]
 
     def can_read(self, project: Row) -> bool:
-        return project["access"] in ("PUBLIC", "OPEN") or self.is_member(int(project["entity_id"]))
+        return project["access"] in PUBLIC_ACCESS or self.is_member(int(project["entity_id"]))
+
+    def can_write(self, project: Row) -> bool:
+        return self.is_member(int(project["entity_id"]))
+
+    def sees_private_fields_of(self, user_id: object) -> bool:
+        """E-mail addresses: the user themself, or an admin."""
+        return bool(self.viewer["admin"]) or user_id == self.viewer["id"]
 
     def require_write(self, entity_name: str) -> Row:
         entity = self.store.entity(entity_name)
@@ -357,18 +388,20 @@ def view_node(row: Row) -> Row:
     }
 
 
-def file_node(row: Row, links: FileLinks, run: Row) -> Row:
-    """A run File; ``run`` is a run row (for the entity/project/run URL path)."""
+def file_node(row: Row, links: FileLinks, run: Row, *, writable: bool) -> Row:
+    """A run File; ``run`` is a run row (for the entity/project/run URL path).  Upload
+    URLs (signed for PUT) go only to viewers who may write the run's project."""
     args = (str(run["entity_name"]), str(run["project_name"]), str(run["name"]), str(row["name"]))
     download = links.download(*args)
+    upload_url = links.upload(*args) if writable else None
     return {
         "_row": row,
         "id": gid("File", int(row["id"])),
         "name": row["name"],
         "displayName": row["name"],
-        "url": lambda info, upload=False: links.upload(*args) if upload else download,
+        "url": lambda info, upload=False: upload_url if upload else download,
         "directUrl": download,
-        "uploadUrl": links.upload(*args),
+        "uploadUrl": upload_url,
         "sizeBytes": int(row["size"]),
         "mimetype": row["mimetype"],
         "md5": row["md5"],
@@ -394,6 +427,14 @@ def _json_arg(value: object, what: str) -> Any:
         except json.JSONDecodeError as exc:
             raise GraphQLError(f"{what} is not valid JSON: {exc}") from None
     return value
+
+
+def _json_object_arg(value: object, what: str) -> str:
+    """A JSONString argument that must hold a JSON object (run config, summary), as text."""
+    parsed = _json_arg(value, what)
+    if not isinstance(parsed, dict):
+        raise GraphQLError(f"{what} must be a JSON object, got {type(parsed).__name__}")
+    return value if isinstance(value, str) else json.dumps(parsed)
 
 
 def _json_text_arg(value: object) -> str | None:
@@ -434,7 +475,21 @@ def _serialize_json(value: object) -> object:
     return value
 
 
-json_string = ScalarType("JSONString", serializer=_serialize_json_string, value_parser=_identity)
+def _parse_json_string(value: object) -> object:
+    """A JSONString input must be JSON text (NaN and infinities allowed, as W&B clients
+    write them): anything else is refused here, before any resolver runs, so no
+    malformed text is ever stored (it would break every later read of it)."""
+    if isinstance(value, str):
+        try:
+            json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"not valid JSON: {exc}") from None
+    return value
+
+
+json_string = ScalarType(
+    "JSONString", serializer=_serialize_json_string, value_parser=_parse_json_string
+)
 json_scalar = ScalarType("JSON", serializer=_serialize_json, value_parser=_identity)
 datetime_scalar = ScalarType("DateTime", serializer=_serialize_datetime, value_parser=_identity)
 int64_scalar = ScalarType("Int64", serializer=int, value_parser=int)
@@ -459,13 +514,10 @@ def resolve_entity(_: None, info: GraphQLResolveInfo, name: str | None = None) -
 def _projects_connection(
     ctx: RequestContext, entity: str, first: int | None, after: str | None
 ) -> Row:
-    ent = ctx.store.entity(entity)
-    if ent is None:
+    """An entity's projects the viewer may see, filtered in SQL before paging."""
+    if ctx.store.entity(entity) is None:
         return _EMPTY_CONNECTION
-    page = ctx.store.projects_page(entity, first, after)
-    if not ctx.is_member(int(ent["id"])):
-        page.rows = [r for r in page.rows if r["access"] in ("PUBLIC", "OPEN")]
-        page.cursors = page.cursors[: len(page.rows)]
+    page = ctx.store.projects_page(entity, first, after, viewer_id=int(ctx.viewer["id"]))
     return connection(page, project_node)
 
 
@@ -513,6 +565,13 @@ def resolve_server_info(_: None, info: GraphQLResolveInfo) -> Row:
 
 # ---------------------------------------------------------------------- User / Entity
 user_type = ObjectType("User")
+
+
+@user_type.field("email")
+def resolve_user_email(user: Row, info: GraphQLResolveInfo) -> str | None:
+    """Only the user themself (or an admin) sees an e-mail address."""
+    row = user["_row"]
+    return row.get("email") if _ctx(info).sees_private_fields_of(row.get("id")) else None
 
 
 @user_type.field("apiKeys")
@@ -571,7 +630,7 @@ def resolve_members(entity: Row, info: GraphQLResolveInfo) -> list[Row]:
             "id": gid("User", int(u["id"])),
             "name": u["name"],
             "username": u["username"],
-            "email": u["email"],
+            "email": u["email"] if ctx.sees_private_fields_of(u["id"]) else None,
             "photoUrl": None,
             "admin": bool(u["member_admin"]),
             "role": "admin" if u["member_admin"] else "member",
@@ -807,6 +866,8 @@ def resolve_files(
 ) -> Row:
     ctx = _ctx(info)
     run_row = run["_row"]
+    project = ctx.project_row(int(run_row["project_id"]))
+    writable = project is not None and ctx.can_write(project)
     page = ctx.store.files_page(
         int(run_row["id"]),
         names=[n for n in names or [] if n],
@@ -816,7 +877,7 @@ def resolve_files(
     )
     return connection(
         page,
-        lambda r: file_node(r, ctx.links, run_row),
+        lambda r: file_node(r, ctx.links, run_row, writable=writable),
         totalCount=run["fileCount"],
     )
 
@@ -861,8 +922,10 @@ mutation = MutationType()
 
 
 def _writable_project(ctx: RequestContext, project_id: int) -> Row:
+    """The project, if the viewer may write it; a project the viewer cannot even read
+    is "not found" (its existence is not revealed), a readable one "permission denied"."""
     project = ctx.project_row(project_id)
-    if project is None:
+    if project is None or not ctx.can_read(project):
         raise _not_found("project")
     ctx.require_write(str(project["entity_name"]))
     return project
@@ -877,11 +940,12 @@ def _writable_run(ctx: RequestContext, run_gid: object) -> Row:
 
 
 def _run_by_path(ctx: RequestContext, entity: str, project: str, run: str) -> Row:
+    """A run to write to (permission first, so a non-member learns nothing of its runs)."""
+    ctx.require_write(entity)
     project_row = ctx.store.project(entity, project)
     row = ctx.store.run(int(project_row["id"]), run) if project_row else None
     if row is None:
         raise _not_found(f"run {entity}/{project}/{run}")
-    ctx.require_write(entity)
     return row
 
 
@@ -890,9 +954,7 @@ def resolve_upsert_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Create or update a project (``CreateProject`` / ``Api.create_project``)."""
     ctx = _ctx(info)
     if input.get("id"):
-        existing = ctx.store.project_by_id(parse_gid(input["id"], "Project"))
-        if existing is None:
-            raise _not_found(f"project {input['id']}")
+        existing = _writable_project(ctx, parse_gid(input["id"], "Project"))
         entity, name = str(existing["entity_name"]), str(input.get("name") or existing["name"])
     else:
         entity = str(input.get("entityName") or ctx.viewer["username"])
@@ -946,38 +1008,26 @@ def resolve_upsert_bucket(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
         column: input[key] for key, column in _UPSERT_FIELDS.items() if input.get(key) is not None
     }
     if input.get("config") is not None:
-        changes["config"] = _json_text_arg(input["config"])
+        changes["config"] = _json_object_arg(input["config"], "config")
     if input.get("summaryMetrics") is not None:
-        changes["summary"] = _json_text_arg(input["summaryMetrics"])
+        changes["summary"] = _json_object_arg(input["summaryMetrics"], "summaryMetrics")
     try:
         if input.get("id"):
             row = _writable_run(ctx, input["id"])
             inserted = False
+            if changes:
+                row = ctx.store.update_run(int(row["id"]), **changes)
         else:
             entity = str(input.get("entityName") or ctx.viewer["username"])
             project = str(input.get("modelName") or "uncategorized")
             ctx.require_write(entity)
-            project_row = ctx.store.project(entity, project)
-            row_or_none = (
-                ctx.store.run(int(project_row["id"]), str(input["name"]))
-                if project_row and input.get("name")
-                else None
+            row, inserted = ctx.store.upsert_run(
+                entity,
+                project,
+                input.get("name"),
+                username=str(ctx.viewer["username"]),
+                **changes,
             )
-            inserted = row_or_none is None
-            if row_or_none is None:
-                changes.setdefault("state", "running")
-                row = ctx.store.create_run(
-                    entity,
-                    project,
-                    name=input.get("name"),
-                    username=str(ctx.viewer["username"]),
-                    **changes,
-                )
-                changes = {}
-            else:
-                row = row_or_none
-        if changes:
-            row = ctx.store.update_run(int(row["id"]), **changes)
     except StoreError as exc:
         raise GraphQLError(str(exc)) from None
     return {
@@ -1020,7 +1070,7 @@ def resolve_create_run_files(_: None, info: GraphQLResolveInfo, input: Row) -> R
     for name in input["files"]:
         existing = ctx.store.file(int(run["id"]), name)
         row = existing or ctx.store.add_file(int(run["id"]), name, None, uploaded=False)
-        files.append(file_node(row, ctx.links, run))
+        files.append(file_node(row, ctx.links, run, writable=True))
     return {
         "runID": gid("Run", int(run["id"])),
         "uploadHeaders": [],

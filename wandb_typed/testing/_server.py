@@ -15,6 +15,7 @@ import uvicorn
 from ._app import LocalApp, RecordedRequest
 from ._demo import DemoInfo, seed_demo
 from ._faults import FaultPlan
+from ._limits import ServerLimits
 from ._store import Row, Store
 
 __all__ = ["LocalServer", "serve"]
@@ -79,6 +80,8 @@ class LocalServer:
     ``port=0`` picks a free port.  ``db_path=None`` keeps the data in memory.
     ``file_host`` makes file URLs use another host name for this same server
     (e.g. ``"localhost"``) so tests can check credentials are not forwarded.
+    ``limits`` bounds each request (body sizes, query depth and cost; see
+    ``ServerLimits``).  ``add_user`` creates more users (the first one is an admin).
     """
 
     def __init__(
@@ -91,6 +94,7 @@ class LocalServer:
         username: str = "demo",
         faults: FaultPlan | None = None,
         file_host: str | None = None,
+        limits: ServerLimits | None = None,
     ) -> None:
         self.store = Store(db_path)
         user = _ensure_user(self.store, username, api_key)
@@ -99,7 +103,11 @@ class LocalServer:
         self.entity = username
         self.requests: list[RecordedRequest] = []
         self.app = LocalApp(
-            self.store, faults=faults or FaultPlan(), file_host=file_host, requests=self.requests
+            self.store,
+            faults=faults or FaultPlan(),
+            file_host=file_host,
+            requests=self.requests,
+            limits=limits,
         )
         self.host = host
         self._requested_port = port
@@ -177,9 +185,19 @@ class LocalServer:
         """Load the demo data (see ``wandb_typed.testing._demo``) into this user's entity."""
         return seed_demo(self.store, entity=self.entity, **options)
 
-    def add_user(self, username: str, api_key: str | None = None) -> str:
-        """Create another user (with a personal entity of the same name); returns its key."""
-        return str(self.store.create_user(username, api_key=api_key)["api_key"])
+    def add_user(
+        self,
+        username: str,
+        api_key: str | None = None,
+        *,
+        admin: bool = False,
+        email: str | None = None,
+    ) -> str:
+        """Create another user (with a personal entity of the same name); returns its
+        API key.  Users see each other's public projects, not private ones; an
+        ``admin`` also sees e-mail addresses and may reset ``/_local/stats``."""
+        row = self.store.create_user(username, api_key=api_key, admin=admin, email=email)
+        return str(row["api_key"])
 
     def __repr__(self) -> str:
         where = self.base_url if self.port else "not started"

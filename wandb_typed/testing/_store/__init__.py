@@ -1,0 +1,78 @@
+"""SQLite storage behind the local W&B server, one module per resource.
+
+One :class:`Store` owns one SQLite connection (in memory by default, a file for
+``wandb-typed serve``).  The connection is shared with uvicorn's thread, so
+every public method takes ``self._lock``.  Filtering, ordering, counting and
+history sampling run as SQL (``json_extract``/``json_each``/window functions);
+Python only shapes the few rows a request returns.
+
+Data model (W&B names in parentheses): users own a personal entity of the same
+name; entities (users or teams) own projects ("models"); projects own runs
+("buckets"), sweeps and views (reports).  Runs own history rows, system-metric
+events, console lines and files.  Timestamps are naive UTC ISO-8601 strings
+with second precision, exactly as W&B serves them (``2024-01-01T12:00:00``).
+
+Run config is stored the way W&B stores it: ``{"key": {"value": v, "desc": null}}``.
+:meth:`Store.create_run` wraps a plain mapping; JSON text is stored as given.
+
+Modules: ``_base`` (connection, transactions, keyset pages), ``users`` (users,
+entities, memberships), ``projects``, ``sweeps``, ``runs`` (incl. the bulk
+seeding API), ``history`` (history rows and events), ``logs`` (console lines),
+``files``, ``reports`` (views).  Each defines one class with its tables
+(``SCHEMA``) and methods; :class:`Store` composes them.  A new resource is a new
+module whose class derives from the resources it needs, added to ``Store``'s bases.
+"""
+
+from __future__ import annotations
+
+from ._base import (
+    Page,
+    Row,
+    StoreBase,
+    StoreError,
+    decode_cursor,
+    encode_cursor,
+    evenly_spaced,
+    format_time,
+    utc_now,
+    wrap_config,
+)
+from .files import FilesStore
+from .history import HistoryStore
+from .logs import LogsStore
+from .projects import ProjectsStore
+from .reports import ReportsStore
+from .runs import RunSeed, RunsStore
+from .sweeps import SweepsStore
+from .users import UsersStore
+
+__all__ = [
+    "FilesStore",
+    "HistoryStore",
+    "LogsStore",
+    "Page",
+    "ProjectsStore",
+    "ReportsStore",
+    "Row",
+    "RunSeed",
+    "RunsStore",
+    "Store",
+    "StoreBase",
+    "StoreError",
+    "SweepsStore",
+    "UsersStore",
+    "decode_cursor",
+    "encode_cursor",
+    "evenly_spaced",
+    "format_time",
+    "utc_now",
+    "wrap_config",
+]
+
+
+class Store(HistoryStore, LogsStore, FilesStore, ReportsStore):
+    """Typed access to the server's SQLite database (thread-safe).
+
+    The union of the resource stores: users and entities, projects, sweeps,
+    runs, history and events, console logs, files and reports.
+    """
