@@ -54,6 +54,7 @@ from graphql import (
 
 from ._faults import FaultPlan
 from ._resolvers import FileLinks, RequestContext, build_schema
+from ._routes_artifacts import ArtifactRoutes
 from ._store import Row, Store
 
 __all__ = ["LocalApp", "OperationStats", "RecordedRequest"]
@@ -154,6 +155,7 @@ class LocalApp:
         self._documents: dict[str, DocumentNode | GraphQLError] = {}
         self._validation: dict[str, list[GraphQLError]] = {}
         self.stats: dict[str, OperationStats] = {}
+        self.artifact_routes = ArtifactRoutes(store, self._authenticate)
 
     # ------------------------------------------------------------------ ASGI entry
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -180,7 +182,7 @@ class LocalApp:
         try:
             await self._dispatch(scope, receive, send, record, headers)
         finally:
-            route = "/files" if path.startswith("/files/") else path
+            route = "/files" if path.startswith("/files/") else ArtifactRoutes.label(path) or path
             name = record.operation_name or f"{method} {route}"
             self.stats.setdefault(name, OperationStats()).add(record)
 
@@ -197,6 +199,8 @@ class LocalApp:
             await self._graphql(scope, receive, send, record, headers)
         elif path.startswith("/files/") and method in ("GET", "HEAD", "PUT"):
             await self._file(scope, receive, send, record, headers)
+        elif self.artifact_routes.handles(path, method):
+            await self.artifact_routes(scope, send, record, headers)
         elif path in ("/healthz", "/") and method == "GET":
             await self._finish(send, record, 200, b"ok", "text/plain")
         else:

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from ._filters import (
     SQL_JSON,
@@ -44,6 +44,9 @@ from ._filters import (
     regexp,
     sql_json,
 )
+
+if TYPE_CHECKING:
+    from ._store_artifacts import ArtifactStore
 
 __all__ = [
     "Page",
@@ -307,6 +310,9 @@ class Store:
             self._conn.executescript(_DDL)
             if self.path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode = WAL")
+        from ._store_artifacts import ArtifactStore  # its own module, on the same connection
+
+        self.artifacts: ArtifactStore = ArtifactStore(self)
 
     def close(self) -> None:
         with self._lock:
