@@ -1113,3 +1113,25 @@ def test_tags_and_aliases_per_version_are_capped(wops: Ops) -> None:
     assert "too many aliases" in errors[0]
     unchanged = wops("ArtifactById", id=v0)["artifact"]
     assert (unchanged["tags"], unchanged["aliases"]) == ([], [])
+
+
+@pytest.mark.parametrize("delete_artifacts", [True, False])
+def test_deleting_a_run_and_its_artifacts(
+    wops: Ops, server: LocalServer, gql: Gql, delete_artifacts: bool
+) -> None:
+    membership = by_name(wops, "demo", "mnist", "mnist-cnn:v0")
+    assert membership is not None
+    creator = wops("ArtifactCreator", id=membership["artifact"]["id"])["artifact"]["createdBy"]
+    gql(
+        "mutation($id: ID!, $all: Boolean) { deleteRun(input: {id: $id, deleteArtifacts: $all})"
+        " { clientMutationId } }",
+        id=creator["id"],
+        all=delete_artifacts,
+    )
+    after = wops("ArtifactById", id=membership["artifact"]["id"])["artifact"]
+    assert after["state"] == ("DELETED" if delete_artifacts else "COMMITTED")
+    assert wops("ArtifactCreator", id=after["id"])["artifact"]["createdBy"] is None
+    # the dataset and the job that run logged go (or stay) with it
+    for name in ("mnist-train:v0", "train-mnist:v0"):
+        assert (by_name(wops, "demo", "mnist", name) is None) == delete_artifacts
+    assert by_name(wops, "demo", "mnist", "mnist-cnn:v1") is not None  # another run's

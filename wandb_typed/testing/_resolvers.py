@@ -991,6 +991,8 @@ def resolve_upsert_bucket(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 def resolve_delete_run(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     ctx = _ctx(info)
     row = _writable_run(ctx, input["id"])
+    if input.get("deleteArtifacts"):  # else they stay, without their creator
+        ctx.store.artifacts.delete_logged_by(int(row["id"]))
     ctx.store.delete_run(int(row["id"]))
     return {"clientMutationId": input.get("clientMutationId")}
 

@@ -1129,6 +1129,16 @@ class ArtifactStore:
         assert row is not None
         return row
 
+    def delete_logged_by(self, run_id: int) -> int:
+        """Delete (as :meth:`delete_artifact`, aliases too) every version a run logged."""
+        rows = self._all(
+            "SELECT id FROM artifacts WHERE run_id = ? AND state != 'DELETED'", (run_id,)
+        )
+        with self._store.transaction():
+            for row in rows:
+                self.delete_artifact(int(row["id"]), delete_aliases=True)
+        return len(rows)
+
     # ------------------------------------------------------------------ aliases & links
     def add_aliases(self, collection_id: int, artifact_id: int, aliases: Sequence[str]) -> None:
         """Point ``aliases`` of a collection at this version (it must be a member)."""
