@@ -3,14 +3,44 @@
 
 from typing import Optional, Union
 
+from .add_artifact_aliases import AddArtifactAliases
+from .artifact_by_id import ArtifactById
+from .artifact_by_name import ArtifactByName
+from .artifact_collection_alias_page import ArtifactCollectionAliasPage
+from .artifact_collection_by_name import ArtifactCollectionByName
+from .artifact_collection_page import ArtifactCollectionPage
+from .artifact_creator import ArtifactCreator
+from .artifact_file_page import ArtifactFilePage
+from .artifact_file_url_page import ArtifactFileUrlPage
+from .artifact_manifest_url import ArtifactManifestUrl
+from .artifact_memberships import ArtifactMemberships
+from .artifact_type_by_name import ArtifactTypeByName
+from .artifact_type_page import ArtifactTypePage
+from .artifact_used_by_page import ArtifactUsedByPage
+from .artifact_version_page import ArtifactVersionPage
 from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
 from .create_run_upload_urls import CreateRunUploadUrls
 from .custom_types import JSONValue, serialize_json_string
+from .delete_artifact import DeleteArtifact
+from .delete_artifact_aliases import DeleteArtifactAliases
+from .delete_artifact_portfolio import DeleteArtifactPortfolio
+from .delete_artifact_sequence import DeleteArtifactSequence
 from .delete_run import DeleteRun
 from .delete_run_files import DeleteRunFiles
-from .input_types import UpsertBucketInput, UpsertModelInput
+from .input_types import (
+    ArtifactAliasInput,
+    ArtifactCollectionAliasInput,
+    TagInput,
+    UpsertBucketInput,
+    UpsertModelInput,
+)
+from .job_page import JobPage
 from .light_run_page import LightRunPage
+from .link_artifact import LinkArtifact
+from .log_run_artifact import LogRunArtifact
+from .move_artifact_sequence import MoveArtifactSequence
+from .project_artifact_collection_page import ProjectArtifactCollectionPage
 from .project_by_name import ProjectByName
 from .project_page import ProjectPage
 from .report_page import ReportPage
@@ -18,13 +48,20 @@ from .run_by_name import RunByName
 from .run_file_page import RunFilePage
 from .run_history_keys import RunHistoryKeys
 from .run_history_window import RunHistoryWindow
+from .run_input_artifact_page import RunInputArtifactPage
+from .run_output_artifact_page import RunOutputArtifactPage
 from .run_page import RunPage
 from .run_sampled_history import RunSampledHistory
 from .run_system_events import RunSystemEvents
+from .save_artifact import SaveArtifact
+from .save_artifact_portfolio import SaveArtifactPortfolio
+from .save_artifact_sequence import SaveArtifactSequence
 from .sweep_by_name import SweepByName
 from .sweep_page import SweepPage
+from .unlink_artifact import UnlinkArtifact
 from .upsert_project import UpsertProject
 from .upsert_run import UpsertRun
+from .use_artifact import UseArtifact
 from .viewer import Viewer
 
 
@@ -33,6 +70,1859 @@ def gql(q: str) -> str:
 
 
 class WandbClient(BaseClient):
+    def artifact_by_name(self, entity: str, project: str, name: str) -> ArtifactByName:
+        query = gql("""
+            query ArtifactByName($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                artifactCollectionMembership(name: $name) {
+                  ...ArtifactMembershipFields
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+
+            fragment ArtifactMembershipFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+              artifact {
+                ...ArtifactFields
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactByName, data, "ArtifactByName")
+
+    def artifact_by_id(self, id: str) -> ArtifactById:
+        query = gql("""
+            query ArtifactById($id: ID!) {
+              artifact(id: $id) {
+                ...ArtifactFields
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="ArtifactById", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactById, data, "ArtifactById")
+
+    def artifact_version_page(
+        self,
+        entity: str,
+        project: str,
+        collection: str,
+        per_page: int,
+        with_count: bool,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> ArtifactVersionPage:
+        query = gql("""
+            query ArtifactVersionPage($entity: String!, $project: String!, $collection: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              project(entityName: $entity, name: $project) {
+                artifactCollection(name: $collection) {
+                  __typename
+                  ...ArtifactCollectionIdentity
+                  defaultArtifactType {
+                    name
+                  }
+                  artifacts(filters: $filters, order: $order, after: $cursor, first: $perPage) {
+                    totalCount @include(if: $withCount)
+                    edges {
+                      version
+                      node {
+                        ...ArtifactFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "collection": collection,
+            "filters": serialize_json_string(filters),
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactVersionPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactVersionPage, data, "ArtifactVersionPage")
+
+    def artifact_manifest_url(self, id: str) -> ArtifactManifestUrl:
+        query = gql("""
+            query ArtifactManifestUrl($id: ID!) {
+              artifact(id: $id) {
+                currentManifest {
+                  file {
+                    directUrl
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="ArtifactManifestUrl", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactManifestUrl, data, "ArtifactManifestUrl")
+
+    def artifact_file_page(
+        self,
+        id: str,
+        per_page: int,
+        with_count: bool,
+        names: Union[Optional[list[str]], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> ArtifactFilePage:
+        query = gql("""
+            query ArtifactFilePage($id: ID!, $names: [String!], $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              artifact(id: $id) {
+                files(names: $names, after: $cursor, first: $perPage) {
+                  totalCount @include(if: $withCount)
+                  edges {
+                    node {
+                      ...ArtifactFileFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactFileFields on File {
+              id
+              name
+              displayName
+              url
+              directUrl
+              sizeBytes
+              mimetype
+              md5
+              digest
+              storagePath
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "names": names,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactFilePage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactFilePage, data, "ArtifactFilePage")
+
+    def artifact_file_url_page(
+        self, id: str, per_page: int, cursor: Union[Optional[str], UnsetType] = UNSET
+    ) -> ArtifactFileUrlPage:
+        query = gql("""
+            query ArtifactFileUrlPage($id: ID!, $cursor: String, $perPage: Int!) {
+              artifact(id: $id) {
+                files(after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      directUrl
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "cursor": cursor, "perPage": per_page}
+        response = self.execute(
+            query=query, operation_name="ArtifactFileUrlPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactFileUrlPage, data, "ArtifactFileUrlPage")
+
+    def artifact_creator(
+        self,
+        id: str,
+        config_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        summary_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+    ) -> ArtifactCreator:
+        query = gql("""
+            query ArtifactCreator($id: ID!, $configKeys: [String!], $summaryKeys: [String!]) {
+              artifact(id: $id) {
+                createdBy {
+                  __typename
+                  ... on Run {
+                    ...RunFields
+                    project {
+                      name
+                      entity {
+                        name
+                      }
+                    }
+                  }
+                  ... on User {
+                    username
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment RunFields on Run {
+              ...RunHeader
+              config(keys: $configKeys)
+              summaryMetrics(keys: $summaryKeys)
+              systemMetrics
+              historyKeys
+            }
+
+            fragment RunHeader on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              host
+              notes
+              description
+              commit
+              sweepName
+              projectId
+              readOnly
+              createdAt
+              heartbeatAt
+              historyLineCount
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "configKeys": config_keys,
+            "summaryKeys": summary_keys,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactCreator", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactCreator, data, "ArtifactCreator")
+
+    def artifact_used_by_page(
+        self,
+        id: str,
+        per_page: int,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+        config_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+        summary_keys: Union[Optional[list[str]], UnsetType] = UNSET,
+    ) -> ArtifactUsedByPage:
+        query = gql("""
+            query ArtifactUsedByPage($id: ID!, $cursor: String, $perPage: Int!, $configKeys: [String!], $summaryKeys: [String!]) {
+              artifact(id: $id) {
+                usedBy(after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      ...RunFields
+                      project {
+                        name
+                        entity {
+                          name
+                        }
+                      }
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment RunFields on Run {
+              ...RunHeader
+              config(keys: $configKeys)
+              summaryMetrics(keys: $summaryKeys)
+              systemMetrics
+              historyKeys
+            }
+
+            fragment RunHeader on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              host
+              notes
+              description
+              commit
+              sweepName
+              projectId
+              readOnly
+              createdAt
+              heartbeatAt
+              historyLineCount
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "cursor": cursor,
+            "perPage": per_page,
+            "configKeys": config_keys,
+            "summaryKeys": summary_keys,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactUsedByPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactUsedByPage, data, "ArtifactUsedByPage")
+
+    def artifact_memberships(self, id: str) -> ArtifactMemberships:
+        query = gql("""
+            query ArtifactMemberships($id: ID!) {
+              artifact(id: $id) {
+                artifactMemberships {
+                  edges {
+                    node {
+                      id
+                      versionIndex
+                      createdAt
+                      aliases {
+                        id
+                        alias
+                      }
+                      artifactCollection {
+                        __typename
+                        ...ArtifactCollectionIdentity
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="ArtifactMemberships", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactMemberships, data, "ArtifactMemberships")
+
+    def run_output_artifact_page(
+        self,
+        entity: str,
+        project: str,
+        run: str,
+        per_page: int,
+        with_count: bool,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> RunOutputArtifactPage:
+        query = gql("""
+            query RunOutputArtifactPage($entity: String!, $project: String!, $run: String!, $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              project(entityName: $entity, name: $project) {
+                run(name: $run) {
+                  outputArtifacts(after: $cursor, first: $perPage) {
+                    totalCount @include(if: $withCount)
+                    edges {
+                      node {
+                        ...ArtifactFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="RunOutputArtifactPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            RunOutputArtifactPage, data, "RunOutputArtifactPage"
+        )
+
+    def run_input_artifact_page(
+        self,
+        entity: str,
+        project: str,
+        run: str,
+        per_page: int,
+        with_count: bool,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> RunInputArtifactPage:
+        query = gql("""
+            query RunInputArtifactPage($entity: String!, $project: String!, $run: String!, $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              project(entityName: $entity, name: $project) {
+                run(name: $run) {
+                  inputArtifacts(after: $cursor, first: $perPage) {
+                    totalCount @include(if: $withCount)
+                    edges {
+                      node {
+                        ...ArtifactFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="RunInputArtifactPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunInputArtifactPage, data, "RunInputArtifactPage")
+
+    def artifact_type_page(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> ArtifactTypePage:
+        query = gql("""
+            query ArtifactTypePage($entity: String!, $project: String!, $cursor: String, $perPage: Int!) {
+              project(entityName: $entity, name: $project) {
+                artifactTypes(after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      ...ArtifactTypeFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactTypeFields on ArtifactType {
+              id
+              name
+              description
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactTypePage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactTypePage, data, "ArtifactTypePage")
+
+    def artifact_type_by_name(
+        self, entity: str, project: str, type_: str
+    ) -> ArtifactTypeByName:
+        query = gql("""
+            query ArtifactTypeByName($entity: String!, $project: String!, $type: String!) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  ...ArtifactTypeFields
+                }
+              }
+            }
+
+            fragment ArtifactTypeFields on ArtifactType {
+              id
+              name
+              description
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactTypeByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(ArtifactTypeByName, data, "ArtifactTypeByName")
+
+    def artifact_collection_page(
+        self,
+        entity: str,
+        project: str,
+        type_: str,
+        per_page: int,
+        with_count: bool,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> ArtifactCollectionPage:
+        query = gql("""
+            query ArtifactCollectionPage($entity: String!, $project: String!, $type: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  artifactCollections(
+                    filters: $filters
+                    order: $order
+                    after: $cursor
+                    first: $perPage
+                  ) {
+                    totalCount @include(if: $withCount)
+                    edges {
+                      node {
+                        __typename
+                        ...ArtifactCollectionFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              ...ArtifactCollectionIdentity
+              description
+              state
+              createdAt
+              updatedAt
+              defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+            "filters": serialize_json_string(filters),
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactCollectionPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            ArtifactCollectionPage, data, "ArtifactCollectionPage"
+        )
+
+    def project_artifact_collection_page(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        with_count: bool,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> ProjectArtifactCollectionPage:
+        query = gql("""
+            query ProjectArtifactCollectionPage($entity: String!, $project: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              project(entityName: $entity, name: $project) {
+                artifactCollections(
+                  filters: $filters
+                  order: $order
+                  after: $cursor
+                  first: $perPage
+                ) {
+                  totalCount @include(if: $withCount)
+                  edges {
+                    node {
+                      __typename
+                      ...ArtifactCollectionFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              ...ArtifactCollectionIdentity
+              description
+              state
+              createdAt
+              updatedAt
+              defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="ProjectArtifactCollectionPage",
+            variables=variables,
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            ProjectArtifactCollectionPage, data, "ProjectArtifactCollectionPage"
+        )
+
+    def artifact_collection_by_name(
+        self, entity: str, project: str, name: str
+    ) -> ArtifactCollectionByName:
+        query = gql("""
+            query ArtifactCollectionByName($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                artifactCollection(name: $name) {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              ...ArtifactCollectionIdentity
+              description
+              state
+              createdAt
+              updatedAt
+              defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query, operation_name="ArtifactCollectionByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            ArtifactCollectionByName, data, "ArtifactCollectionByName"
+        )
+
+    def artifact_collection_alias_page(
+        self, id: str, per_page: int, cursor: Union[Optional[str], UnsetType] = UNSET
+    ) -> ArtifactCollectionAliasPage:
+        query = gql("""
+            query ArtifactCollectionAliasPage($id: ID!, $cursor: String, $perPage: Int!) {
+              artifactCollection(id: $id) {
+                __typename
+                aliases(after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      id
+                      alias
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "cursor": cursor, "perPage": per_page}
+        response = self.execute(
+            query=query,
+            operation_name="ArtifactCollectionAliasPage",
+            variables=variables,
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            ArtifactCollectionAliasPage, data, "ArtifactCollectionAliasPage"
+        )
+
+    def job_page(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        versions_per_job: int,
+        with_count: bool,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> JobPage:
+        query = gql("""
+            query JobPage($entity: String!, $project: String!, $cursor: String, $perPage: Int!, $versionsPerJob: Int!, $withCount: Boolean!) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: "job") {
+                  artifactCollections(after: $cursor, first: $perPage) {
+                    totalCount @include(if: $withCount)
+                    edges {
+                      node {
+                        __typename
+                        ...ArtifactCollectionIdentity
+                        artifacts(first: $versionsPerJob) {
+                          totalCount
+                          edges {
+                            version
+                            node {
+                              id
+                              state
+                              versionIndex
+                              aliases {
+                                alias
+                                artifactCollection {
+                                  __typename
+                                  id
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+            "versionsPerJob": versions_per_job,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="JobPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(JobPage, data, "JobPage")
+
+    def save_artifact(
+        self,
+        id: str,
+        aliases_to_add: list[ArtifactCollectionAliasInput],
+        aliases_to_delete: list[ArtifactCollectionAliasInput],
+        add_aliases: bool,
+        delete_aliases: bool,
+        description: Union[Optional[str], UnsetType] = UNSET,
+        metadata: Union[Optional[JSONValue], UnsetType] = UNSET,
+        ttl_duration_seconds: Union[Optional[int], UnsetType] = UNSET,
+        tags_to_add: Union[Optional[list[TagInput]], UnsetType] = UNSET,
+        tags_to_delete: Union[Optional[list[TagInput]], UnsetType] = UNSET,
+    ) -> SaveArtifact:
+        query = gql("""
+            mutation SaveArtifact($id: ID!, $description: String, $metadata: JSONString, $ttlDurationSeconds: Int64, $tagsToAdd: [TagInput!], $tagsToDelete: [TagInput!], $aliasesToAdd: [ArtifactCollectionAliasInput!]!, $aliasesToDelete: [ArtifactCollectionAliasInput!]!, $addAliases: Boolean!, $deleteAliases: Boolean!) {
+              addAliases(input: {artifactID: $id, aliases: $aliasesToAdd}) @include(if: $addAliases) {
+                success
+              }
+              deleteAliases(input: {artifactID: $id, aliases: $aliasesToDelete}) @include(if: $deleteAliases) {
+                success
+              }
+              updateArtifact(
+                input: {artifactID: $id, description: $description, metadata: $metadata, ttlDurationSeconds: $ttlDurationSeconds, tagsToAdd: $tagsToAdd, tagsToDelete: $tagsToDelete}
+              ) {
+                artifact {
+                  ...ArtifactFields
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "description": description,
+            "metadata": serialize_json_string(metadata),
+            "ttlDurationSeconds": ttl_duration_seconds,
+            "tagsToAdd": tags_to_add,
+            "tagsToDelete": tags_to_delete,
+            "aliasesToAdd": aliases_to_add,
+            "aliasesToDelete": aliases_to_delete,
+            "addAliases": add_aliases,
+            "deleteAliases": delete_aliases,
+        }
+        response = self.execute(
+            query=query, operation_name="SaveArtifact", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(SaveArtifact, data, "SaveArtifact")
+
+    def add_artifact_aliases(
+        self, id: str, aliases: list[ArtifactCollectionAliasInput]
+    ) -> AddArtifactAliases:
+        query = gql("""
+            mutation AddArtifactAliases($id: ID!, $aliases: [ArtifactCollectionAliasInput!]!) {
+              addAliases(input: {artifactID: $id, aliases: $aliases}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "aliases": aliases}
+        response = self.execute(
+            query=query, operation_name="AddArtifactAliases", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(AddArtifactAliases, data, "AddArtifactAliases")
+
+    def delete_artifact_aliases(
+        self, id: str, aliases: list[ArtifactCollectionAliasInput]
+    ) -> DeleteArtifactAliases:
+        query = gql("""
+            mutation DeleteArtifactAliases($id: ID!, $aliases: [ArtifactCollectionAliasInput!]!) {
+              deleteAliases(input: {artifactID: $id, aliases: $aliases}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "aliases": aliases}
+        response = self.execute(
+            query=query, operation_name="DeleteArtifactAliases", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            DeleteArtifactAliases, data, "DeleteArtifactAliases"
+        )
+
+    def delete_artifact(
+        self, id: str, delete_aliases: Union[Optional[bool], UnsetType] = UNSET
+    ) -> DeleteArtifact:
+        query = gql("""
+            mutation DeleteArtifact($id: ID!, $deleteAliases: Boolean) {
+              deleteArtifact(input: {artifactID: $id, deleteAliases: $deleteAliases}) {
+                artifact {
+                  id
+                  state
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "deleteAliases": delete_aliases}
+        response = self.execute(
+            query=query, operation_name="DeleteArtifact", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteArtifact, data, "DeleteArtifact")
+
+    def link_artifact(
+        self,
+        id: str,
+        entity: str,
+        project: str,
+        portfolio: str,
+        aliases: Union[Optional[list[ArtifactAliasInput]], UnsetType] = UNSET,
+    ) -> LinkArtifact:
+        query = gql("""
+            mutation LinkArtifact($id: ID!, $entity: String!, $project: String!, $portfolio: String!, $aliases: [ArtifactAliasInput!]) {
+              linkArtifact(
+                input: {artifactID: $id, entityName: $entity, projectName: $project, artifactPortfolioName: $portfolio, aliases: $aliases}
+              ) {
+                versionIndex
+                artifactMembership {
+                  ...ArtifactMembershipFields
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+
+            fragment ArtifactMembershipFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+              artifact {
+                ...ArtifactFields
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "entity": entity,
+            "project": project,
+            "portfolio": portfolio,
+            "aliases": aliases,
+        }
+        response = self.execute(
+            query=query, operation_name="LinkArtifact", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(LinkArtifact, data, "LinkArtifact")
+
+    def unlink_artifact(self, id: str, portfolio_id: str) -> UnlinkArtifact:
+        query = gql("""
+            mutation UnlinkArtifact($id: ID!, $portfolioId: ID!) {
+              unlinkArtifact(input: {artifactID: $id, artifactPortfolioID: $portfolioId}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "portfolioId": portfolio_id}
+        response = self.execute(
+            query=query, operation_name="UnlinkArtifact", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(UnlinkArtifact, data, "UnlinkArtifact")
+
+    def use_artifact(
+        self,
+        entity: str,
+        project: str,
+        run: str,
+        id: str,
+        used_as: Union[Optional[str], UnsetType] = UNSET,
+        artifact_entity: Union[Optional[str], UnsetType] = UNSET,
+        artifact_project: Union[Optional[str], UnsetType] = UNSET,
+    ) -> UseArtifact:
+        query = gql("""
+            mutation UseArtifact($entity: String!, $project: String!, $run: String!, $id: ID!, $usedAs: String, $artifactEntity: String, $artifactProject: String) {
+              useArtifact(
+                input: {entityName: $entity, projectName: $project, runName: $run, artifactID: $id, usedAs: $usedAs, artifactEntityName: $artifactEntity, artifactProjectName: $artifactProject}
+              ) {
+                artifact {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "id": id,
+            "usedAs": used_as,
+            "artifactEntity": artifact_entity,
+            "artifactProject": artifact_project,
+        }
+        response = self.execute(
+            query=query, operation_name="UseArtifact", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(UseArtifact, data, "UseArtifact")
+
+    def log_run_artifact(
+        self,
+        entity: str,
+        project: str,
+        run: str,
+        type_: str,
+        collection: str,
+        digest: str,
+        aliases: Union[Optional[list[ArtifactAliasInput]], UnsetType] = UNSET,
+        tags: Union[Optional[list[TagInput]], UnsetType] = UNSET,
+    ) -> LogRunArtifact:
+        query = gql("""
+            mutation LogRunArtifact($entity: String!, $project: String!, $run: String!, $type: String!, $collection: String!, $digest: String!, $aliases: [ArtifactAliasInput!], $tags: [TagInput!]) {
+              createArtifact(
+                input: {entityName: $entity, projectName: $project, runName: $run, artifactTypeName: $type, artifactCollectionNames: [$collection], digest: $digest, digestAlgorithm: MANIFEST_MD5, enableDigestDeduplication: true, aliases: $aliases, tags: $tags}
+              ) {
+                artifact {
+                  ...ArtifactFields
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "type": type_,
+            "collection": collection,
+            "digest": digest,
+            "aliases": aliases,
+            "tags": tags,
+        }
+        response = self.execute(
+            query=query, operation_name="LogRunArtifact", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(LogRunArtifact, data, "LogRunArtifact")
+
+    def save_artifact_sequence(
+        self,
+        id: str,
+        entity: str,
+        project: str,
+        collection: str,
+        type_: str,
+        change_type: bool,
+        tags_to_add: list[TagInput],
+        tags_to_delete: list[TagInput],
+        add_tags: bool,
+        delete_tags: bool,
+        name: Union[Optional[str], UnsetType] = UNSET,
+        description: Union[Optional[str], UnsetType] = UNSET,
+    ) -> SaveArtifactSequence:
+        query = gql("""
+            mutation SaveArtifactSequence($id: ID!, $entity: String!, $project: String!, $collection: String!, $name: String, $description: String, $type: String!, $changeType: Boolean!, $tagsToAdd: [TagInput!]!, $tagsToDelete: [TagInput!]!, $addTags: Boolean!, $deleteTags: Boolean!) {
+              moveArtifactSequence(
+                input: {artifactSequenceID: $id, destinationArtifactTypeName: $type}
+              ) @include(if: $changeType) {
+                artifactCollection {
+                  __typename
+                  id
+                }
+              }
+              createArtifactCollectionTagAssignments(
+                input: {entityName: $entity, projectName: $project, artifactCollectionName: $collection, tags: $tagsToAdd}
+              ) @include(if: $addTags) {
+                tags {
+                  id
+                  name
+                }
+              }
+              deleteArtifactCollectionTagAssignments(
+                input: {entityName: $entity, projectName: $project, artifactCollectionName: $collection, tags: $tagsToDelete}
+              ) @include(if: $deleteTags) {
+                success
+              }
+              updateArtifactSequence(
+                input: {artifactSequenceID: $id, name: $name, description: $description}
+              ) {
+                artifactCollection {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              ...ArtifactCollectionIdentity
+              description
+              state
+              createdAt
+              updatedAt
+              defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "entity": entity,
+            "project": project,
+            "collection": collection,
+            "name": name,
+            "description": description,
+            "type": type_,
+            "changeType": change_type,
+            "tagsToAdd": tags_to_add,
+            "tagsToDelete": tags_to_delete,
+            "addTags": add_tags,
+            "deleteTags": delete_tags,
+        }
+        response = self.execute(
+            query=query, operation_name="SaveArtifactSequence", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(SaveArtifactSequence, data, "SaveArtifactSequence")
+
+    def save_artifact_portfolio(
+        self,
+        id: str,
+        entity: str,
+        project: str,
+        collection: str,
+        tags_to_add: list[TagInput],
+        tags_to_delete: list[TagInput],
+        add_tags: bool,
+        delete_tags: bool,
+        name: Union[Optional[str], UnsetType] = UNSET,
+        description: Union[Optional[str], UnsetType] = UNSET,
+    ) -> SaveArtifactPortfolio:
+        query = gql("""
+            mutation SaveArtifactPortfolio($id: ID!, $entity: String!, $project: String!, $collection: String!, $name: String, $description: String, $tagsToAdd: [TagInput!]!, $tagsToDelete: [TagInput!]!, $addTags: Boolean!, $deleteTags: Boolean!) {
+              createArtifactCollectionTagAssignments(
+                input: {entityName: $entity, projectName: $project, artifactCollectionName: $collection, tags: $tagsToAdd}
+              ) @include(if: $addTags) {
+                tags {
+                  id
+                  name
+                }
+              }
+              deleteArtifactCollectionTagAssignments(
+                input: {entityName: $entity, projectName: $project, artifactCollectionName: $collection, tags: $tagsToDelete}
+              ) @include(if: $deleteTags) {
+                success
+              }
+              updateArtifactPortfolio(
+                input: {artifactPortfolioID: $id, name: $name, description: $description}
+              ) {
+                artifactCollection {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              ...ArtifactCollectionIdentity
+              description
+              state
+              createdAt
+              updatedAt
+              defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "entity": entity,
+            "project": project,
+            "collection": collection,
+            "name": name,
+            "description": description,
+            "tagsToAdd": tags_to_add,
+            "tagsToDelete": tags_to_delete,
+            "addTags": add_tags,
+            "deleteTags": delete_tags,
+        }
+        response = self.execute(
+            query=query, operation_name="SaveArtifactPortfolio", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            SaveArtifactPortfolio, data, "SaveArtifactPortfolio"
+        )
+
+    def move_artifact_sequence(self, id: str, type_: str) -> MoveArtifactSequence:
+        query = gql("""
+            mutation MoveArtifactSequence($id: ID!, $type: String!) {
+              moveArtifactSequence(
+                input: {artifactSequenceID: $id, destinationArtifactTypeName: $type}
+              ) {
+                artifactCollection {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              ...ArtifactCollectionIdentity
+              description
+              state
+              createdAt
+              updatedAt
+              defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "type": type_}
+        response = self.execute(
+            query=query, operation_name="MoveArtifactSequence", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(MoveArtifactSequence, data, "MoveArtifactSequence")
+
+    def delete_artifact_sequence(self, id: str) -> DeleteArtifactSequence:
+        query = gql("""
+            mutation DeleteArtifactSequence($id: ID!) {
+              deleteArtifactSequence(input: {artifactSequenceID: $id}) {
+                artifactCollection {
+                  __typename
+                  id
+                  state
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="DeleteArtifactSequence", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            DeleteArtifactSequence, data, "DeleteArtifactSequence"
+        )
+
+    def delete_artifact_portfolio(self, id: str) -> DeleteArtifactPortfolio:
+        query = gql("""
+            mutation DeleteArtifactPortfolio($id: ID!) {
+              deleteArtifactPortfolio(input: {artifactPortfolioID: $id}) {
+                artifactCollection {
+                  __typename
+                  id
+                  state
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="DeleteArtifactPortfolio", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            DeleteArtifactPortfolio, data, "DeleteArtifactPortfolio"
+        )
+
     def run_file_page(
         self,
         entity: str,

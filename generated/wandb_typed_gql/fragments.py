@@ -2,7 +2,7 @@
 # Source: queries
 
 from datetime import datetime
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import BeforeValidator, Field
 
@@ -13,6 +13,177 @@ from .custom_types import (
     parse_json,
     parse_json_string,
 )
+from .enums import ArtifactCollectionState, ArtifactState
+
+
+class ArtifactCollectionIdentity(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    name: str
+    project: Optional["ArtifactCollectionIdentityProject"] = Field(default=None)
+
+
+class ArtifactCollectionIdentityProject(BaseModel):
+    name: str
+    entity: "ArtifactCollectionIdentityProjectEntity"
+
+
+class ArtifactCollectionIdentityProjectEntity(BaseModel):
+    name: str
+
+
+class ArtifactAliasFields(BaseModel):
+    id: str
+    alias: str
+    artifact_collection: Optional["ArtifactAliasFieldsArtifactCollection"] = Field(
+        default=None
+    )
+
+
+class ArtifactAliasFieldsArtifactCollection(ArtifactCollectionIdentity):
+    typename__: Literal[
+        "ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"
+    ] = Field(alias="__typename")
+
+
+class ArtifactCollectionFields(ArtifactCollectionIdentity):
+    description: Optional[str] = Field(default=None)
+    state: ArtifactCollectionState
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
+    default_artifact_type: "ArtifactCollectionFieldsDefaultArtifactType"
+    tags: "ArtifactCollectionFieldsTags"
+
+
+class ArtifactCollectionFieldsDefaultArtifactType(BaseModel):
+    name: str
+
+
+class ArtifactCollectionFieldsTags(BaseModel):
+    edges: list["ArtifactCollectionFieldsTagsEdges"]
+
+
+class ArtifactCollectionFieldsTagsEdges(BaseModel):
+    node: "ArtifactCollectionFieldsTagsEdgesNode"
+
+
+class ArtifactCollectionFieldsTagsEdgesNode(BaseModel):
+    id: str
+    name: str
+
+
+class ArtifactFields(BaseModel):
+    id: str
+    digest: str
+    description: Optional[str] = Field(default=None)
+    metadata: Optional[Annotated[JSONValue, BeforeValidator(parse_json_string)]] = (
+        Field(default=None)
+    )
+    state: ArtifactState
+    size: int
+    file_count: int
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
+    version_index: Optional[int] = Field(default=None)
+    commit_hash: Optional[str] = Field(default=None)
+    history_step: Optional[int] = Field(default=None)
+    ttl_duration_seconds: int
+    ttl_is_inherited: bool
+    artifact_type: "ArtifactFieldsArtifactType"
+    artifact_sequence: "ArtifactFieldsArtifactSequence"
+    aliases: Optional[list["ArtifactFieldsAliases"]] = Field(default=None)
+    tags: list["ArtifactFieldsTags"]
+    current_manifest: Optional["ArtifactFieldsCurrentManifest"] = Field(default=None)
+
+
+class ArtifactFieldsArtifactType(BaseModel):
+    name: str
+
+
+class ArtifactFieldsArtifactSequence(BaseModel):
+    typename__: Literal["ArtifactSequence"] = Field(alias="__typename")
+    id: str
+    name: str
+    project: Optional["ArtifactFieldsArtifactSequenceProject"] = Field(default=None)
+
+
+class ArtifactFieldsArtifactSequenceProject(BaseModel):
+    name: str
+    entity: "ArtifactFieldsArtifactSequenceProjectEntity"
+
+
+class ArtifactFieldsArtifactSequenceProjectEntity(BaseModel):
+    name: str
+
+
+class ArtifactFieldsAliases(ArtifactAliasFields):
+    pass
+
+
+class ArtifactFieldsTags(BaseModel):
+    id: str
+    name: str
+
+
+class ArtifactFieldsCurrentManifest(BaseModel):
+    file: "ArtifactFieldsCurrentManifestFile"
+
+
+class ArtifactFieldsCurrentManifestFile(BaseModel):
+    direct_url: str
+
+
+class ArtifactFileFields(BaseModel):
+    id: str
+    name: str
+    display_name: str
+    url: Optional[str] = Field(default=None)
+    direct_url: str
+    size_bytes: int
+    mimetype: Optional[str] = Field(default=None)
+    md_5: Optional[str] = Field(default=None)
+    digest: Optional[str] = Field(default=None)
+    storage_path: Optional[str] = Field(default=None)
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
+
+
+class ArtifactMembershipFields(BaseModel):
+    id: str
+    version_index: Optional[int] = Field(default=None)
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    aliases: list["ArtifactMembershipFieldsAliases"]
+    artifact_collection: Optional["ArtifactMembershipFieldsArtifactCollection"] = Field(
+        default=None
+    )
+    artifact: Optional["ArtifactMembershipFieldsArtifact"] = Field(default=None)
+
+
+class ArtifactMembershipFieldsAliases(BaseModel):
+    id: str
+    alias: str
+
+
+class ArtifactMembershipFieldsArtifactCollection(ArtifactCollectionIdentity):
+    typename__: Literal[
+        "ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"
+    ] = Field(alias="__typename")
+
+
+class ArtifactMembershipFieldsArtifact(ArtifactFields):
+    pass
+
+
+class ArtifactTypeFields(BaseModel):
+    id: str
+    name: str
+    description: Optional[str] = Field(default=None)
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
 
 
 class FileFields(BaseModel):
@@ -162,6 +333,13 @@ class SweepFields(BaseModel):
     )
 
 
+ArtifactCollectionIdentity.model_rebuild()
+ArtifactAliasFields.model_rebuild()
+ArtifactCollectionFields.model_rebuild()
+ArtifactFields.model_rebuild()
+ArtifactFileFields.model_rebuild()
+ArtifactMembershipFields.model_rebuild()
+ArtifactTypeFields.model_rebuild()
 FileFields.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()

@@ -79,4 +79,22 @@ class UpsertBucketInput(BaseModel):
     host: Optional[str] = None
 
 
+class ArtifactAliasInput(BaseModel):
+    alias: str
+    artifact_collection_name: str
+
+
+class ArtifactCollectionAliasInput(BaseModel):
+    alias: str
+    artifact_collection_name: str
+    entity_name: str
+    project_name: str
+
+
+class TagInput(BaseModel):
+    attributes: Optional[str] = None
+    tag_category_name: Optional[str] = None
+    tag_name: str
+
+
 UpsertModelInput.model_rebuild()

@@ -16,7 +16,9 @@ happen on first use of a name below, so ``import wandb_typed.testing`` is cheap.
 Modules: ``_store`` (SQLite schema and queries, one module per resource), ``_filters`` (run filters ->
 SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``), ``_app``
 (ASGI routes, auth, request log), ``_faults`` (fault injection), ``_server``
-(threaded server and ``serve``), ``_demo`` (demo data).
+(threaded server and ``serve``), ``_demo`` (demo data); artifacts have their own
+``_store/artifacts``, ``_resolvers_artifacts``, ``_routes_artifacts`` (signed
+downloads) and ``_demo_artifacts``.
 """
 
 from __future__ import annotations

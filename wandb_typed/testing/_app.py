@@ -70,6 +70,7 @@ from ._faults import FaultPlan
 from ._filters import FilterError
 from ._limits import ServerLimits, check_cost, count_fields
 from ._resolvers import FileLinks, RequestContext, build_schema, can_read_project
+from ._routes_artifacts import ArtifactRoutes
 from ._store import Row, Store, StoreError
 
 __all__ = ["DocumentCache", "LocalApp", "OperationStats", "RecordedRequest"]
@@ -228,6 +229,7 @@ class LocalApp:
         self.documents = DocumentCache()
         self._secret = secrets.token_bytes(32)
         self.stats: dict[str, OperationStats] = {}
+        self.artifact_routes = ArtifactRoutes(store, self._authenticate)
 
     # ------------------------------------------------------------------ ASGI entry
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -254,7 +256,7 @@ class LocalApp:
         try:
             await self._dispatch(scope, receive, send, record, headers)
         finally:
-            route = "/files" if path.startswith("/files/") else path
+            route = "/files" if path.startswith("/files/") else ArtifactRoutes.label(path) or path
             name = record.operation_name or f"{method} {route}"
             self.stats.setdefault(name, OperationStats()).add(record)
 
@@ -271,6 +273,8 @@ class LocalApp:
             await self._graphql(scope, receive, send, record, headers)
         elif path.startswith("/files/") and method in ("GET", "HEAD", "PUT"):
             await self._file(scope, receive, send, record, headers)
+        elif self.artifact_routes.handles(path, method):
+            await self.artifact_routes(scope, send, record, headers)
         elif path in ("/healthz", "/") and method == "GET":
             await self._finish(send, record, 200, b"ok", "text/plain")
         else:

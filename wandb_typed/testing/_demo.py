@@ -38,7 +38,8 @@ entity/project         runs (parameter)        what the runs have
 
 The entity is the server's user (``demo`` unless ``LocalServer(username=...)``).
 
-Also in ``demo/mnist``: one sweep (bayes over ``lr``/``batch_size``/``optimizer``,
+Also in ``demo/mnist``: the artifacts ``mnist-train`` (dataset), ``mnist-cnn``
+(model, v0-v2) and ``train-mnist`` (job), see ``_demo_artifacts``; one sweep (bayes over ``lr``/``batch_size``/``optimizer``,
 metric ``loss`` minimized; :attr:`DemoInfo.sweep_id`) and one report
 (view type ``runs``, :attr:`DemoInfo.report_name`) whose spec has one
 ``panelGroups`` section with a run set over the finished runs.
@@ -57,6 +58,7 @@ from typing import Any
 
 import yaml
 
+from ._demo_artifacts import seed_artifacts
 from ._store import Store, format_time
 
 __all__ = ["DemoInfo", "seed_demo"]
@@ -107,6 +109,15 @@ class DemoInfo:
     long_history_run: str
     long_history_project: str
     long_history_steps: int
+    # artifacts (see _demo_artifacts): all in ``artifact_project``
+    artifact_project: str = "mnist"
+    model_artifact: str = "mnist-cnn"  # type model, v0-v2; v2: latest, best; v1: tag candidate
+    model_versions: int = 3
+    dataset_artifact: str = "mnist-train"  # type dataset, v0: 200 files images/<digit>/<n>.png
+    dataset_files: int = 200
+    job_artifact: str = "train-mnist"  # type job, v0 (latest)
+    model_logged_by: tuple[str | None, ...] = ()  # run ids that logged v0, v1, v2
+    model_used_by: str | None = None  # run id that used v2
 
 
 def _display_name(rng: random.Random, index: int) -> str:
@@ -397,6 +408,7 @@ def seed_demo(
         spec=_report_spec([str(r["name"]) for r in finished.rows]),
         created_at=START + timedelta(days=3),
     )
+    artifacts = seed_artifacts(store, entity, "mnist", START)
     long_run = _seed_llm(store, rng, entity, llm_runs, long_history_steps)
     store.create_project(
         entity,
@@ -416,6 +428,8 @@ def seed_demo(
         long_history_run=long_run,
         long_history_project="llm-finetune",
         long_history_steps=long_history_steps if llm_runs else 0,
+        model_logged_by=artifacts.model_logged_by,
+        model_used_by=artifacts.model_used_by,
     )
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ariadne import MutationType, ObjectType, QueryType, ScalarType, make_executable_schema
-from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLEnumType, GraphQLError, GraphQLResolveInfo, GraphQLSchema
 
 from ._store import Page, Row, Store, StoreError, format_time
 from ._store.projects import PUBLIC_ACCESS
@@ -59,11 +59,11 @@ SERVER_FEATURES: dict[str, bool] = {
     "LARGE_FILENAMES": True,
     "ARTIFACT_REGISTRY_SEARCH": False,
     "INCLUDE_ARTIFACT_TYPES_IN_REGISTRY_CREATION": False,
-    "ARTIFACT_COLLECTIONS_FILTERING_SORTING": False,
-    "ARTIFACT_DIGEST_ALGORITHM": False,
-    "ARTIFACT_MEMBERSHIP_IN_LINK_ARTIFACT_RESPONSE": False,
+    "ARTIFACT_COLLECTIONS_FILTERING_SORTING": True,
+    "ARTIFACT_DIGEST_ALGORITHM": True,
+    "ARTIFACT_MEMBERSHIP_IN_LINK_ARTIFACT_RESPONSE": True,
     "ARTIFACT_V2_DOWNLOAD_HANDLER_SUPPORTS_ARTIFACT_ID": False,
-    "USE_ARTIFACT_WITH_ENTITY_AND_PROJECT_INFORMATION": False,
+    "USE_ARTIFACT_WITH_ENTITY_AND_PROJECT_INFORMATION": True,
     "QUERY_AUTOMATIONS_ON_ENTITY": False,
     "AUTOMATION_EVENT_RUN_METRIC": False,
     "AUTOMATION_EVENT_RUN_METRIC_CHANGE": False,
@@ -1041,6 +1041,8 @@ def resolve_upsert_bucket(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 def resolve_delete_run(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     ctx = _ctx(info)
     row = _writable_run(ctx, input["id"])
+    if input.get("deleteArtifacts"):  # else they stay, without their creator
+        ctx.store.artifacts.delete_logged_by(int(row["id"]))
     ctx.store.delete_run(int(row["id"]))
     return {"clientMutationId": input.get("clientMutationId")}
 
@@ -1171,4 +1173,24 @@ def build_schema(sdl: str | None = None) -> GraphQLSchema:
 
 @lru_cache(maxsize=4)
 def _build_schema(sdl: str) -> GraphQLSchema:
-    return make_executable_schema(sdl, *BINDABLES, convert_names_case=False)
+    from ._resolvers_artifacts import BINDABLES as ARTIFACT_BINDABLES  # imports this module
+
+    schema = make_executable_schema(sdl, *BINDABLES, *ARTIFACT_BINDABLES, convert_names_case=False)
+    _accept_enum_variables(schema)
+    return schema
+
+
+def _accept_enum_variables(schema: GraphQLSchema) -> None:
+    """ariadne 1.1 replaces each enum's ``parse_value`` with a one-argument function,
+    but graphql-core 3.2.14 calls it with two (``hide_suggestions``), so every enum
+    *variable* (e.g. the official ``CreateArtifact``'s ``$digestAlgorithm``) failed."""
+    for type_def in schema.type_map.values():
+        patched = (
+            vars(type_def).get("parse_value") if isinstance(type_def, GraphQLEnumType) else None
+        )
+        if patched is not None:
+
+            def parse_value(value: object, *_: object, _parse: Any = patched) -> Any:
+                return _parse(value)
+
+            vars(type_def)["parse_value"] = parse_value

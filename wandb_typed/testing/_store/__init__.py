@@ -18,12 +18,15 @@ Run config is stored the way W&B stores it: ``{"key": {"value": v, "desc": null}
 Modules: ``_base`` (connection, transactions, keyset pages), ``users`` (users,
 entities, memberships), ``projects``, ``sweeps``, ``runs`` (incl. the bulk
 seeding API), ``history`` (history rows and events), ``logs`` (console lines),
-``files``, ``reports`` (views).  Each defines one class with its tables
+``files``, ``reports`` (views), ``artifacts`` (types, collections, versions,
+aliases, tags, content-addressed files, lineage).  Each defines one class with its tables
 (``SCHEMA``) and methods; :class:`Store` composes them.  A new resource is a new
 module whose class derives from the resources it needs, added to ``Store``'s bases.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from ._base import (
     Page,
@@ -37,6 +40,7 @@ from ._base import (
     utc_now,
     wrap_config,
 )
+from .artifacts import ArtifactStore
 from .files import FilesStore
 from .history import HistoryStore
 from .logs import LogsStore
@@ -47,6 +51,7 @@ from .sweeps import SweepsStore
 from .users import UsersStore
 
 __all__ = [
+    "ArtifactStore",
     "FilesStore",
     "HistoryStore",
     "LogsStore",
@@ -74,5 +79,10 @@ class Store(HistoryStore, LogsStore, FilesStore, ReportsStore):
     """Typed access to the server's SQLite database (thread-safe).
 
     The union of the resource stores: users and entities, projects, sweeps,
-    runs, history and events, console logs, files and reports.
+    runs, history and events, console logs, files and reports; artifacts are
+    :attr:`artifacts`, an :class:`ArtifactStore` on the same connection.
     """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        super().__init__(path)
+        self.artifacts: ArtifactStore = ArtifactStore(self)
