@@ -87,13 +87,18 @@ def test_diff_names_the_operations_methods_and_facade_a_change_breaks() -> None:
     ]
     removed = changes["Run.displayName was removed."]
     assert (removed.kind, removed.coordinates) == ("FIELD_REMOVED", ("Run.displayName",))
-    assert removed.operations == ("LightRunPage", "RunByName", "RunPage", "UpsertRun")
-    assert removed.methods == ("light_run_page", "run_by_name", "run_page", "upsert_run")
+    assert removed.operations == (
+        "ArtifactCreator", "ArtifactUsedByPage", "LightRunPage", "RunByName", "RunPage", "UpsertRun"
+    )  # fmt: skip
+    assert removed.methods == (
+        "artifact_creator", "artifact_used_by_page", "light_run_page", "run_by_name", "run_page",
+        "upsert_run",
+    )  # fmt: skip
     required = changes["Project.runs arg order has changed type from String to String!."]
     assert required.kind == "ARG_CHANGED_KIND"
     assert required.operations == ("LightRunPage", "RunPage")
     assert required.methods == ("light_run_page", "run_page")
-    assert report.broken_operations == ("LightRunPage", "RunByName", "RunPage", "UpsertRun")
+    assert report.broken_operations == removed.operations
     assert report.broken
     # Each named facade call is real: its module calls the method, and every method is called.
     for change in (removed, required):
@@ -216,7 +221,8 @@ def test_cli_diff_exits_1_and_names_the_operations(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     out = result.stdout
     assert (
-        "BREAKING: Run.displayName was removed.\n  operations: LightRunPage, RunByName, RunPage, UpsertRun\n"
+        "BREAKING: Run.displayName was removed.\n  operations: ArtifactCreator, ArtifactUsedByPage, "
+        "LightRunPage, RunByName, RunPage, UpsertRun\n"
         in out
     )
     assert (
@@ -225,7 +231,10 @@ def test_cli_diff_exits_1_and_names_the_operations(tmp_path: Path) -> None:
     )
     assert "client methods: light_run_page, run_page" in out
     assert re.search(r"facade: .*wandb_typed\.\S+:\S+", out)
-    assert out.rstrip().endswith("broken operations: LightRunPage, RunByName, RunPage, UpsertRun")
+    assert out.rstrip().endswith(
+        "broken operations: ArtifactCreator, ArtifactUsedByPage, LightRunPage, RunByName, "
+        "RunPage, UpsertRun"
+    )
     assert result.stderr == ""
 
 
