@@ -7,10 +7,10 @@ from pydantic import Field
 
 from .base_model import BaseModel
 from .fragments import (  # noqa: F401
-    ArtifactCollectionFields,
-    ArtifactCollectionFieldsDefaultArtifactType,
-    ArtifactCollectionFieldsTags,
-    ArtifactCollectionIdentityProject,
+    ArtifactCollectionFields as ArtifactCollectionFields,
+    ArtifactCollectionFieldsDefaultArtifactType as ArtifactCollectionFieldsDefaultArtifactType,
+    ArtifactCollectionFieldsTags as ArtifactCollectionFieldsTags,
+    ArtifactCollectionIdentityProject as ArtifactCollectionIdentityProject,
 )
 
 

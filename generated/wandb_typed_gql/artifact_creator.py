@@ -8,7 +8,7 @@ from pydantic import Field
 from .base_model import BaseModel
 from .fragments import (
     RunFields,
-    RunHeaderUser,  # noqa: F401
+    RunHeaderUser as RunHeaderUser,  # noqa: F401
 )
 
 

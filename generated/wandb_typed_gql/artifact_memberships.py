@@ -10,7 +10,7 @@ from .base_model import BaseModel
 from .custom_types import parse_datetime
 from .fragments import (
     ArtifactCollectionIdentity,
-    ArtifactCollectionIdentityProject,  # noqa: F401
+    ArtifactCollectionIdentityProject as ArtifactCollectionIdentityProject,  # noqa: F401
 )
 
 

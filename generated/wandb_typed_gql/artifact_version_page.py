@@ -8,7 +8,7 @@ from pydantic import Field
 from .base_model import BaseModel
 from .fragments import (
     ArtifactCollectionIdentity,
-    ArtifactCollectionIdentityProject,  # noqa: F401
+    ArtifactCollectionIdentityProject as ArtifactCollectionIdentityProject,  # noqa: F401
     ArtifactFields,
 )
 

@@ -17,7 +17,9 @@ from .enums import ArtifactCollectionState, ArtifactState
 
 
 class ArtifactCollectionIdentity(BaseModel):
-    typename__: str = Field(alias="__typename")
+    typename__: Literal[
+        "ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"
+    ] = Field(alias="__typename")
     id: str
     name: str
     project: Optional["ArtifactCollectionIdentityProject"] = Field(default=None)

@@ -9,7 +9,7 @@ from .base_model import BaseModel
 from .enums import ArtifactState
 from .fragments import (
     ArtifactCollectionIdentity,
-    ArtifactCollectionIdentityProject,  # noqa: F401
+    ArtifactCollectionIdentityProject as ArtifactCollectionIdentityProject,  # noqa: F401
 )
 
 
