@@ -26,7 +26,6 @@ import re
 
 from ariadne_codegen.plugins.base import Plugin
 from graphql import (
-    ExecutableDefinitionNode,
     FragmentDefinitionNode,
     GraphQLEnumType,
     GraphQLInterfaceType,
