@@ -33,9 +33,10 @@ already imported it (``sys.modules``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
+from typing import Protocol, SupportsFloat, cast
 
 from .errors import InputError, clip
 from .types import JSONObject, JSONValue
@@ -56,7 +57,7 @@ def to_json_object(value: object, where: str) -> JSONObject:
     """A run's whole config or summary: a dict with string keys, encoded."""
     if not isinstance(value, Mapping):
         raise InputError(f"{where} must be a dict, got {type(value).__name__}")
-    encoded = to_json_value(value, where)
+    encoded = to_json_value(cast("Mapping[object, object]", value), where)
     assert isinstance(encoded, dict)  # a Mapping always encodes to a dict
     return encoded
 
@@ -70,7 +71,7 @@ def check_tags(value: object, where: str = "tags") -> list[str]:
     if not isinstance(value, (list, tuple)):
         raise InputError(f"{where} must be a list or tuple of strings, got {type(value).__name__}")
     tags: list[str] = []
-    for i, tag in enumerate(value):
+    for i, tag in enumerate(cast("Sequence[object]", value)):
         if not isinstance(tag, str) or not tag:
             raise InputError(
                 f"{where}[{i}] must be a non-empty string, got {type(tag).__name__} "
@@ -85,13 +86,14 @@ def _encode(value: object, where: str, depth: int, active: set[int]) -> JSONValu
         return None
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(value, numpy.ndarray):
-        if value.size == 1:
-            return _encode(value.reshape(-1)[0], where, depth, active)
-        return _container(value.tolist(), where, depth, active)
+        array = cast("_NdArray", value)
+        if array.size == 1:
+            return _encode(array.reshape(-1)[0], where, depth, active)
+        return _container(array.tolist(), where, depth, active)
     if numpy is not None and isinstance(value, numpy.generic):  # float64 is a float: here first
-        item: object = value.item()
-        if isinstance(item, numpy.generic) and item.dtype.kind == "f":
-            item = float(item)  # wider than 64 bits: cast down, as the official client does
+        item: object = cast("_NpScalar", value).item()
+        if isinstance(item, numpy.generic) and cast("_NpScalar", item).dtype.kind == "f":
+            item = float(cast("SupportsFloat", item))  # wider than 64 bits: as the official client
         if isinstance(item, numpy.generic):
             raise InputError(f"{_at(where)}: {_describe(value)} cannot be sent as JSON")
         return _encode(item, where, depth, active)
@@ -109,20 +111,21 @@ def _encode(value: object, where: str, depth: int, active: set[int]) -> JSONValu
 
         return str(to_jsonable_python(value))
     if isinstance(value, Mapping | list | tuple):
-        return _container(value, where, depth, active)
+        return _container(cast("object", value), where, depth, active)
     raise InputError(f"{_at(where)}: {_describe(value)} cannot be sent as JSON{_hint(value)}")
 
 
 def _container(value: object, where: str, depth: int, active: set[int]) -> JSONValue:
     if depth >= MAX_DEPTH:
         raise InputError(f"{_at(where)} is nested more than {MAX_DEPTH} levels deep")
-    if id(value) in active:
+    identity = id(value)
+    if identity in active:
         raise InputError(f"{_at(where)} contains itself")
-    active.add(id(value))
+    active.add(identity)
     try:
         if isinstance(value, Mapping):
             out: JSONObject = {}
-            for key, item in value.items():
+            for key, item in cast("Mapping[object, object]", value).items():
                 if not isinstance(key, str):
                     raise InputError(
                         f"{_at(where)} has the key {clip(repr(key), 100)} ({type(key).__name__}); "
@@ -131,9 +134,32 @@ def _container(value: object, where: str, depth: int, active: set[int]) -> JSONV
                 out[str.__str__(key)] = _encode(item, f"{where}[{key!r}]", depth + 1, active)
             return out
         assert isinstance(value, list | tuple)
-        return [_encode(item, f"{where}[{i}]", depth + 1, active) for i, item in enumerate(value)]
+        items = cast("Sequence[object]", value)
+        return [_encode(item, f"{where}[{i}]", depth + 1, active) for i, item in enumerate(items)]
     finally:
-        active.discard(id(value))
+        active.discard(identity)
+
+
+class _NdArray(Protocol):
+    """What the encoder uses of a numpy array (numpy is never imported here)."""
+
+    @property
+    def size(self) -> int: ...
+    def reshape(self, *shape: int) -> Sequence[object]: ...
+    def tolist(self) -> object: ...
+
+
+class _DType(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+class _NpScalar(Protocol):
+    """What the encoder uses of a numpy scalar."""
+
+    @property
+    def dtype(self) -> _DType: ...
+    def item(self) -> object: ...
 
 
 def _at(where: str) -> str:

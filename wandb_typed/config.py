@@ -30,8 +30,10 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard, cast
 from urllib.parse import urlsplit
 
+from ._core.checks import check_instance
 from .errors import InputError
 from .paths import parse_http_url
 
@@ -76,17 +78,13 @@ class RetryPolicy:
                 raise InputError(f"RetryPolicy.{name} must be a finite number >= 0, got {value!r}")
         if not _is_number(self.jitter) or not 0 <= self.jitter <= 1:
             raise InputError(f"RetryPolicy.jitter must be within [0, 1], got {self.jitter!r}")
-        statuses: object = self.retry_statuses
-        codes = (
-            list(statuses)
-            if isinstance(statuses, Iterable) and not isinstance(statuses, (str, bytes))
-            else None
-        )
-        if codes is None or not all(_is_int(c) and 100 <= c <= 599 for c in codes):
+        codes = _status_codes(self.retry_statuses)
+        if codes is None:
             raise InputError(
-                f"RetryPolicy.retry_statuses must be HTTP status codes (ints 100-599), got {statuses!r}"
+                "RetryPolicy.retry_statuses must be HTTP status codes (ints 100-599), "
+                f"got {self.retry_statuses!r}"
             )
-        object.__setattr__(self, "retry_statuses", frozenset(codes))
+        object.__setattr__(self, "retry_statuses", codes)
 
     @classmethod
     def none(cls) -> RetryPolicy:
@@ -168,8 +166,7 @@ def _resolve(
     for key, value in given.items():
         if value is not None and not isinstance(value, str):
             raise InputError(f"overrides[{key!r}] must be a string, got {type(value).__name__}")
-    if retry is not None and not isinstance(retry, RetryPolicy):
-        raise InputError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
+    check_instance(retry, RetryPolicy, "retry")
     file_settings = _read_settings_files(env)
 
     def pick(key: str, env_name: str) -> str | None:
@@ -214,11 +211,21 @@ def _check_name(value: str | None, what: str) -> str | None:
     return value
 
 
-def _is_int(value: object) -> bool:
+def _status_codes(value: object) -> frozenset[int] | None:
+    """``value`` as a set of HTTP status codes, or ``None`` if it is not one."""
+    if not isinstance(value, Iterable) or isinstance(value, (str, bytes)):
+        return None
+    codes = list(cast("Iterable[object]", value))
+    if not all(_is_int(c) and 100 <= c <= 599 for c in codes):
+        return None
+    return frozenset(cast("list[int]", codes))
+
+
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -235,7 +242,7 @@ def _resolve_timeout(timeout: float | None, env: Mapping[str, str]) -> float:
             ) from None
     if value is None:
         return DEFAULT_TIMEOUT
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not _is_number(value):
         raise InputError(f"{source} must be a number of seconds, got {value!r}")
     if not value > 0 or math.isinf(value):
         raise InputError(f"{source} must be a positive, finite number of seconds, got {value!r}")

@@ -34,7 +34,7 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
 
 __all__ = [
     "APIConnectionError",
@@ -204,7 +204,7 @@ class GraphQLErrorDetail:
     message: str
     path: tuple[str | int, ...] = ()
     locations: tuple[tuple[int, int], ...] = ()
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+    extensions: Mapping[str, object] = field(default_factory=dict[str, object])
     full_message: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -218,26 +218,28 @@ class GraphQLErrorDetail:
         if not isinstance(raw, Mapping):
             text = _text(raw)
             return cls(message=clip(text), full_message=text)
-        text = _text(raw.get("message", "unknown error"))
-        path = raw.get("path")
-        locations = raw.get("locations")
-        extensions = raw.get("extensions")
+        error = cast("Mapping[object, object]", raw)
+        text = _text(error.get("message", "unknown error"))
+        path, locations, extensions = (
+            error.get("path"), error.get("locations"), error.get("extensions")
+        )  # fmt: skip
+        places: list[tuple[int, int]] = []
+        for loc in locations if _is_list(locations) else ():
+            if isinstance(loc, Mapping):
+                place = cast("Mapping[object, object]", loc)
+                line, column = place.get("line"), place.get("column")
+                if _is_int(line) and _is_int(column):
+                    places.append((line, column))
         return cls(
             message=clip(text),
             full_message=text,
             path=tuple(p for p in path if _is_int(p) or isinstance(p, str))
             if _is_list(path)
             else (),
-            locations=tuple(
-                (loc["line"], loc["column"])
-                for loc in locations
-                if isinstance(loc, Mapping)
-                and _is_int(loc.get("line"))
-                and _is_int(loc.get("column"))
-            )
-            if _is_list(locations)
-            else (),
-            extensions=dict(extensions) if isinstance(extensions, Mapping) else {},
+            locations=tuple(places),
+            extensions={str(k): v for k, v in cast("Mapping[object, object]", extensions).items()}
+            if isinstance(extensions, Mapping)
+            else {},
         )
 
 

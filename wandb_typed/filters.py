@@ -37,9 +37,9 @@ where W&B keeps the value; ``config.a.b`` as ``config.a.value.b``) or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Generic, NoReturn, TypeVar, cast
 
 from .errors import InputError
 from .types import JSONObject, JSONValue
@@ -144,6 +144,7 @@ def _short(where: str) -> str:
 
 def validate_filters(filters: object) -> JSONObject | None:
     """Check a filter dict and return the JSON-ready copy sent to the server."""
+    given = filters  # as given (the checks below narrow `filters`)
     if filters is None:
         return None
     if not isinstance(filters, Mapping):
@@ -151,12 +152,13 @@ def validate_filters(filters: object) -> JSONObject | None:
         if isinstance(filters, bool):
             hint = " (== on a field compares objects: write State.eq('finished'))"
         elif isinstance(filters, Field):
-            hint = f" (a field alone is not a condition: write {filters!r}.eq(...))"
-        raise InputError(f"filters must be a dict or a Filter, got {type(filters).__name__}{hint}")
-    return _filter(filters, "filters", 0, _Budget())
+            hint = f" (a field alone is not a condition: write {cast('object', filters)!r}.eq(...))"
+        kind = _type_name(given)
+        raise InputError(f"filters must be a dict or a Filter, got {kind}{hint}")
+    return _filter(cast("Mapping[object, object]", filters), "filters", 0, _Budget())
 
 
-def _filter(node: Mapping[Any, Any], where: str, depth: int, budget: _Budget) -> JSONObject:
+def _filter(node: Mapping[object, object], where: str, depth: int, budget: _Budget) -> JSONObject:
     budget.visit(depth, where)
     out: JSONObject = {}
     for key, value in node.items():
@@ -167,10 +169,12 @@ def _filter(node: Mapping[Any, Any], where: str, depth: int, budget: _Budget) ->
             if not isinstance(value, (list, tuple)) or not value:
                 raise InputError(f"{here} must be a non-empty list of filters")
             parts: list[JSONValue] = []
-            for i, sub in enumerate(value):
+            for i, sub in enumerate(cast("Sequence[object]", value)):
                 if not isinstance(sub, Mapping):
                     raise InputError(f"{here}[{i}] must be a dict, got {type(sub).__name__}")
-                parts.append(_filter(sub, f"{here}[{i}]", depth + 1, budget))
+                parts.append(
+                    _filter(cast("Mapping[object, object]", sub), f"{here}[{i}]", depth + 1, budget)
+                )
             out[key] = parts
         elif key.startswith("$"):
             raise InputError(
@@ -201,11 +205,14 @@ def _check_field(key: str, where: str) -> None:
 
 
 def _condition(value: object, where: str, depth: int, budget: _Budget) -> JSONValue:
-    if isinstance(value, Mapping) and any(isinstance(k, str) and k.startswith("$") for k in value):
-        if not all(isinstance(k, str) and k.startswith("$") for k in value):
+    plain = value  # as given (the checks below narrow `value`)
+    mapping = cast("Mapping[object, object]", value) if isinstance(value, Mapping) else None
+    if mapping is not None and any(isinstance(k, str) and k.startswith("$") for k in mapping):
+        if not all(isinstance(k, str) and k.startswith("$") for k in mapping):
             raise InputError(f"{where} mixes operators and plain keys")
         out: JSONObject = {}
-        for op, arg in value.items():
+        for op, arg in mapping.items():
+            assert isinstance(op, str)  # checked above
             if op not in OPERATORS:
                 hint = (
                     " ($all is not supported by W&B; combine $and of $eq)" if op == "$all" else ""
@@ -215,7 +222,7 @@ def _condition(value: object, where: str, depth: int, budget: _Budget) -> JSONVa
                 )
             out[op] = _operand(op, arg, f"{where}[{op!r}]", depth, budget)
         return out
-    return _json(value, where, depth, budget)
+    return _json(plain, where, depth, budget)
 
 
 def _operand(op: str, arg: object, where: str, depth: int, budget: _Budget) -> JSONValue:
@@ -223,7 +230,7 @@ def _operand(op: str, arg: object, where: str, depth: int, budget: _Budget) -> J
         if not isinstance(arg, (list, tuple, set, frozenset)):
             raise InputError(f"{where} must be a list, got {type(arg).__name__}")
         budget.visit(depth + 1, where)
-        return [_json(v, where, depth + 2, budget) for v in arg]
+        return [_json(v, where, depth + 2, budget) for v in cast("Iterable[object]", arg)]
     if op == "$exists":
         if not isinstance(arg, bool):
             raise InputError(f"{where} must be True or False, got {arg!r}")
@@ -257,12 +264,26 @@ def _json(value: object, where: str, depth: int, budget: _Budget) -> JSONValue:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [_json(v, where, depth + 1, budget) for v in value]
+        return [_json(v, where, depth + 1, budget) for v in cast("Sequence[object]", value)]
     if isinstance(value, Mapping):
-        if not all(isinstance(k, str) for k in value):
-            raise InputError(f"{where}: keys must be strings")
-        return {k: _json(v, where, depth + 1, budget) for k, v in value.items()}
+        mapping = cast("Mapping[object, object]", value)
+        out: JSONObject = {}
+        for k, v in mapping.items():
+            if not isinstance(k, str):
+                raise InputError(f"{where}: keys must be strings")
+            out[k] = _json(v, where, depth + 1, budget)
+        return out
     raise InputError(f"{where}: {type(value).__name__} values cannot be sent in a filter")
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _is_instance(value: object, kind: type | tuple[type, ...]) -> bool:
+    """``isinstance`` for arguments whose annotation already says the type: callers
+    without a type checker pass anything, and get an InputError."""
+    return isinstance(value, kind)
 
 
 def validate_order(order: object) -> str:
@@ -317,10 +338,10 @@ class Filter(Mapping[str, JSONValue]):
         if isinstance(filters, Filter):
             self._json, self._depth, self._size = filters._json, filters._depth, filters._size
             return
-        if not isinstance(filters, Mapping):
+        if not _is_instance(filters, Mapping):
             raise InputError(f"Filter() takes a filter dict, got {type(filters).__name__}")
         budget = _Budget()
-        self._json = _filter(filters, "filters", 0, budget)
+        self._json = _filter(cast("Mapping[object, object]", filters), "filters", 0, budget)
         self._depth, self._size = budget.deepest, budget.nodes
 
     @classmethod
@@ -353,7 +374,7 @@ class Filter(Mapping[str, JSONValue]):
 
     def to_json(self) -> JSONObject:
         """A fresh copy of the JSON sent to the server."""
-        return _filter(self._json, "filters", 0, _Budget())
+        return _filter(cast("Mapping[object, object]", self._json), "filters", 0, _Budget())
 
     def __and__(self, other: Filter) -> Filter:
         return self._combine("$and", other, "&")
@@ -409,9 +430,7 @@ class Field(Generic[_V]):
         return value
 
     def _condition(self, op: str, arg: object) -> Filter:
-        budget = _Budget()
-        compiled = _filter({self._key: {op: arg}}, "filter", 0, budget)
-        return Filter._of(compiled, budget.deepest, budget.nodes)
+        return Filter({self._key: {op: arg}})
 
     def eq(self, value: _V) -> Filter:
         """``{field: {"$eq": value}}`` (for ``tags``: has this tag)."""
@@ -431,7 +450,7 @@ class Field(Generic[_V]):
 
     def exists(self, exists: bool = True) -> Filter:
         """``{field: {"$exists": exists}}``."""
-        if not isinstance(exists, bool):
+        if not _is_instance(exists, bool):
             raise InputError(f"{self._label}.exists: expected True or False, got {exists!r}")
         return self._condition("$exists", exists)
 
@@ -483,7 +502,7 @@ class DocumentField(Field[_Value]):
     __slots__ = ()
 
     def __init__(self, prefix: str, key: str) -> None:
-        if not isinstance(key, str):
+        if not _is_instance(key, str):
             raise InputError(f"a {prefix} key must be a string, got {type(key).__name__}")
         super().__init__(f"{prefix}.{key}", _JSON_KINDS, f"{type(self).__name__}({key!r})")
         _check_field(self._key, "filter")
@@ -510,7 +529,7 @@ class DocumentField(Field[_Value]):
 
     def regex(self, pattern: str) -> Filter:
         """``{key: {"$regex": pattern}}`` on a string value."""
-        if not isinstance(pattern, str):
+        if not _is_instance(pattern, str):
             raise InputError(f"{self._label}.regex: expected str, got {type(pattern).__name__}")
         return self._condition("$regex", pattern)
 

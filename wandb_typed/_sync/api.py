@@ -69,15 +69,14 @@ class Api:
         check_instance(transport, httpx.BaseTransport, "transport")
         if http_client is not None and transport is not None:
             raise InputError("pass either http_client or transport, not both")
+        settings: Settings | InputError
         try:
             settings = resolve_settings(overrides, timeout, api_key, retry)
         except InputError as exc:
-            failure: InputError | None = exc
-        else:
-            failure = None
-        if failure is not None:
+            settings = exc
+        if isinstance(settings, InputError):
             del api_key  # crash reporters capture frame locals: keep the key out of them
-            raise failure
+            raise settings
         self._session = Session(settings, http_client, transport)
 
     def __repr__(self) -> str:
