@@ -130,7 +130,8 @@ def test_timeout_precedence_and_validation(home: Path, monkeypatch: pytest.Monke
         ({"base_url": "https://user:secret@api.wandb.ai"}, "must not contain credentials"),
         ({"base_url": "https://api.wandb.ai?x=1"}, "query or fragment"),
         ({"entity": "a/b"}, "must not contain '/'"),
-        ({"run": "abc"}, "unknown override"),
+        ({"runs": "abc"}, "unknown override"),
+        ({"run": "a/b"}, "must not contain '/'"),
         ({"base_url": 5}, "must be a string"),
     ],
 )

@@ -23,7 +23,9 @@ from wandb_typed import (
     Api,
     APITimeoutError,
     AsyncApi,
+    GraphQLError,
     InputError,
+    NotFoundError,
     PaginationError,
     ResponseValidationError,
     RetryPolicy,
@@ -364,3 +366,69 @@ def test_f27_aclose_while_another_task_iterates(demo_server: LocalServer) -> Non
             await task
 
     asyncio.run(scenario())
+
+
+# -- F8: undecodable bodies and malformed file URLs -----------------------------------
+
+
+class _CorruptGzip(httpx.BaseTransport):
+    """Answers every GraphQL request with a gzip header and a body that is not gzip."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        return httpx.Response(
+            200, headers={"content-encoding": "gzip", "content-type": "application/json"},
+            content=b"\x1f\x8b\x08\x00garbage, not a gzip stream",
+        )  # fmt: skip
+
+
+def test_f8_a_corrupt_gzip_body_is_a_typed_error() -> None:
+    transport = _CorruptGzip()
+    api = Api(
+        {"base_url": "http://w.invalid"}, api_key="k" * 40, transport=transport,
+        retry=RetryPolicy(max_attempts=2, initial_delay=0.01),
+    )  # fmt: skip
+    with pytest.raises(ResponseValidationError, match="could not be decoded"):
+        api.project("p", entity="e")
+    assert transport.calls == 2  # a query: retried, then given up
+
+
+@pytest.mark.parametrize("url", ["http://[::1/files/x", "http://127.0.0.1:99999/files/x"])
+def test_f8_a_malformed_file_url_from_the_server_is_a_typed_error(
+    fresh: LocalServer, tmp_path: Path, url: str
+) -> None:
+    file = _run_with_file(fresh, "a.txt").run("demo/p/r1").file("a.txt")
+    broken = type(file)(**{**file.__dict__, "url": url})  # as a server sending such a URL
+    fresh.requests.clear()
+    with pytest.raises(ResponseValidationError, match="URL"):
+        broken.download(root=tmp_path)
+    assert [r for r in fresh.requests if r.path.startswith("/files")] == []
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- F25: a retried delete told "not found" is done -------------------------------------
+
+
+def test_f25_a_retried_delete_that_finds_nothing_is_done(fresh: LocalServer) -> None:
+    api = make_api(fresh)
+    run = api.create_run("r1", project="p")
+    fresh.faults.when = "after"  # the server deletes the run, then a limiter answers 429
+    fresh.faults.operations = {"DeleteRun"}
+    fresh.faults.fail_next("429")
+    fresh.faults.retry_after = 0.0
+    fresh.requests.clear()
+    run.delete()  # no error: the first attempt did it
+    assert [r.operation_name for r in fresh.requests] == ["DeleteRun", "DeleteRun"]
+    with pytest.raises(NotFoundError):
+        api.run("demo/p/r1")
+
+
+def test_f25_a_first_attempt_not_found_is_still_an_error(fresh: LocalServer) -> None:
+    api = make_api(fresh)
+    run = api.create_run("r1", project="p")
+    api.run("demo/p/r1").delete()
+    with pytest.raises(GraphQLError, match="not found"):
+        run.delete()  # nothing retried: the run was already gone

@@ -392,14 +392,33 @@ def leaked(error: BaseException) -> list[str]:
         lambda: resolve_settings(environ={"WANDB_API_KEY": KEY, "WANDB_ENTITY": "a/b"}),
         lambda: resolve_settings(api_key=KEY + " trailing"),
         lambda: resolve_settings(api_key=KEY + "\x00"),
+        lambda: wandb_typed.Api(api_key=KEY, timeout=-1),
+        lambda: wandb_typed.AsyncApi(api_key=KEY, overrides={"entity": "a/b"}),
     ],
-    ids=["timeout", "entity", "project", "base_url", "env-timeout", "env-entity", "space", "nul"],
+    ids=[
+        "timeout",
+        "entity",
+        "project",
+        "base_url",
+        "env-timeout",
+        "env-entity",
+        "space",
+        "nul",
+        "Api",
+        "AsyncApi",
+    ],
 )
 def test_f23_no_frame_of_a_settings_error_holds_the_key(home: Path, call: Any) -> None:
     with pytest.raises(InputError) as info:
         call()
     assert KEY not in str(info.value)
     assert leaked(info.value) == []
+
+
+def test_f23_repr_of_a_half_built_api_does_not_raise() -> None:
+    for cls in (wandb_typed.Api, wandb_typed.AsyncApi):
+        half = cls.__new__(cls)  # as a crash reporter finds it when __init__ failed
+        assert repr(half) == f"<{cls.__name__} (not configured)>"
 
 
 def test_f23_the_key_from_netrc_is_not_read_before_other_settings_fail(home: Path) -> None:

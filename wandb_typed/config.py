@@ -43,7 +43,7 @@ DEFAULT_BASE_URL = "https://api.wandb.ai"
 DEFAULT_PROJECT = "uncategorized"
 DEFAULT_TIMEOUT = 19.0
 DEFAULT_CONNECT_TIMEOUT = 5.0
-OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
+OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization", "run"})
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ class Settings:
     timeout: float
     connect_timeout: float
     retry: RetryPolicy
+    run: str | None = None
+    """The default run id (``overrides={"run": ...}``), used by ``api.run()`` with no path."""
 
     @property
     def graphql_url(self) -> str:
@@ -181,6 +183,8 @@ def _resolve(
     entity = _check_name(pick("entity", "WANDB_ENTITY"), "entity")
     project = _check_name(pick("project", "WANDB_PROJECT"), "project") or DEFAULT_PROJECT
     organization = pick("organization", "WANDB_ORGANIZATION")
+    run_given = given.get("run")
+    run = _check_name(run_given if isinstance(run_given, str) else None, "run")
     seconds = _resolve_timeout(timeout, env)
     key, source = _resolve_api_key(api_key, env, base_url, file_settings)
     return Settings(
@@ -193,6 +197,7 @@ def _resolve(
         timeout=seconds,
         connect_timeout=DEFAULT_CONNECT_TIMEOUT,
         retry=retry if retry is not None else RetryPolicy(),
+        run=run.strip() if run and run.strip() else None,
     )
 
 

@@ -106,9 +106,13 @@ def parse_object_path(path: object, kind: Literal["run", "sweep"]) -> ObjectPath
     """A run or sweep path in any of the accepted forms (see the module docstring)."""
     what = f"{kind} path"
     parts = _split(path, what)
+    if parts[0] == f"{kind}s" and len(parts) > 1:  # /runs/id, as the official client allows
+        parts = parts[1:]
     if len(parts) == 2 and ":" in parts[1]:  # entity/project:run_id
         proj, _, rid = parts[1].partition(":")
         parts = [parts[0], proj, rid]
+    elif len(parts) == 1 and ":" in parts[0]:  # project:run_id
+        parts = parts[0].split(":", 1)
     if len(parts) == 4 and _PLURALS.get(parts[2]) == kind:
         parts = [parts[0], parts[1], parts[3]]
     elif len(parts) == 4:

@@ -249,11 +249,16 @@ class Api:
 
     def run(self, path: str = "") -> Run:
         """One run: ``entity/project/run_id``, ``entity/project/runs/run_id``,
-        ``project/run_id`` or ``run_id`` (with the configured defaults), or its URL.
+        ``entity/project:run_id``, ``project/run_id`` or ``run_id`` (with the configured
+        defaults), or its URL; no path means the configured default run
+        (``overrides={"run": ...}``).
 
         Raises:
+            InputError: a malformed path, or no path and no default run.
             NotFoundError: no such run or project.
         """
+        if path == "" and self.settings.run:
+            path = self.settings.run
         return _runs.fetch_run(self._session, path)
 
     def create_run(

@@ -192,7 +192,7 @@ class Connection:
         following redirects; a transport failure raises :class:`Retryable`. A URL the
         server sent that is not a valid http(s) URL is a :class:`ResponseValidationError`."""
         status = 0
-        url = urljoin(self.settings.base_url + "/", url)
+        url = _join(self.settings.base_url + "/", url)
         for _ in range(MAX_REDIRECTS + 1):
             parse_http_url(url, f"{method} URL", from_server=True)
             request = httpx.Request(
@@ -210,9 +210,20 @@ class Connection:
                     status_code=response.status_code,
                     url=redact(url),
                 )
-            url = urljoin(url, location)
+            url = _join(url, location)
         raise APIStatusError(
             f"{method} {redact(url)}: more than {MAX_REDIRECTS} redirects",
             status_code=status,
             url=redact(url),
         )
+
+
+def _join(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base`` (an absolute URL stays as it is); one
+    that cannot be parsed is the server's fault."""
+    try:
+        return urljoin(base, reference)
+    except ValueError:
+        raise ResponseValidationError(
+            f"the server sent a file URL {clip(repr(reference), 200)} that is not a valid URL"
+        ) from None
