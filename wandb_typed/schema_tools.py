@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import ast
 import base64
+import importlib
 import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from .config import Settings
 from .errors import (
@@ -55,7 +56,16 @@ from .paths import parse_http_url
 
 if TYPE_CHECKING:
     import httpx
-    from graphql import DocumentNode, GraphQLSchema, IntrospectionQuery
+    from graphql import (
+        DocumentNode,
+        GraphQLArgument,
+        GraphQLSchema,
+        GraphQLType,
+        InlineFragmentNode,
+        IntrospectionQuery,
+        NamedTypeNode,
+        TypeNode,
+    )
 
 __all__ = [
     "FacadeUse",
@@ -70,12 +80,12 @@ __all__ = [
 ]
 
 #: The largest introspection response :func:`fetch_schema` reads.
-MAX_SCHEMA_BYTES = 64 * 1024 * 1024
+MAX_SCHEMA_BYTES: int = 64 * 1024 * 1024
 
 
 def _require_graphql() -> None:
     try:
-        import graphql  # noqa: F401
+        importlib.import_module("graphql")
     except ImportError:
         raise MissingDependencyError(
             "schema tools need graphql-core: pip install 'wandb-typed[schema]'"
@@ -105,10 +115,9 @@ def fetch_schema(
     payload = _post(endpoint, body, settings, transport)
     errors = payload.get("errors")
     if errors:
-        details = [
-            GraphQLErrorDetail.from_json(e)
-            for e in (errors if isinstance(errors, list) else [errors])
-        ]
+        # a JSON array is a list of JSON values; anything else is one error
+        raw: list[object] = cast("list[object]", errors) if isinstance(errors, list) else [errors]
+        details = [GraphQLErrorDetail.from_json(e) for e in raw]
         raise GraphQLError(
             f"IntrospectionQuery: the server returned errors: {details[0].message} "
             "(servers may disable introspection)",
@@ -155,7 +164,7 @@ _STATUS: dict[int, type[APIStatusError]] = {
 
 def _post(
     endpoint: str, body: bytes, settings: Settings, transport: httpx.BaseTransport | None
-) -> dict[str, Any]:
+) -> dict[str, object]:
     import httpx
 
     from . import __version__
@@ -212,7 +221,7 @@ def _post(
             request_id=response.headers.get("x-request-id"),
         )
     try:
-        payload = json.loads(content)
+        payload: object = json.loads(content)
     except ValueError:
         payload = None
     if not isinstance(payload, dict):
@@ -220,7 +229,7 @@ def _post(
             f"{name}: the server at {endpoint} did not answer with a GraphQL JSON object",
             operation_name=name,
         )
-    return payload
+    return cast("dict[str, object]", payload)  # a JSON object's keys are strings
 
 
 # ---------------------------------------------------------------- member diff
@@ -251,7 +260,8 @@ def _members(schema: GraphQLSchema) -> dict[str, set[str]]:
     return out
 
 
-def _build(sdl: str, what: str) -> GraphQLSchema:
+def _build(sdl: object, what: str) -> GraphQLSchema:
+    """``sdl`` is ``object``: untyped callers get an :class:`InputError`, not a crash."""
     _require_graphql()
     from graphql import GraphQLError as SyntaxOrSchemaError
     from graphql import build_schema
@@ -405,7 +415,7 @@ def diff_schemas(
     dangerous = tuple(
         describe(c.type.name, c.description) for c in find_dangerous_changes(old, new)
     )
-    invalid = []
+    invalid: list[InvalidOperation] = []
     for name, doc in operations.items():
         errors = validate(new, doc)
         if errors:
@@ -493,23 +503,17 @@ def _coordinates(document: DocumentNode, schema: GraphQLSchema) -> set[str]:
         FieldNode,
         FragmentDefinitionNode,
         GraphQLInputObjectType,
-        InlineFragmentNode,
         ObjectFieldNode,
         TypeInfo,
         TypeInfoVisitor,
         VariableDefinitionNode,
-        get_named_type,
-        type_from_ast,
         visit,
     )
     from graphql.language import Visitor
 
     info = TypeInfo(schema)
+    inputs = _input_types(info)
     used: set[str] = set()
-
-    def named(gtype: Any) -> str | None:
-        found = get_named_type(gtype) if gtype is not None else None
-        return found.name if found is not None else None
 
     def add_input(name: str, seen: set[str]) -> None:
         """``$Type`` (and ``Type``) for an input passed whole, with its nested inputs."""
@@ -520,7 +524,7 @@ def _coordinates(document: DocumentNode, schema: GraphQLSchema) -> set[str]:
         gtype = schema.get_type(name)
         if isinstance(gtype, GraphQLInputObjectType):
             for input_field in gtype.fields.values():
-                inner = named(input_field.type)
+                inner = _named(_type_of(input_field))
                 if inner is not None:
                     add_input(inner, seen)
 
@@ -532,7 +536,7 @@ def _coordinates(document: DocumentNode, schema: GraphQLSchema) -> set[str]:
             parent, definition = info.get_parent_type(), info.get_field_def()
             if parent is not None and definition is not None:
                 used.update((parent.name, f"{parent.name}.{node.name.value}"))
-                returned = named(definition.type)
+                returned = _named(_type_of(definition))
                 if returned is not None:
                     used.add(returned)
 
@@ -548,36 +552,89 @@ def _coordinates(document: DocumentNode, schema: GraphQLSchema) -> set[str]:
                 if parent is not None and fields:
                     used.add(f"{parent.name}.{fields[-1]}({node.name.value}:)")
             argument = info.get_argument()
-            if argument is not None and (arg_type := named(argument.type)) is not None:
+            if argument is not None and (arg_type := _named(_type_of(argument))) is not None:
                 used.add(arg_type)
 
         def enter_directive(self, node: DirectiveNode, *_: object) -> None:
             used.add(f"@{node.name.value}")
 
         def enter_object_field(self, node: ObjectFieldNode, *_: object) -> None:
-            parent = named(info.get_parent_input_type())
+            parent = _named(inputs.get_parent_input_type())
             if parent is not None:
                 used.update((parent, f"{parent}.{node.name.value}"))
 
         def enter_enum_value(self, node: EnumValueNode, *_: object) -> None:
-            enum = named(info.get_input_type())
+            enum = _named(inputs.get_input_type())
             if enum is not None:
                 used.update((enum, f"{enum}.{node.value}"))
 
         def enter_variable_definition(self, node: VariableDefinitionNode, *_: object) -> None:
-            variable_type = named(type_from_ast(schema, node.type))
-            if variable_type is not None:
+            variable_type = _unwrap(node.type).name.value
+            if schema.get_type(variable_type) is not None:
                 add_input(variable_type, set())
 
         def enter_inline_fragment(self, node: InlineFragmentNode, *_: object) -> None:
-            if node.type_condition is not None:
-                used.add(node.type_condition.name.value)
+            condition = _type_condition(node)
+            if condition is not None:
+                used.add(condition.name.value)
 
         def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: object) -> None:
             used.add(node.type_condition.name.value)
 
     visit(document, TypeInfoVisitor(info, Collect()))
     return used
+
+
+# graphql-core annotates wrapping types as a bare generic (``GraphQLWrappingType``),
+# so its ``GraphQLInputType``/``GraphQLOutputType`` unions are partly unknown to a
+# type checker. These views read them as the fully known base ``GraphQLType``; every
+# graphql-core object passed to them satisfies the protocol structurally.
+
+
+class _HasType(Protocol):
+    """A field, input field or argument definition."""
+
+    @property
+    def type(self) -> GraphQLType: ...
+
+
+class _InputTypes(Protocol):
+    """The input-type half of ``TypeInfo``."""
+
+    def get_input_type(self) -> GraphQLType | None: ...
+    def get_parent_input_type(self) -> GraphQLType | None: ...
+
+
+def _input_types(info: _InputTypes) -> _InputTypes:
+    return info
+
+
+def _type_of(definition: _HasType) -> GraphQLType:
+    return definition.type
+
+
+def _named(gtype: GraphQLType | None) -> str | None:
+    """The name of the named type under any list/non-null wrappers."""
+    from graphql import get_named_type
+
+    return get_named_type(gtype).name if gtype is not None else None
+
+
+def _unwrap(node: TypeNode) -> NamedTypeNode:
+    """The named type under a variable type's list/non-null wrappers."""
+    from graphql import ListTypeNode, NamedTypeNode, NonNullTypeNode
+
+    while isinstance(node, (ListTypeNode, NonNullTypeNode)):
+        node = node.type
+    if not isinstance(node, NamedTypeNode):  # the parser builds no other TypeNode
+        raise TypeError(f"unexpected type node {type(node).__name__}")
+    return node
+
+
+def _type_condition(node: InlineFragmentNode) -> NamedTypeNode | None:
+    """graphql-core annotates it as always set, but ``... @include(if: $x) { f }``
+    has none (it is ``None`` then)."""
+    return node.type_condition
 
 
 _TYPE = r"(?P<type>\w+)"
@@ -635,7 +692,7 @@ def _hits(kind: str, description: str, old: GraphQLSchema, new: GraphQLSchema) -
         arg = _argument(new, type_name, g["field"], g["arg"])
         if (
             arg is not None
-            and isinstance(arg.type, GraphQLNonNull)
+            and isinstance(_type_of(arg), GraphQLNonNull)
             and arg.default_value is Undefined
         ):
             hits.add(f"{type_name}.{g['field']}")  # now required: omitting it breaks too
@@ -655,12 +712,18 @@ def _hits(kind: str, description: str, old: GraphQLSchema, new: GraphQLSchema) -
     return {type_name}
 
 
-def _argument(schema: GraphQLSchema, type_name: str, field_name: str, arg: str) -> Any:
+def _argument(
+    schema: GraphQLSchema, type_name: str, field_name: str, arg: str
+) -> GraphQLArgument | None:
+    """The argument ``arg`` of ``type_name.field_name`` (only object and interface
+    fields have arguments), or ``None``."""
+    from graphql import GraphQLInterfaceType, GraphQLObjectType
+
     gtype = schema.get_type(type_name)
-    fields = getattr(gtype, "fields", None)
-    definition = fields.get(field_name) if isinstance(fields, Mapping) else None
-    args = getattr(definition, "args", None)
-    return args.get(arg) if isinstance(args, Mapping) else None
+    if not isinstance(gtype, (GraphQLObjectType, GraphQLInterfaceType)):
+        return None
+    definition = gtype.fields.get(field_name)
+    return definition.args.get(arg) if definition is not None else None
 
 
 # ---------------------------------------------------------------- facade scan
