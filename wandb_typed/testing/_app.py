@@ -52,7 +52,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from graphql import (
@@ -61,7 +61,9 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute,
+    # graphql-core annotates execute's `middleware` parameter as a bare `Tuple | List`, which
+    # pyright strict reports wherever execute is named; we never pass middleware.
+    execute,  # pyright: ignore[reportUnknownVariableType]
     parse,
     validate,
 )
@@ -142,6 +144,15 @@ def api_key_from(authorization: str | None) -> str | None:
             return None
         return decoded.partition(":")[2] or None
     return None
+
+
+def _json_object(body: bytes) -> dict[str, object] | None:
+    """The body as a JSON object (whose keys JSON makes strings), else ``None``."""
+    try:
+        payload: object = json.loads(body or b"null")
+    except ValueError:
+        return None
+    return cast("dict[str, object]", payload) if isinstance(payload, dict) else None
 
 
 def _json_bytes(payload: object) -> bytes:
@@ -361,11 +372,9 @@ class LocalApp:
             await self._too_large(send, record, self.limits.max_graphql_bytes)
             return
 
-        try:
-            payload = json.loads(body or b"null")
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        payload = _json_object(body)
+        query = payload.get("query") if payload is not None else None
+        if payload is None or not isinstance(query, str):
             await self._finish(
                 send,
                 record,
@@ -373,12 +382,18 @@ class LocalApp:
                 _error_body('expected a JSON object {"query": ..., "variables": ...}'),
             )
             return
-        query = payload["query"]
         variables = payload.get("variables")
-        record.variables = variables if isinstance(variables, dict) else None
+        record.variables = (
+            cast("dict[str, Any]", variables) if isinstance(variables, dict) else None
+        )
+        requested = payload.get("operationName") or None  # wandb-core sends ""
+        if requested is not None and not isinstance(requested, str):
+            # A number or a list would otherwise become a key of the stats table and break it.
+            body = _error_body("operationName must be a string or null")
+            await self._finish(send, record, 400, body)
+            return
         parsed = self._document(query)
         document = parsed.document
-        requested = payload.get("operationName") or None  # wandb-core sends ""
         record.operation_name = (
             operation_name_of(document, requested)
             if isinstance(document, DocumentNode)
@@ -497,7 +512,7 @@ class LocalApp:
             record.status = 0
             _abort_connection(send)
             # Finish the ASGI exchange into the void so uvicorn does not log an error.
-            await _respond(send, 500, b"")
+            await respond(send, 500, b"")
         else:  # pragma: no cover - FaultPlan validates kinds
             raise ValueError(f"unknown fault {fault!r}")
 
@@ -517,7 +532,7 @@ class LocalApp:
         record.status = status
         record.response_bytes = len(body)
         headers = [*(extra or []), *([(b"connection", b"close")] if close else [])]
-        await _respond(send, status, body, content_type, headers)
+        await respond(send, status, body, content_type, headers)
 
     # ------------------------------------------------------------------ /files
     async def _file(
@@ -576,7 +591,7 @@ class LocalApp:
             return
         record.status = 200
         record.response_bytes = 0 if method == "HEAD" else len(content)
-        await _respond(
+        await respond(
             send,
             200,
             b"" if method == "HEAD" else content,
@@ -628,7 +643,7 @@ async def _read_body(
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _TooLarge
-    chunks = []
+    chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
@@ -645,7 +660,7 @@ async def _read_body(
     return b"".join(chunks)
 
 
-async def _respond(
+async def respond(
     send: Send,
     status: int,
     body: bytes,
@@ -654,6 +669,7 @@ async def _respond(
     *,
     content_length: int | None = None,
 ) -> None:
+    """Send a whole response (also used by the artifact routes)."""
     headers = [
         (b"content-type", content_type.encode()),
         (b"content-length", str(len(body) if content_length is None else content_length).encode()),
