@@ -30,7 +30,7 @@ from __future__ import annotations
 import importlib
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -67,7 +67,7 @@ _budget = _Budget()
 
 
 @contextmanager
-def budget(steps: int = STEP_BUDGET) -> Iterator[None]:
+def budget(steps: int = STEP_BUDGET) -> Generator[None]:
     """Share ``steps`` uncached steps among all matches in this thread (one query)."""
     saved = _budget.remaining
     _budget.remaining = steps
@@ -207,7 +207,7 @@ class _Compiler:
             p.x[back] = split
             p.y[split] = len(p)
             return
-        splits = []
+        splits: list[int] = []
         for _ in range(high - low):
             split = p.emit(_SPLIT)
             p.x[split] = split + 1
