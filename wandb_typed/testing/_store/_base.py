@@ -16,12 +16,12 @@ import random
 import sqlite3
 import string
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, cast, overload
 
 from .._filters import (
     SQL_JSON,
@@ -124,12 +124,12 @@ def encode_cursor(values: Sequence[object]) -> str:
 
 def decode_cursor(cursor: str, arity: int) -> list[object]:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        values: object = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise StoreError(f"invalid cursor {cursor!r}") from None
-    if not isinstance(values, list) or len(values) != arity:
+    if not isinstance(values, list) or len(cast("list[object]", values)) != arity:
         raise StoreError(f"invalid cursor {cursor!r} (from a different ordering?)")
-    return values
+    return cast("list[object]", values)
 
 
 def evenly_spaced(count: int, samples: int) -> list[int]:
@@ -175,7 +175,7 @@ class StoreBase:
         return "".join(self._rng.choice(_RUN_ID_ALPHABET) for _ in range(8))
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Generator[sqlite3.Connection]:
         """Lock the store and run the block in one SQLite transaction."""
         with self._lock:
             if self._conn.in_transaction:  # nested: join the outer transaction
@@ -225,7 +225,7 @@ class StoreBase:
         statement = sql(f"SELECT {columns}, {{}} {{}}", key_cols, from_where)
         if after:
             values = decode_cursor(after, len(keys))
-            ors = []
+            ors: list[Sql] = []
             for i, key in enumerate(keys):
                 ands = [sql("({}) IS {}", k.expr, values[j]) for j, k in enumerate(keys[:i])]
                 ands.append(
@@ -240,7 +240,7 @@ class StoreBase:
         rows = self._query(statement)
         has_next = len(rows) > limit
         rows = rows[:limit]
-        cursors = []
+        cursors: list[str] = []
         for row in rows:
             cursors.append(encode_cursor([row.pop(f"_k{i}") for i in range(len(keys))]))
         return Page(rows=rows, cursors=cursors, has_next=has_next)

@@ -92,7 +92,8 @@ CREATE TABLE IF NOT EXISTS events (
             self._refresh_history_keys(run_id)
             if latest:
                 current = db.execute("SELECT summary FROM runs WHERE id = ?", (run_id,)).fetchone()
-                summary = json.loads(current[0]) if current else {}
+                # runs.summary is always a JSON object (the store writes it)
+                summary: dict[str, Any] = json.loads(current[0]) if current else {}
                 summary.update(latest)
                 db.execute("UPDATE runs SET summary = ? WHERE id = ?", (dumps(summary), run_id))
         return written
@@ -200,7 +201,7 @@ CREATE TABLE IF NOT EXISTS events (
             conds.append(f"{type_expr.text} IS NOT NULL")
             params.extend(type_expr.params)
         rows = self._sampled("history", "step", run_id, samples, " AND ".join(conds), params)
-        out = []
+        out: list[dict[str, Any]] = []
         for row in rows:
             data = json.loads(row["row"])
             out.append({key: data[key] for key in keys if key in data})
@@ -215,7 +216,7 @@ CREATE TABLE IF NOT EXISTS events (
                     "SELECT step FROM history WHERE run_id = ? ORDER BY step", (run_id,)
                 )
             ]
-        out = []
+        out: list[dict[str, Any]] = []
         for r in self._all("SELECT row FROM history WHERE run_id = ? ORDER BY step", (run_id,)):
             data = json.loads(r["row"])
             out.append({key: data[key] for key in keys if key in data})
