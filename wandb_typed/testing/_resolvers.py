@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ariadne import MutationType, ObjectType, QueryType, ScalarType, make_executable_schema
 from graphql import GraphQLEnumType, GraphQLError, GraphQLResolveInfo, GraphQLSchema
@@ -74,13 +74,13 @@ SERVER_FEATURES: dict[str, bool] = {
     "AUTOMATION_ACTION_PUSH_NOTIFICATION": False,
 }
 
-_EMPTY_PAGE_INFO = {
+_EMPTY_PAGE_INFO: Row = {
     "startCursor": None,
     "endCursor": None,
     "hasNextPage": False,
     "hasPreviousPage": False,
 }
-_EMPTY_CONNECTION = {"edges": [], "pageInfo": _EMPTY_PAGE_INFO, "totalCount": 0}
+_EMPTY_CONNECTION: Row = {"edges": [], "pageInfo": _EMPTY_PAGE_INFO, "totalCount": 0}
 
 
 # ---------------------------------------------------------------------- schema file
@@ -394,12 +394,16 @@ def file_node(row: Row, links: FileLinks, run: Row, *, writable: bool) -> Row:
     args = (str(run["entity_name"]), str(run["project_name"]), str(run["name"]), str(row["name"]))
     download = links.download(*args)
     upload_url = links.upload(*args) if writable else None
+
+    def url(info: GraphQLResolveInfo, upload: bool = False) -> str | None:
+        return upload_url if upload else download
+
     return {
         "_row": row,
         "id": gid("File", int(row["id"])),
         "name": row["name"],
         "displayName": row["name"],
-        "url": lambda info, upload=False: upload_url if upload else download,
+        "url": url,
         "directUrl": download,
         "uploadUrl": upload_url,
         "sizeBytes": int(row["size"]),
@@ -469,9 +473,9 @@ def _serialize_json(value: object) -> object:
             return "Infinity" if value > 0 else "-Infinity"
         return value
     if isinstance(value, dict):
-        return {k: _serialize_json(v) for k, v in value.items()}
+        return {k: _serialize_json(v) for k, v in cast("dict[object, object]", value).items()}
     if isinstance(value, (list, tuple)):
-        return [_serialize_json(v) for v in value]
+        return [_serialize_json(v) for v in cast("Sequence[object]", value)]
     return value
 
 
@@ -804,21 +808,36 @@ def resolve_sampled_history(
     run: Row, info: GraphQLResolveInfo, specs: list[object], **_: object
 ) -> list[list[dict[str, Any]]]:
     store = _ctx(info).store
-    out = []
+    out: list[list[dict[str, Any]]] = []
     for raw in specs:
-        spec = _json_arg(raw, "sampledHistory spec")
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("keys"), list):
+        parsed: object = _json_arg(raw, "sampledHistory spec")
+        spec: Mapping[object, object] = (
+            cast("Mapping[object, object]", parsed) if isinstance(parsed, Mapping) else {}
+        )
+        keys = spec.get("keys")
+        if not isinstance(keys, list):
             raise GraphQLError('a sampledHistory spec needs {"keys": [...], "samples": N}')
+        min_step, max_step = spec.get("minStep"), spec.get("maxStep")
         out.append(
             store.sampled_history(
                 int(run["_row"]["id"]),
-                [str(k) for k in spec["keys"]],
-                samples=int(spec.get("samples") or 500),
-                min_step=spec.get("minStep"),
-                max_step=spec.get("maxStep"),
+                [str(k) for k in cast("list[object]", keys)],
+                samples=_spec_int(spec.get("samples") or 500, "samples"),
+                min_step=None if min_step is None else _spec_int(min_step, "minStep"),
+                max_step=None if max_step is None else _spec_int(max_step, "maxStep"),
             )
         )
     return out
+
+
+def _spec_int(value: object, what: str) -> int:
+    """A number of a sampledHistory spec, as ``int()`` reads it (``"5"``, ``5.0``)."""
+    if isinstance(value, (int, float, str)):
+        try:
+            return int(value)
+        except (ValueError, OverflowError):
+            pass
+    raise GraphQLError(f"sampledHistory spec {what} must be an integer, got {value!r:.100}")
 
 
 @run_type.field("parquetHistory")
@@ -1068,7 +1087,7 @@ def resolve_create_run_files(_: None, info: GraphQLResolveInfo, input: Row) -> R
     """Reserve files and hand out signed PUT URLs on this server."""
     ctx = _ctx(info)
     run = _run_by_path(ctx, input["entityName"], input["projectName"], input["runName"])
-    files = []
+    files: list[Row] = []
     for name in input["files"]:
         existing = ctx.store.file(int(run["id"]), name)
         row = existing or ctx.store.add_file(int(run["id"]), name, None, uploaded=False)
