@@ -16,7 +16,7 @@ import random
 import sqlite3
 import string
 import threading
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -41,6 +41,7 @@ from .._sql import Sql, sql
 __all__ = [
     "Page",
     "Row",
+    "RowQueries",
     "StoreBase",
     "StoreError",
     "decode_cursor",
@@ -143,6 +144,18 @@ def evenly_spaced(count: int, samples: int) -> list[int]:
     return sorted({round(i * (count - 1) / (samples - 1)) for i in range(samples)})
 
 
+@dataclass(frozen=True)
+class RowQueries:
+    """A store's row queries (under its lock), handed to a part of the store that shares
+    its connection without deriving from :class:`StoreBase` (:class:`ArtifactStore`)."""
+
+    all: Callable[[str, Sequence[object]], list[Row]]
+    one: Callable[[str, Sequence[object]], Row | None]
+    scalar: Callable[[str, Sequence[object]], Any]
+    #: ``(columns, from_where, keys, first, after) -> Page``, see :meth:`StoreBase._page`.
+    page: Callable[[str, Sql, list[OrderKey], int | None, str | None], Page]
+
+
 class StoreBase:
     """One SQLite connection shared by threads (every method takes ``self._lock``)."""
 
@@ -188,6 +201,9 @@ class StoreBase:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def _row_queries(self) -> RowQueries:
+        return RowQueries(self._all, self._one, self._scalar, self._page)
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         with self._lock:
