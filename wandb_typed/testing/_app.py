@@ -180,10 +180,10 @@ class DocumentCache:
     def __init__(
         self, max_entries: int = 256, max_bytes: int = 4 << 20, max_entry_bytes: int = 64 << 10
     ) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self.max_entry_bytes = max_entry_bytes
-        self.total_bytes = 0
+        self.max_entries: int = max_entries
+        self.max_bytes: int = max_bytes
+        self.max_entry_bytes: int = max_entry_bytes
+        self.total_bytes: int = 0
         self._items: OrderedDict[str, _Parsed] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -231,16 +231,16 @@ class LocalApp:
         schema: GraphQLSchema | None = None,
         limits: ServerLimits | None = None,
     ) -> None:
-        self.store = store
-        self.faults = faults if faults is not None else FaultPlan()
-        self.file_host = file_host
+        self.store: Store = store
+        self.faults: FaultPlan = faults if faults is not None else FaultPlan()
+        self.file_host: str | None = file_host
         self.requests: list[RecordedRequest] = requests if requests is not None else []
-        self.schema = schema or build_schema()
-        self.limits = limits or ServerLimits()
-        self.documents = DocumentCache()
+        self.schema: GraphQLSchema = schema or build_schema()
+        self.limits: ServerLimits = limits or ServerLimits()
+        self.documents: DocumentCache = DocumentCache()
         self._secret = secrets.token_bytes(32)
         self.stats: dict[str, OperationStats] = {}
-        self.artifact_routes = ArtifactRoutes(store, self._authenticate)
+        self.artifact_routes: ArtifactRoutes = ArtifactRoutes(store, self._authenticate)
 
     # ------------------------------------------------------------------ ASGI entry
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

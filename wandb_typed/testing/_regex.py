@@ -315,7 +315,7 @@ class Regex:
         program = _Program()
         _Compiler(program, word_ascii=bool(flags & re.ASCII)).seq(parsed, flags)
         program.emit(_MATCH)
-        self.pattern = pattern
+        self.pattern: str = pattern
         self._word_ascii = bool(flags & re.ASCII)
         self._p = program
         self._ids: dict[frozenset[int], int] = {frozenset(): 0}

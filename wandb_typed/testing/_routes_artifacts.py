@@ -48,8 +48,8 @@ def _error_body(message: str) -> bytes:
 class ArtifactRoutes:
     """Serves artifact files and manifests for one :class:`Store`."""
 
-    def __init__(self, store: Store, authenticate: Callable[[dict[str, str]], Row | None]):
-        self.store = store
+    def __init__(self, store: Store, authenticate: Callable[[dict[str, str]], Row | None]) -> None:
+        self.store: Store = store
         self._authenticate = authenticate
 
     @staticmethod

@@ -163,7 +163,7 @@ class StoreBase:
     SCHEMA: ClassVar[str] = "PRAGMA foreign_keys = ON;"
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = str(path) if path is not None else ":memory:"
+        self.path: str = str(path) if path is not None else ":memory:"
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.create_function("REGEXP", 2, regexp, deterministic=True)

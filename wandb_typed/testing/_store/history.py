@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from .._filters import SQL_JSON, json_lookup
 from ._base import Row, dumps, evenly_spaced
@@ -29,7 +29,7 @@ def _history_type(json_type: str) -> str:
 class HistoryStore(RunsStore):
     """History rows and events of a run; sampling and windows run in SQL."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS history (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     step INTEGER NOT NULL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from .._filters import OrderKey
 from .._sql import Sql, sql
@@ -33,7 +33,7 @@ def _sweep_config(config: Mapping[str, Any] | str) -> tuple[str, dict[object, ob
 class SweepsStore(ProjectsStore):
     """Sweeps of a project and the runs that belong to them."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS sweeps (
     id INTEGER PRIMARY KEY,
     project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
