@@ -76,6 +76,19 @@ def test_invalid_documents_are_400(gql: Gql) -> None:
     assert bad_body.status_code == 400
 
 
+def test_non_string_operation_name_is_400_and_stats_stay_served(gql: Gql) -> None:
+    """A number or list as ``operationName`` once became a stats key: a list crashed the
+    request, a number broke ``GET /_local/stats`` (sorting ints with strings) for good."""
+    for name in (5, ["Who"], {"a": 1}):
+        body = {"query": "query Who { viewer { id } }", "operationName": name}
+        response = gql.http.post("/graphql", json=body)
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["message"] == "operationName must be a string or null"
+    stats = gql.http.get("/_local/stats")
+    assert stats.status_code == 200
+    assert stats.json()["operations"]["POST /graphql"]["requests"] >= 3
+
+
 def test_request_log_records_operation_names_and_variables(gql: Gql) -> None:
     gql.server.requests.clear()
     gql("query Who { viewer { id } }")

@@ -99,6 +99,21 @@ def test_sampled_history_spec_must_have_keys(gql: Gql, history_run: str) -> None
     assert "keys" in errors[0]
 
 
+@pytest.mark.parametrize(
+    ("field", "value"), [("samples", "many"), ("minStep", [1]), ("maxStep", 1e400)]
+)
+def test_sampled_history_spec_numbers_are_checked(
+    gql: Gql, history_run: str, field: str, value: object
+) -> None:
+    """A number the spec cannot hold is the client's error, named (not an internal one)."""
+    query = RUN.replace("$name: String!", "$name: String!, $specs: [JSONString!]!") % (
+        "sampledHistory(specs: $specs)"
+    )
+    spec = {"keys": ["_step", "loss"], field: value}
+    errors = gql.errors(query, name="h", specs=[jdump(spec)])
+    assert errors == [f"sampledHistory spec {field} must be an integer, got {value!r}"]
+
+
 def test_history_keys(gql: Gql, history_run: str) -> None:
     keys = run_field(gql, "historyKeys")
     assert keys["lastStep"] == 99

@@ -24,7 +24,16 @@ def test_compile_filter_uses_parameters() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", [{"config.a..b": 1}, {"tags": {"$gt": 1}}, {"state": {"a": 1}}, {"$or": {}}]
+    "bad",
+    [
+        {"config.a..b": 1},
+        {"tags": {"$gt": 1}},
+        {"state": {"a": 1}},
+        {"$or": {}},
+        # A Python dict (Store.runs(filters=...)) may have non-string operator keys.
+        {"config.a": {"$not": {5: 1}}},
+        {"tags": {"$not": {5: 1}}},
+    ],
 )
 def test_compile_filter_rejects(bad: object) -> None:
     with pytest.raises(FilterError):

@@ -52,7 +52,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from graphql import (
@@ -61,7 +61,9 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute,
+    # graphql-core annotates execute's `middleware` parameter as a bare `Tuple | List`, which
+    # pyright strict reports wherever execute is named; we never pass middleware.
+    execute,  # pyright: ignore[reportUnknownVariableType]
     parse,
     validate,
 )
@@ -144,6 +146,15 @@ def api_key_from(authorization: str | None) -> str | None:
     return None
 
 
+def _json_object(body: bytes) -> dict[str, object] | None:
+    """The body as a JSON object (whose keys JSON makes strings), else ``None``."""
+    try:
+        payload: object = json.loads(body or b"null")
+    except ValueError:
+        return None
+    return cast("dict[str, object]", payload) if isinstance(payload, dict) else None
+
+
 def _json_bytes(payload: object) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
@@ -169,10 +180,10 @@ class DocumentCache:
     def __init__(
         self, max_entries: int = 256, max_bytes: int = 4 << 20, max_entry_bytes: int = 64 << 10
     ) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self.max_entry_bytes = max_entry_bytes
-        self.total_bytes = 0
+        self.max_entries: int = max_entries
+        self.max_bytes: int = max_bytes
+        self.max_entry_bytes: int = max_entry_bytes
+        self.total_bytes: int = 0
         self._items: OrderedDict[str, _Parsed] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -220,16 +231,16 @@ class LocalApp:
         schema: GraphQLSchema | None = None,
         limits: ServerLimits | None = None,
     ) -> None:
-        self.store = store
-        self.faults = faults if faults is not None else FaultPlan()
-        self.file_host = file_host
+        self.store: Store = store
+        self.faults: FaultPlan = faults if faults is not None else FaultPlan()
+        self.file_host: str | None = file_host
         self.requests: list[RecordedRequest] = requests if requests is not None else []
-        self.schema = schema or build_schema()
-        self.limits = limits or ServerLimits()
-        self.documents = DocumentCache()
+        self.schema: GraphQLSchema = schema or build_schema()
+        self.limits: ServerLimits = limits or ServerLimits()
+        self.documents: DocumentCache = DocumentCache()
         self._secret = secrets.token_bytes(32)
         self.stats: dict[str, OperationStats] = {}
-        self.artifact_routes = ArtifactRoutes(store, self._authenticate)
+        self.artifact_routes: ArtifactRoutes = ArtifactRoutes(store, self._authenticate)
 
     # ------------------------------------------------------------------ ASGI entry
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -361,11 +372,9 @@ class LocalApp:
             await self._too_large(send, record, self.limits.max_graphql_bytes)
             return
 
-        try:
-            payload = json.loads(body or b"null")
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        payload = _json_object(body)
+        query = payload.get("query") if payload is not None else None
+        if payload is None or not isinstance(query, str):
             await self._finish(
                 send,
                 record,
@@ -373,12 +382,18 @@ class LocalApp:
                 _error_body('expected a JSON object {"query": ..., "variables": ...}'),
             )
             return
-        query = payload["query"]
         variables = payload.get("variables")
-        record.variables = variables if isinstance(variables, dict) else None
+        record.variables = (
+            cast("dict[str, Any]", variables) if isinstance(variables, dict) else None
+        )
+        requested = payload.get("operationName") or None  # wandb-core sends ""
+        if requested is not None and not isinstance(requested, str):
+            # A number or a list would otherwise become a key of the stats table and break it.
+            body = _error_body("operationName must be a string or null")
+            await self._finish(send, record, 400, body)
+            return
         parsed = self._document(query)
         document = parsed.document
-        requested = payload.get("operationName") or None  # wandb-core sends ""
         record.operation_name = (
             operation_name_of(document, requested)
             if isinstance(document, DocumentNode)
@@ -497,7 +512,7 @@ class LocalApp:
             record.status = 0
             _abort_connection(send)
             # Finish the ASGI exchange into the void so uvicorn does not log an error.
-            await _respond(send, 500, b"")
+            await respond(send, 500, b"")
         else:  # pragma: no cover - FaultPlan validates kinds
             raise ValueError(f"unknown fault {fault!r}")
 
@@ -517,7 +532,7 @@ class LocalApp:
         record.status = status
         record.response_bytes = len(body)
         headers = [*(extra or []), *([(b"connection", b"close")] if close else [])]
-        await _respond(send, status, body, content_type, headers)
+        await respond(send, status, body, content_type, headers)
 
     # ------------------------------------------------------------------ /files
     async def _file(
@@ -576,7 +591,7 @@ class LocalApp:
             return
         record.status = 200
         record.response_bytes = 0 if method == "HEAD" else len(content)
-        await _respond(
+        await respond(
             send,
             200,
             b"" if method == "HEAD" else content,
@@ -628,7 +643,7 @@ async def _read_body(
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _TooLarge
-    chunks = []
+    chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
@@ -645,7 +660,7 @@ async def _read_body(
     return b"".join(chunks)
 
 
-async def _respond(
+async def respond(
     send: Send,
     status: int,
     body: bytes,
@@ -654,6 +669,7 @@ async def _respond(
     *,
     content_length: int | None = None,
 ) -> None:
+    """Send a whole response (also used by the artifact routes)."""
     headers = [
         (b"content-type", content_type.encode()),
         (b"content-length", str(len(body) if content_length is None else content_length).encode()),

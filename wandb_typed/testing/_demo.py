@@ -139,7 +139,7 @@ def _history(
     sparse: tuple[str, ...] = ("val_loss", "val_acc"),
 ) -> list[dict[str, Any]]:
     """Decaying loss / rising accuracy, with a few sparse (validation) keys."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     seconds_per_step = rng.uniform(0.5, 3.0)
     for step in range(steps):
         progress = step / max(steps - 1, 1)
@@ -188,11 +188,11 @@ def _add_run_files(
     started: datetime,
     log_lines: list[str],
 ) -> None:
-    store.add_file(
-        run_id,
-        "config.yaml",
-        yaml.safe_dump({k: {"value": v, "desc": None} for k, v in config.items()}, sort_keys=True),
-    )
+    # types-PyYAML's newest stubs type `width` with _typeshed.FloatInt, which the typeshed
+    # bundled with basedpyright 1.40 lacks, so safe_dump reads as partially unknown.
+    config_yaml = {k: {"value": v, "desc": None} for k, v in config.items()}
+    text = yaml.safe_dump(config_yaml, sort_keys=True)  # pyright: ignore[reportUnknownMemberType]
+    store.add_file(run_id, "config.yaml", text)
     store.add_file(run_id, "output.log", "\n".join(log_lines) + "\n")
     store.add_file(
         run_id,
@@ -221,7 +221,7 @@ def _seed_mnist(
 ) -> list[str]:
     """Creates the mnist runs; returns the names of the runs in the sweep."""
     project = "mnist"
-    sweep_runs = []
+    sweep_runs: list[str] = []
     for i in range(runs):
         started = START + timedelta(hours=i, minutes=rng.randint(0, 50), seconds=rng.randint(0, 59))
         optimizer = rng.choice(["adam", "sgd", "adamw"])

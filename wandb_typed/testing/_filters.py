@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any
+from typing import cast
 
 from ._regex import RegexError, compile_regex
 from ._sql import Sql, sql
@@ -229,7 +229,7 @@ def _walk(text: object, keys_json: object) -> object:
     for key in json.loads(keys_json):
         if not isinstance(node, dict) or key not in node:
             return _MISSING
-        node = node[key]
+        node = cast("dict[object, object]", node)[key]
     return node
 
 
@@ -360,14 +360,15 @@ class _Compiler:
     def document(self, doc: object) -> Sql:
         if not isinstance(doc, Mapping):
             raise FilterError(f"a filter must be a JSON object, got {type(doc).__name__}")
-        parts = [self.entry(str(key), value) for key, value in doc.items()]
+        entries = cast("Mapping[object, object]", doc).items()
+        parts = [self.entry(str(key), value) for key, value in entries]
         return _join(parts, "AND", _TRUE)
 
     def entry(self, key: str, value: object) -> Sql:
         if key in ("$and", "$or", "$nor"):
             if not isinstance(value, list):
                 raise FilterError(f"{key} expects a list of filters")
-            parts = [self.document(item) for item in value]
+            parts = [self.document(item) for item in cast("list[object]", value)]
             if key == "$and":
                 return _join(parts, "AND", _TRUE)
             if not parts:  # W&B clients send empty $or/$nor meaning "no constraint"
@@ -377,21 +378,27 @@ class _Compiler:
         if key.startswith("$"):
             raise FilterError(f"unsupported top-level operator {_shown(key)}")
         target = _target(key)
-        if isinstance(value, Mapping) and value and all(str(k).startswith("$") for k in value):
-            return self.operators(target, value)
         if isinstance(value, Mapping):
+            ops = cast("Mapping[object, object]", value)
+            if ops and all(str(k).startswith("$") for k in ops):
+                return self.operators(target, ops)
             raise FilterError(
                 f"filter on {_shown(key)}: expected a value or an operator object like "
-                f'{{"$gt": 1}}, got {json.dumps(value)[:200]}'
+                f'{{"$gt": 1}}, got {json.dumps(ops)[:200]}'
             )
         return self.op(target, "$eq", value, {})
 
-    def operators(self, target: _Target, ops: Mapping[str, Any]) -> Sql:
-        parts = [self.op(target, op, arg, ops) for op, arg in ops.items() if op != "$options"]
+    def operators(self, target: _Target, ops: Mapping[object, object]) -> Sql:
+        parts: list[Sql] = []
+        for op, arg in ops.items():
+            if not isinstance(op, str):  # only a Python dict (not JSON) has such keys
+                raise FilterError(f"unsupported filter operator {_shown(str(op))}")
+            if op != "$options":
+                parts.append(self.op(target, op, arg, ops))
         return _join(parts, "AND", _TRUE)
 
     # -- single operators --------------------------------------------------
-    def op(self, t: _Target, op: str, arg: object, ops: Mapping[str, Any]) -> Sql:
+    def op(self, t: _Target, op: str, arg: object, ops: Mapping[object, object]) -> Sql:
         if t.is_tags:
             return self.tags_op(op, arg, ops)
         v = t.value
@@ -406,7 +413,7 @@ class _Compiler:
         if op in ("$in", "$nin"):
             if not isinstance(arg, list):
                 raise FilterError(f"{op} expects a list")
-            inside = self.in_list(t, arg)
+            inside = self.in_list(t, cast("list[object]", arg))
             return inside if op == "$in" else sql("NOT {}", inside)
         if op == "$exists":
             return sql("({})", t.exists) if arg else sql("NOT ({})", t.exists)
@@ -420,7 +427,7 @@ class _Compiler:
         if op == "$not":
             if not isinstance(arg, Mapping):
                 raise FilterError("$not expects an operator object")
-            return sql("NOT {}", self.operators(t, arg))
+            return sql("NOT {}", self.operators(t, cast("Mapping[object, object]", arg)))
         raise FilterError(f"unsupported filter operator {_shown(op)}")
 
     def compare(self, t: _Target, sql_op: str, arg: object) -> Sql:
@@ -435,7 +442,7 @@ class _Compiler:
 
     def in_list(self, t: _Target, values: list[object]) -> Sql:
         present = [val for val in values if val is not None]
-        parts = []
+        parts: list[Sql] = []
         if present:
             marks = Sql.join(", ", [sql("{}", _param(val, t)) for val in present])
             parts.append(sql("IFNULL({} IN ({}), 0)", t.value, marks))
@@ -443,7 +450,7 @@ class _Compiler:
             parts.append(sql("({} IS NULL)", t.value))
         return _join(parts, "OR", _FALSE)
 
-    def regex_pattern(self, arg: object, ops: Mapping[str, Any]) -> str:
+    def regex_pattern(self, arg: object, ops: Mapping[object, object]) -> str:
         if not isinstance(arg, str):
             raise FilterError("$regex expects a string")
         options = ops.get("$options", "")
@@ -451,7 +458,7 @@ class _Compiler:
         check_regex(pattern)
         return pattern
 
-    def tags_op(self, op: str, arg: object, ops: Mapping[str, Any]) -> Sql:
+    def tags_op(self, op: str, arg: object, ops: Mapping[object, object]) -> Sql:
         def has(tag: object) -> Sql:
             if not isinstance(tag, str):
                 raise FilterError(f"tags are strings, got {json.dumps(tag)[:200]}")
@@ -468,9 +475,10 @@ class _Compiler:
         if op in ("$in", "$nin", "$all"):
             if not isinstance(arg, list):
                 raise FilterError(f"tags {op} expects a list")
+            tags = cast("list[object]", arg)
             if op == "$all":
-                return _join([has(tag) for tag in arg], "AND", _TRUE)
-            any_of = _join([has(tag) for tag in arg], "OR", _FALSE)
+                return _join([has(tag) for tag in tags], "AND", _TRUE)
+            any_of = _join([has(tag) for tag in tags], "OR", _FALSE)
             return any_of if op == "$in" else sql("NOT {}", any_of)
         if op == "$exists":
             nonempty = Sql("(json_array_length(r.tags) > 0)")
@@ -485,7 +493,8 @@ class _Compiler:
         if op == "$not":
             if not isinstance(arg, Mapping):
                 raise FilterError("$not expects an operator object")
-            return sql("NOT {}", self.operators(_Target(value=Sql("r.tags"), is_tags=True), arg))
+            tags_target = _Target(value=Sql("r.tags"), is_tags=True)
+            return sql("NOT {}", self.operators(tags_target, cast("Mapping[object, object]", arg)))
         raise FilterError(f"operator {_shown(op)} is not supported on tags")
 
 

@@ -26,18 +26,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLField,
+    GraphQLInputField,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLWrappingType,
     InlineFragmentNode,
     IntValueNode,
+    NamedTypeNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -91,6 +97,19 @@ class CostError(Exception):
     """The operation is too deep or too costly (the message says which)."""
 
 
+class _HasType(Protocol):
+    """A field or input field.  graphql-core's own alias for its type leaves the wrapper
+    (list, non-null) unparametrized, which pyright strict reads as partially unknown."""
+
+    @property
+    def type(self) -> GraphQLNamedType | GraphQLWrappingType[Any]: ...
+
+
+def _named_type(field: _HasType) -> GraphQLNamedType:
+    """The named type under a field's list and non-null wrappers."""
+    return get_named_type(field.type)
+
+
 class _Walker:
     def __init__(
         self,
@@ -130,7 +149,7 @@ class _Walker:
     def walk(
         self,
         selection_set: SelectionSetNode,
-        parent: Any,
+        parent: GraphQLNamedType | None,
         factor: int,
         depth: int,
         spreads: tuple[str, ...],
@@ -148,17 +167,26 @@ class _Walker:
                     )
                 if selection.selection_set is None:
                     continue
-                fields = getattr(parent, "fields", None) or {}
+                # The walk runs before validation, so a fragment may name an input type.
+                fields: Mapping[str, GraphQLField | GraphQLInputField] = (
+                    parent.fields
+                    if isinstance(
+                        parent, (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType)
+                    )
+                    else {}
+                )
                 definition = fields.get(selection.name.value)
                 if definition is None:
                     continue  # validation reports unknown fields
-                named = get_named_type(definition.type)
+                named = _named_type(definition)
                 multiplier = self._multiplier(selection, named.name)
                 self.walk(selection.selection_set, named, factor * multiplier, depth + 1, spreads)
             elif isinstance(selection, InlineFragmentNode):
                 target = parent
-                if selection.type_condition is not None:
-                    target = self.schema.get_type(selection.type_condition.name.value) or parent
+                # graphql-core annotates type_condition as always set; `... @skip(...) {}` has none.
+                condition = cast("NamedTypeNode | None", selection.type_condition)
+                if condition is not None:
+                    target = self.schema.get_type(condition.name.value) or parent
                 self.walk(selection.selection_set, target, factor, depth, spreads)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value

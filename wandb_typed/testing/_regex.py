@@ -30,7 +30,7 @@ from __future__ import annotations
 import importlib
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -67,7 +67,7 @@ _budget = _Budget()
 
 
 @contextmanager
-def budget(steps: int = STEP_BUDGET) -> Iterator[None]:
+def budget(steps: int = STEP_BUDGET) -> Generator[None]:
     """Share ``steps`` uncached steps among all matches in this thread (one query)."""
     saved = _budget.remaining
     _budget.remaining = steps
@@ -207,7 +207,7 @@ class _Compiler:
             p.x[back] = split
             p.y[split] = len(p)
             return
-        splits = []
+        splits: list[int] = []
         for _ in range(high - low):
             split = p.emit(_SPLIT)
             p.x[split] = split + 1
@@ -315,7 +315,7 @@ class Regex:
         program = _Program()
         _Compiler(program, word_ascii=bool(flags & re.ASCII)).seq(parsed, flags)
         program.emit(_MATCH)
-        self.pattern = pattern
+        self.pattern: str = pattern
         self._word_ascii = bool(flags & re.ASCII)
         self._p = program
         self._ids: dict[frozenset[int], int] = {frozenset(): 0}

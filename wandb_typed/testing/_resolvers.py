@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ariadne import MutationType, ObjectType, QueryType, ScalarType, make_executable_schema
 from graphql import GraphQLEnumType, GraphQLError, GraphQLResolveInfo, GraphQLSchema
@@ -74,13 +74,13 @@ SERVER_FEATURES: dict[str, bool] = {
     "AUTOMATION_ACTION_PUSH_NOTIFICATION": False,
 }
 
-_EMPTY_PAGE_INFO = {
+_EMPTY_PAGE_INFO: Row = {
     "startCursor": None,
     "endCursor": None,
     "hasNextPage": False,
     "hasPreviousPage": False,
 }
-_EMPTY_CONNECTION = {"edges": [], "pageInfo": _EMPTY_PAGE_INFO, "totalCount": 0}
+_EMPTY_CONNECTION: Row = {"edges": [], "pageInfo": _EMPTY_PAGE_INFO, "totalCount": 0}
 
 
 # ---------------------------------------------------------------------- schema file
@@ -126,7 +126,8 @@ def parse_gid(value: object, type_name: str) -> int:
     return int(pk)
 
 
-def _not_found(what: str) -> GraphQLError:
+def not_found(what: str) -> GraphQLError:
+    """The error of a missing object a mutation or lookup names (code ``NOT_FOUND``)."""
     return GraphQLError(f"{what} not found", extensions={"code": "NOT_FOUND"})
 
 
@@ -210,13 +211,14 @@ class RequestContext:
     def require_write(self, entity_name: str) -> Row:
         entity = self.store.entity(entity_name)
         if entity is None:
-            raise _not_found(f"entity {entity_name!r}")
+            raise not_found(f"entity {entity_name!r}")
         if not self.is_member(int(entity["id"])):
             raise _denied(str(self.viewer["username"]), entity_name)
         return entity
 
 
-def _ctx(info: GraphQLResolveInfo) -> RequestContext:
+def request_context(info: GraphQLResolveInfo) -> RequestContext:
+    """The :class:`RequestContext` of the request a resolver serves."""
     context = info.context
     assert isinstance(context, RequestContext)
     return context
@@ -394,12 +396,16 @@ def file_node(row: Row, links: FileLinks, run: Row, *, writable: bool) -> Row:
     args = (str(run["entity_name"]), str(run["project_name"]), str(run["name"]), str(row["name"]))
     download = links.download(*args)
     upload_url = links.upload(*args) if writable else None
+
+    def url(info: GraphQLResolveInfo, upload: bool = False) -> str | None:
+        return upload_url if upload else download
+
     return {
         "_row": row,
         "id": gid("File", int(row["id"])),
         "name": row["name"],
         "displayName": row["name"],
-        "url": lambda info, upload=False: upload_url if upload else download,
+        "url": url,
         "directUrl": download,
         "uploadUrl": upload_url,
         "sizeBytes": int(row["size"]),
@@ -419,7 +425,7 @@ def _project_json(text: str | None, keys: Sequence[str] | None) -> str | None:
     return json.dumps({key: data[key] for key in keys if key in data})
 
 
-def _json_arg(value: object, what: str) -> Any:
+def json_arg(value: object, what: str) -> Any:
     """A JSONString argument arrives as text (or, leniently, already decoded)."""
     if isinstance(value, str):
         try:
@@ -431,7 +437,7 @@ def _json_arg(value: object, what: str) -> Any:
 
 def _json_object_arg(value: object, what: str) -> str:
     """A JSONString argument that must hold a JSON object (run config, summary), as text."""
-    parsed = _json_arg(value, what)
+    parsed = json_arg(value, what)
     if not isinstance(parsed, dict):
         raise GraphQLError(f"{what} must be a JSON object, got {type(parsed).__name__}")
     return value if isinstance(value, str) else json.dumps(parsed)
@@ -469,9 +475,9 @@ def _serialize_json(value: object) -> object:
             return "Infinity" if value > 0 else "-Infinity"
         return value
     if isinstance(value, dict):
-        return {k: _serialize_json(v) for k, v in value.items()}
+        return {k: _serialize_json(v) for k, v in cast("dict[object, object]", value).items()}
     if isinstance(value, (list, tuple)):
-        return [_serialize_json(v) for v in value]
+        return [_serialize_json(v) for v in cast("Sequence[object]", value)]
     return value
 
 
@@ -501,12 +507,12 @@ query = QueryType()
 
 @query.field("viewer")
 def resolve_viewer(_: None, info: GraphQLResolveInfo) -> Row:
-    return user_node(_ctx(info).viewer)
+    return user_node(request_context(info).viewer)
 
 
 @query.field("entity")
 def resolve_entity(_: None, info: GraphQLResolveInfo, name: str | None = None) -> Row | None:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = ctx.store.entity(name or str(ctx.viewer["username"]))
     return entity_node(row) if row else None
 
@@ -530,7 +536,7 @@ def resolve_models(
     first: int | None = None,
     order: str | None = None,
 ) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     return _projects_connection(ctx, entityName or str(ctx.viewer["username"]), first, after)
 
 
@@ -550,7 +556,7 @@ def resolve_project(
     name: str | None = None,
     entityName: str | None = None,
 ) -> Row | None:
-    row = _lookup_project(_ctx(info), entityName, name)
+    row = _lookup_project(request_context(info), entityName, name)
     return project_node(row) if row else None
 
 
@@ -571,12 +577,12 @@ user_type = ObjectType("User")
 def resolve_user_email(user: Row, info: GraphQLResolveInfo) -> str | None:
     """Only the user themself (or an admin) sees an e-mail address."""
     row = user["_row"]
-    return row.get("email") if _ctx(info).sees_private_fields_of(row.get("id")) else None
+    return row.get("email") if request_context(info).sees_private_fields_of(row.get("id")) else None
 
 
 @user_type.field("apiKeys")
 def resolve_api_keys(user: Row, info: GraphQLResolveInfo, **_: object) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     if user["_row"].get("id") != ctx.viewer["id"]:
         return _EMPTY_CONNECTION
     key = str(ctx.viewer["api_key"])
@@ -586,7 +592,7 @@ def resolve_api_keys(user: Row, info: GraphQLResolveInfo, **_: object) -> Row:
 
 @user_type.field("teams")
 def resolve_teams(user: Row, info: GraphQLResolveInfo, **_: object) -> Row:
-    teams = _ctx(info).store.teams_of(int(user["_row"]["id"]))
+    teams = request_context(info).store.teams_of(int(user["_row"]["id"]))
     return {
         "edges": [{"node": entity_node(t), "cursor": str(t["id"])} for t in teams],
         "pageInfo": _EMPTY_PAGE_INFO,
@@ -597,7 +603,7 @@ def resolve_teams(user: Row, info: GraphQLResolveInfo, **_: object) -> Row:
 def resolve_user_projects(
     user: Row, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
 ) -> Row:
-    return _projects_connection(_ctx(info), str(user["username"]), first, after)
+    return _projects_connection(request_context(info), str(user["username"]), first, after)
 
 
 entity_type = ObjectType("Entity")
@@ -607,7 +613,7 @@ entity_type = ObjectType("Entity")
 def resolve_entity_project(
     entity: Row, info: GraphQLResolveInfo, name: str | None = None
 ) -> Row | None:
-    row = _lookup_project(_ctx(info), str(entity["name"]), name)
+    row = _lookup_project(request_context(info), str(entity["name"]), name)
     return project_node(row) if row else None
 
 
@@ -619,12 +625,12 @@ def resolve_entity_projects(
     first: int | None = None,
     **_: object,
 ) -> Row:
-    return _projects_connection(_ctx(info), str(entity["name"]), first, after)
+    return _projects_connection(request_context(info), str(entity["name"]), first, after)
 
 
 @entity_type.field("members")
 def resolve_members(entity: Row, info: GraphQLResolveInfo) -> list[Row]:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     return [
         {
             "id": gid("User", int(u["id"])),
@@ -645,7 +651,7 @@ def resolve_members(entity: Row, info: GraphQLResolveInfo) -> list[Row]:
 @entity_type.field("user")
 def resolve_entity_user(entity: Row, info: GraphQLResolveInfo) -> Row | None:
     user_id = entity["_row"]["user_id"]
-    row = _ctx(info).store.user_by_id(int(user_id)) if user_id is not None else None
+    row = request_context(info).store.user_by_id(int(user_id)) if user_id is not None else None
     return user_node(row) if row else None
 
 
@@ -655,20 +661,20 @@ project_type = ObjectType("Project")
 
 @project_type.field("entity")
 def resolve_project_entity(project: Row, info: GraphQLResolveInfo) -> Row | None:
-    row = _ctx(info).store.entity_by_id(int(project["_row"]["entity_id"]))
+    row = request_context(info).store.entity_by_id(int(project["_row"]["entity_id"]))
     return entity_node(row) if row else None
 
 
 @project_type.field("user")
 def resolve_project_user(project: Row, info: GraphQLResolveInfo) -> Row | None:
     user_id = project["_row"]["user_id"]
-    row = _ctx(info).store.user_by_id(int(user_id)) if user_id is not None else None
+    row = request_context(info).store.user_by_id(int(user_id)) if user_id is not None else None
     return user_node(row) if row else None
 
 
 @project_type.field("readOnly")
 def resolve_project_read_only(project: Row, info: GraphQLResolveInfo) -> bool:
-    return not _ctx(info).is_member(int(project["_row"]["entity_id"]))
+    return not request_context(info).is_member(int(project["_row"]["entity_id"]))
 
 
 @project_type.field("runs")
@@ -681,7 +687,7 @@ def resolve_runs(
     first: int | None = None,
     **_: object,
 ) -> Row:
-    page = _ctx(info).store.runs_page(
+    page = request_context(info).store.runs_page(
         int(project["_row"]["id"]), filters=filters, order=order, first=first, after=after
     )
     return connection(page, run_node)
@@ -689,12 +695,12 @@ def resolve_runs(
 
 @project_type.field("runCount")
 def resolve_run_count(project: Row, info: GraphQLResolveInfo, filters: object = None) -> int:
-    return _ctx(info).store.run_count(int(project["_row"]["id"]), filters)
+    return request_context(info).store.run_count(int(project["_row"]["id"]), filters)
 
 
 @project_type.field("run")
 def resolve_run(project: Row, info: GraphQLResolveInfo, name: str) -> Row | None:
-    row = _ctx(info).store.run(int(project["_row"]["id"]), name)
+    row = request_context(info).store.run(int(project["_row"]["id"]), name)
     return run_node(row) if row else None
 
 
@@ -704,7 +710,7 @@ def resolve_sweep(
 ) -> Row | None:
     if not sweepName:
         return None
-    row = _ctx(info).store.sweep(int(project["_row"]["id"]), sweepName)
+    row = request_context(info).store.sweep(int(project["_row"]["id"]), sweepName)
     return sweep_node(row) if row else None
 
 
@@ -716,13 +722,13 @@ def resolve_sweeps(
     first: int | None = None,
     **_: object,
 ) -> Row:
-    page = _ctx(info).store.sweeps_page(int(project["_row"]["id"]), first, after)
+    page = request_context(info).store.sweeps_page(int(project["_row"]["id"]), first, after)
     return connection(page, sweep_node)
 
 
 @project_type.field("totalSweeps")
 def resolve_total_sweeps(project: Row, info: GraphQLResolveInfo) -> int:
-    return _ctx(info).store.sweep_count(int(project["_row"]["id"]))
+    return request_context(info).store.sweep_count(int(project["_row"]["id"]))
 
 
 @project_type.field("allViews")
@@ -734,7 +740,7 @@ def resolve_all_views(
     after: str | None = None,
     first: int | None = None,
 ) -> Row:
-    page = _ctx(info).store.views_page(
+    page = request_context(info).store.views_page(
         int(project["_row"]["id"]), view_type=viewType, name=viewName, first=first, after=after
     )
     return connection(page, view_node)
@@ -746,21 +752,21 @@ run_type = ObjectType("Run")
 
 @run_type.field("readOnly")
 def resolve_run_read_only(run: Row, info: GraphQLResolveInfo) -> bool:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     project = ctx.project_row(int(run["projectId"]))
     return project is None or not ctx.is_member(int(project["entity_id"]))
 
 
 @run_type.field("project")
 def resolve_run_project(run: Row, info: GraphQLResolveInfo) -> Row | None:
-    row = _ctx(info).project_row(int(run["projectId"]))
+    row = request_context(info).project_row(int(run["projectId"]))
     return project_node(row) if row else None
 
 
 @run_type.field("sweep")
 def resolve_run_sweep(run: Row, info: GraphQLResolveInfo) -> Row | None:
     sweep_id = run["_row"]["sweep_id"]
-    row = _ctx(info).store.sweep_by_id(int(sweep_id)) if sweep_id is not None else None
+    row = request_context(info).store.sweep_by_id(int(sweep_id)) if sweep_id is not None else None
     return sweep_node(row) if row else None
 
 
@@ -789,48 +795,63 @@ def resolve_history(
     minStep: int | None = None,
     maxStep: int | None = None,
 ) -> list[str]:
-    return _ctx(info).store.history(
+    return request_context(info).store.history(
         int(run["_row"]["id"]), samples=samples, min_step=minStep, max_step=maxStep
     )
 
 
 @run_type.field("events")
 def resolve_events(run: Row, info: GraphQLResolveInfo, samples: int | None = None) -> list[str]:
-    return _ctx(info).store.events(int(run["_row"]["id"]), samples)
+    return request_context(info).store.events(int(run["_row"]["id"]), samples)
 
 
 @run_type.field("sampledHistory")
 def resolve_sampled_history(
     run: Row, info: GraphQLResolveInfo, specs: list[object], **_: object
 ) -> list[list[dict[str, Any]]]:
-    store = _ctx(info).store
-    out = []
+    store = request_context(info).store
+    out: list[list[dict[str, Any]]] = []
     for raw in specs:
-        spec = _json_arg(raw, "sampledHistory spec")
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("keys"), list):
+        parsed: object = json_arg(raw, "sampledHistory spec")
+        spec: Mapping[object, object] = (
+            cast("Mapping[object, object]", parsed) if isinstance(parsed, Mapping) else {}
+        )
+        keys = spec.get("keys")
+        if not isinstance(keys, list):
             raise GraphQLError('a sampledHistory spec needs {"keys": [...], "samples": N}')
+        min_step, max_step = spec.get("minStep"), spec.get("maxStep")
         out.append(
             store.sampled_history(
                 int(run["_row"]["id"]),
-                [str(k) for k in spec["keys"]],
-                samples=int(spec.get("samples") or 500),
-                min_step=spec.get("minStep"),
-                max_step=spec.get("maxStep"),
+                [str(k) for k in cast("list[object]", keys)],
+                samples=_spec_int(spec.get("samples") or 500, "samples"),
+                min_step=None if min_step is None else _spec_int(min_step, "minStep"),
+                max_step=None if max_step is None else _spec_int(max_step, "maxStep"),
             )
         )
     return out
 
 
+def _spec_int(value: object, what: str) -> int:
+    """A number of a sampledHistory spec, as ``int()`` reads it (``"5"``, ``5.0``)."""
+    if isinstance(value, (int, float, str)):
+        try:
+            return int(value)
+        except (ValueError, OverflowError):
+            pass
+    raise GraphQLError(f"sampledHistory spec {what} must be an integer, got {value!r:.100}")
+
+
 @run_type.field("parquetHistory")
 def resolve_parquet_history(run: Row, info: GraphQLResolveInfo, liveKeys: list[str]) -> Row:
     """No parquet exports here: every step is "live", so clients page it via history()."""
-    live = _ctx(info).store.live_history(int(run["_row"]["id"]), liveKeys)
+    live = request_context(info).store.live_history(int(run["_row"]["id"]), liveKeys)
     return {"parquetUrls": [], "liveData": live}
 
 
 @run_type.field("logLineCount")
 def resolve_log_line_count(run: Row, info: GraphQLResolveInfo) -> int:
-    return _ctx(info).store.log_line_count(int(run["_row"]["id"]))
+    return request_context(info).store.log_line_count(int(run["_row"]["id"]))
 
 
 @run_type.field("logLines")
@@ -842,7 +863,7 @@ def resolve_log_lines(
     last: int | None = None,
     **_: object,
 ) -> Row:
-    page = _ctx(info).store.log_lines_page(int(run["_row"]["id"]), first, after, last)
+    page = request_context(info).store.log_lines_page(int(run["_row"]["id"]), first, after, last)
     return connection(
         page,
         lambda r: {
@@ -864,7 +885,7 @@ def resolve_files(
     after: str | None = None,
     first: int | None = None,
 ) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     run_row = run["_row"]
     project = ctx.project_row(int(run_row["project_id"]))
     writable = project is not None and ctx.can_write(project)
@@ -888,7 +909,7 @@ sweep_type = ObjectType("Sweep")
 
 @sweep_type.field("project")
 def resolve_sweep_project(sweep: Row, info: GraphQLResolveInfo) -> Row | None:
-    row = _ctx(info).project_row(int(sweep["_row"]["project_id"]))
+    row = request_context(info).project_row(int(sweep["_row"]["project_id"]))
     return project_node(row) if row else None
 
 
@@ -901,7 +922,7 @@ def resolve_sweep_runs(
     first: int | None = None,
 ) -> Row:
     row = sweep["_row"]
-    page = _ctx(info).store.runs_page(
+    page = request_context(info).store.runs_page(
         int(row["project_id"]), order=order, first=first, after=after, sweep_id=int(row["id"])
     )
     return connection(page, run_node)
@@ -913,7 +934,7 @@ view_type = ObjectType("View")
 @view_type.field("user")
 def resolve_view_user(view: Row, info: GraphQLResolveInfo) -> Row | None:
     user_id = view["_row"]["user_id"]
-    row = _ctx(info).store.user_by_id(int(user_id)) if user_id is not None else None
+    row = request_context(info).store.user_by_id(int(user_id)) if user_id is not None else None
     return user_node(row) if row else None
 
 
@@ -926,7 +947,7 @@ def _writable_project(ctx: RequestContext, project_id: int) -> Row:
     is "not found" (its existence is not revealed), a readable one "permission denied"."""
     project = ctx.project_row(project_id)
     if project is None or not ctx.can_read(project):
-        raise _not_found("project")
+        raise not_found("project")
     ctx.require_write(str(project["entity_name"]))
     return project
 
@@ -934,7 +955,7 @@ def _writable_project(ctx: RequestContext, project_id: int) -> Row:
 def _writable_run(ctx: RequestContext, run_gid: object) -> Row:
     row = ctx.store.run_by_id(parse_gid(run_gid, "Run"))
     if row is None:
-        raise _not_found(f"run {run_gid}")
+        raise not_found(f"run {run_gid}")
     _writable_project(ctx, int(row["project_id"]))
     return row
 
@@ -945,14 +966,14 @@ def _run_by_path(ctx: RequestContext, entity: str, project: str, run: str) -> Ro
     project_row = ctx.store.project(entity, project)
     row = ctx.store.run(int(project_row["id"]), run) if project_row else None
     if row is None:
-        raise _not_found(f"run {entity}/{project}/{run}")
+        raise not_found(f"run {entity}/{project}/{run}")
     return row
 
 
 @mutation.field("upsertModel")
 def resolve_upsert_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Create or update a project (``CreateProject`` / ``Api.create_project``)."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     if input.get("id"):
         existing = _writable_project(ctx, parse_gid(input["id"], "Project"))
         entity, name = str(existing["entity_name"]), str(input.get("name") or existing["name"])
@@ -981,7 +1002,7 @@ def resolve_upsert_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 
 @mutation.field("deleteModel")
 def resolve_delete_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     project_id = parse_gid(input["id"], "Project")
     _writable_project(ctx, project_id)
     return {"success": ctx.store.delete_project(project_id)}
@@ -1003,7 +1024,7 @@ _UPSERT_FIELDS = {
 @mutation.field("upsertBucket")
 def resolve_upsert_bucket(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Create a run (no ``id``) or update one (``id`` = storage id), like W&B."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     changes: dict[str, Any] = {
         column: input[key] for key, column in _UPSERT_FIELDS.items() if input.get(key) is not None
     }
@@ -1039,7 +1060,7 @@ def resolve_upsert_bucket(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 
 @mutation.field("deleteRun")
 def resolve_delete_run(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = _writable_run(ctx, input["id"])
     if input.get("deleteArtifacts"):  # else they stay, without their creator
         ctx.store.artifacts.delete_logged_by(int(row["id"]))
@@ -1049,7 +1070,7 @@ def resolve_delete_run(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 
 @mutation.field("updateRunState")
 def resolve_update_run_state(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = _writable_run(ctx, input["id"])
     ctx.store.update_run(int(row["id"]), state=str(input["state"]))
     return {"success": True, "clientMutationId": input.get("clientMutationId")}
@@ -1057,7 +1078,7 @@ def resolve_update_run_state(_: None, info: GraphQLResolveInfo, input: Row) -> R
 
 @mutation.field("stopRun")
 def resolve_stop_run(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = _writable_run(ctx, input["id"])
     ctx.store.update_run(int(row["id"]), should_stop=True)
     return {"success": True, "clientMutationId": input.get("clientMutationId")}
@@ -1066,9 +1087,9 @@ def resolve_stop_run(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 @mutation.field("createRunFiles")
 def resolve_create_run_files(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Reserve files and hand out signed PUT URLs on this server."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     run = _run_by_path(ctx, input["entityName"], input["projectName"], input["runName"])
-    files = []
+    files: list[Row] = []
     for name in input["files"]:
         existing = ctx.store.file(int(run["id"]), name)
         row = existing or ctx.store.add_file(int(run["id"]), name, None, uploaded=False)
@@ -1083,14 +1104,14 @@ def resolve_create_run_files(_: None, info: GraphQLResolveInfo, input: Row) -> R
 
 @mutation.field("markRunFilesUploaded")
 def resolve_mark_uploaded(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     _run_by_path(ctx, input["entityName"], input["projectName"], input["runName"])
     return {"success": True, "clientMutationId": input.get("clientMutationId")}
 
 
 @mutation.field("deleteFiles")
 def resolve_delete_files(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     ids = [parse_gid(f, "File") for f in input["files"]]
     for file_id in ids:
         row = ctx.store.file_by_id(file_id)
@@ -1104,7 +1125,7 @@ def resolve_delete_files(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 @mutation.field("upsertSweep")
 def resolve_upsert_sweep(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Create a sweep (no ``id``; needs ``config`` YAML) or update one by global id."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     description = input.get("description")
     display_name = input.get("displayName")
     controller = _json_text_arg(input.get("controller"))
@@ -1113,7 +1134,7 @@ def resolve_upsert_sweep(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
         if input.get("id"):
             sweep = ctx.store.sweep_by_id(parse_gid(input["id"], "Sweep"))
             if sweep is None:
-                raise _not_found(f"sweep {input['id']}")
+                raise not_found(f"sweep {input['id']}")
             _writable_project(ctx, int(sweep["project_id"]))
             row = ctx.store.update_sweep(
                 int(sweep["id"]),

@@ -35,12 +35,12 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from ._resolvers import (
     RequestContext,
-    _ctx,
-    _json_arg,
-    _not_found,
     connection,
     gid,
+    json_arg,
+    not_found,
     parse_gid,
+    request_context,
     run_node,
     user_node,
 )
@@ -101,7 +101,7 @@ def _require_write_project(ctx: RequestContext, project_id: object) -> Row:
     """The project, if the viewer may write to it (unreadable = not found)."""
     project = ctx.project_row(int(str(project_id)))
     if project is None or not ctx.can_read(project):
-        raise _not_found("project")
+        raise not_found("project")
     ctx.require_write(str(project["entity_name"]))
     return project
 
@@ -109,7 +109,7 @@ def _require_write_project(ctx: RequestContext, project_id: object) -> Row:
 def _artifact_for_read(ctx: RequestContext, artifact_gid: object) -> Row:
     row = ctx.store.artifacts.artifact_by_id(parse_gid(artifact_gid, "Artifact"))
     if row is None or not _can_read_artifact(ctx, row):
-        raise _not_found(f"artifact {artifact_gid}")
+        raise not_found(f"artifact {artifact_gid}")
     return row
 
 
@@ -123,24 +123,24 @@ def _artifact_for_write(ctx: RequestContext, artifact_gid: object) -> Row:
 def _collection_for_read(ctx: RequestContext, collection_id: int) -> Row:
     row = ctx.store.artifacts.collection_by_id(collection_id)
     if row is None or not _readable(ctx, row["project_id"]):
-        raise _not_found("artifact collection")
+        raise not_found("artifact collection")
     return row
 
 
 def _collection_by_path(ctx: RequestContext, entity: str, project: str, name: str) -> Row:
     project_row = ctx.store.project(entity, project)
     if project_row is None or not ctx.can_read(project_row):
-        raise _not_found(f"project {entity}/{project}")
+        raise not_found(f"project {entity}/{project}")
     row = ctx.store.artifacts.collection(int(project_row["id"]), name)
     if row is None:
-        raise _not_found(f"artifact collection {entity}/{project}/{name}")
+        raise not_found(f"artifact collection {entity}/{project}/{name}")
     return row
 
 
 def _project_for_write(ctx: RequestContext, entity: str, project: str) -> Row:
     row = ctx.store.project(entity, project)
     if row is None or not ctx.can_read(row):
-        raise _not_found(f"project {entity}/{project}")
+        raise not_found(f"project {entity}/{project}")
     ctx.require_write(entity)
     return row
 
@@ -149,7 +149,7 @@ def _run_for_write(ctx: RequestContext, entity: str, project: str, run: str) -> 
     project_row = _project_for_write(ctx, entity, project)
     row = ctx.store.run(int(project_row["id"]), run)
     if row is None:
-        raise _not_found(f"run {entity}/{project}/{run}")
+        raise not_found(f"run {entity}/{project}/{run}")
     return row
 
 
@@ -303,7 +303,7 @@ def _membership_nodes(
     aliases = store.aliases_of_memberships([int(r["membership_id"]) for r in rows])
     nodes_of_artifacts = artifacts if artifacts is not None else artifact_nodes(ctx, rows)
     collections: dict[int, Row | None] = {}
-    out = []
+    out: list[Row] = []
     for row, art in zip(rows, nodes_of_artifacts, strict=True):
         cid = int(row["membership_collection_id"])
         if collection is None and cid not in collections:
@@ -374,15 +374,21 @@ def _manifest_node(ctx: RequestContext, artifact: Row) -> Row:
     def md5(info: GraphQLResolveInfo) -> str:
         return base64.b64encode(hashlib.md5(body()).digest()).decode()
 
+    def url_of(info: GraphQLResolveInfo, upload: bool | None = None) -> str:
+        return url
+
+    def size(info: GraphQLResolveInfo) -> int:
+        return len(body())
+
     return {
         "file": {
             "id": gid("ArtifactManifest", artifact_id),
             "name": "wandb_manifest.json",
             "displayName": "wandb_manifest.json",
-            "url": lambda info, upload=None: url,
+            "url": url_of,
             "directUrl": url,
             "uploadUrl": None,
-            "sizeBytes": lambda info: len(body()),
+            "sizeBytes": size,
             "mimetype": "application/json",
             "md5": md5,
             "digest": md5,
@@ -405,7 +411,7 @@ query = ObjectType("Query")
 def resolve_artifact(_: None, info: GraphQLResolveInfo, id: str | None = None) -> Row | None:
     if id is None:
         return None
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = ctx.store.artifacts.artifact_by_id(parse_gid(id, "Artifact"))
     if row is None or not _can_read_artifact(ctx, row):
         return None
@@ -418,7 +424,7 @@ def resolve_artifact_collection(
 ) -> Row | None:
     if id is None:
         return None
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = ctx.store.artifacts.collection_by_id(parse_gid(id, "ArtifactCollection"))
     if row is None or not _readable(ctx, row["project_id"]):
         return None
@@ -454,7 +460,7 @@ def resolve_project_membership(
 ) -> Row | None:
     if not name:
         return None
-    return _membership_by_name(_ctx(info), _project_id(project), name)
+    return _membership_by_name(request_context(info), _project_id(project), name)
 
 
 @project_type.field("artifact")
@@ -463,7 +469,7 @@ def resolve_project_artifact(
 ) -> Row | None:
     if not name:
         return None
-    membership = _membership_by_name(_ctx(info), _project_id(project), name)
+    membership = _membership_by_name(request_context(info), _project_id(project), name)
     return membership["artifact"] if membership else None
 
 
@@ -473,7 +479,7 @@ def resolve_project_artifact_type(
 ) -> Row | None:
     if not name:
         return None
-    row = _ctx(info).store.artifacts.artifact_type(_project_id(project), name)
+    row = request_context(info).store.artifacts.artifact_type(_project_id(project), name)
     return type_node(row) if row else None
 
 
@@ -485,7 +491,7 @@ def resolve_project_artifact_types(
     first: int | None = None,
     **_: object,
 ) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     _charge(ctx, first)
     try:
         page = ctx.store.artifacts.artifact_types_page(_project_id(project), first, after)
@@ -500,7 +506,7 @@ def resolve_project_artifact_collection(
 ) -> Row | None:
     if not name:
         return None
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = ctx.store.artifacts.collection(_project_id(project), name)
     return _collection_nodes(ctx, [row])[0] if row else None
 
@@ -523,13 +529,11 @@ def _collections_connection(
     except StoreError as exc:
         raise _error(exc) from None
     nodes = iter(_collection_nodes(ctx, page.rows))
-    return connection(
-        page,
-        lambda _row: next(nodes),
-        totalCount=lambda info: store.collection_count(
-            project_id, type_id=type_id, filters=filters
-        ),
-    )
+
+    def total(info: GraphQLResolveInfo) -> int:
+        return store.collection_count(project_id, type_id=type_id, filters=filters)
+
+    return connection(page, lambda _row: next(nodes), totalCount=total)
 
 
 @project_type.field("artifactCollections")
@@ -542,7 +546,7 @@ def resolve_project_artifact_collections(
     first: int | None = None,
 ) -> Row:
     return _collections_connection(
-        _ctx(info), _project_id(project), None, filters, order, after, first
+        request_context(info), _project_id(project), None, filters, order, after, first
     )
 
 
@@ -556,7 +560,7 @@ def resolve_type_collection(
 ) -> Row | None:
     if not name:
         return None
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = type_["_row"]
     found = ctx.store.artifacts.collection(int(row["project_id"]), name, type_id=int(row["id"]))
     return _collection_nodes(ctx, [found])[0] if found else None
@@ -573,7 +577,7 @@ def resolve_type_collections(
 ) -> Row:
     row = type_["_row"]
     return _collections_connection(
-        _ctx(info), int(row["project_id"]), int(row["id"]), filters, order, after, first
+        request_context(info), int(row["project_id"]), int(row["id"]), filters, order, after, first
     )
 
 
@@ -586,8 +590,10 @@ def _on_collections(field: str) -> Callable[[Callable[..., Any]], Callable[..., 
     """Bind one resolver to the field on both collection types."""
 
     def bind(resolver: Callable[..., Any]) -> Callable[..., Any]:
-        sequence_type.set_field(field, resolver)
-        portfolio_type.set_field(field, resolver)
+        # ObjectType.field(name) registers like set_field, whose `name` ariadne leaves
+        # unannotated.
+        sequence_type.field(field)(resolver)
+        portfolio_type.field(field)(resolver)
         return resolver
 
     return bind
@@ -597,7 +603,7 @@ def _on_collections(field: str) -> Callable[[Callable[..., Any]], Callable[..., 
 def resolve_collection_project(collection: Row, info: GraphQLResolveInfo) -> Row | None:
     from ._resolvers import project_node
 
-    row = _ctx(info).project_row(int(collection["_row"]["project_id"]))
+    row = request_context(info).project_row(int(collection["_row"]["project_id"]))
     return project_node(row) if row else None
 
 
@@ -609,7 +615,7 @@ def resolve_collection_tags(
     tags = collection["_tags"]
     if tags is None:
         cid = int(collection["_row"]["id"])
-        tags = _ctx(info).store.artifacts.tags_of_collections([cid])[cid]
+        tags = request_context(info).store.artifacts.tags_of_collections([cid])[cid]
     try:
         size = page_size(first)
     except StoreError as exc:
@@ -625,7 +631,7 @@ def resolve_collection_tags(
 def resolve_collection_aliases(
     collection: Row, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
 ) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     _charge(ctx, first)
     try:
         page = ctx.store.artifacts.collection_aliases_page(
@@ -653,7 +659,7 @@ def resolve_collection_artifacts(
     first: int | None = None,
 ) -> Row:
     """Versions of the collection; ``version`` is their label in this collection."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     store = ctx.store.artifacts
     cid = int(collection["_row"]["id"])
     _charge(ctx, first)
@@ -662,6 +668,10 @@ def resolve_collection_artifacts(
     except StoreError as exc:
         raise _error(exc) from None
     nodes = artifact_nodes(ctx, page.rows)
+
+    def total(info: GraphQLResolveInfo) -> int:
+        return store.version_count(cid, filters)
+
     return {
         "edges": [
             {"node": node, "version": f"v{row['membership_version']}", "cursor": cursor}
@@ -673,7 +683,7 @@ def resolve_collection_artifacts(
             "hasNextPage": page.has_next,
             "hasPreviousPage": False,
         },
-        "totalCount": lambda info: store.version_count(cid, filters),
+        "totalCount": total,
     }
 
 
@@ -683,14 +693,14 @@ def resolve_collection_membership(
 ) -> Row | None:
     if not aliasName:
         return None
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = ctx.store.artifacts.membership(int(collection["_row"]["id"]), aliasName)
     return _membership_nodes(ctx, [row], collection)[0] if row else None
 
 
 @sequence_type.field("latestArtifact")
 def resolve_latest_artifact(collection: Row, info: GraphQLResolveInfo) -> Row | None:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = ctx.store.artifacts.latest_version(int(collection["_row"]["id"]))
     return artifact_nodes(ctx, [row])[0] if row else None
 
@@ -707,7 +717,9 @@ def resolve_membership_files(
     after: str | None = None,
     first: int | None = None,
 ) -> Row:
-    return _files_connection(_ctx(info), membership["artifact"]["_row"], names, after, first)
+    return _files_connection(
+        request_context(info), membership["artifact"]["_row"], names, after, first
+    )
 
 
 # ---------------------------------------------------------------------- Artifact
@@ -729,11 +741,11 @@ def _files_connection(
     except StoreError as exc:
         raise _error(exc) from None
     updated = artifact["updated_at"]
-    return connection(
-        page,
-        lambda r: _file_node(ctx, r, updated),
-        totalCount=lambda info: store.file_count(artifact_id, names),
-    )
+
+    def total(info: GraphQLResolveInfo) -> int:
+        return store.file_count(artifact_id, names)
+
+    return connection(page, lambda r: _file_node(ctx, r, updated), totalCount=total)
 
 
 @artifact_type.field("files")
@@ -744,7 +756,7 @@ def resolve_artifact_files(
     after: str | None = None,
     first: int | None = None,
 ) -> Row:
-    return _files_connection(_ctx(info), artifact["_row"], names, after, first)
+    return _files_connection(request_context(info), artifact["_row"], names, after, first)
 
 
 @artifact_type.field("currentManifest")
@@ -752,13 +764,13 @@ def resolve_current_manifest(artifact: Row, info: GraphQLResolveInfo) -> Row | N
     row = artifact["_row"]
     if row["state"] == "DELETED":
         return None
-    return _manifest_node(_ctx(info), row)
+    return _manifest_node(request_context(info), row)
 
 
 @artifact_type.field("createdBy")
 def resolve_created_by(artifact: Row, info: GraphQLResolveInfo) -> Row | None:
     """The run that logged the version (if the viewer can read its project), else the user."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     row = artifact["_row"]
     if row["run_id"] is not None:
         run = ctx.store.run_by_id(int(row["run_id"]))
@@ -777,7 +789,7 @@ def resolve_used_by(
     artifact: Row, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
 ) -> Row:
     """Runs that used the version (runs in projects the viewer cannot read are left out)."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     _charge(ctx, first)
     try:
         page = ctx.store.artifacts.users_page(int(artifact["_row"]["id"]), first, after)
@@ -799,7 +811,7 @@ def resolve_used_by(
 def resolve_artifact_memberships(
     artifact: Row, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
 ) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     _charge(ctx, first)
     try:
         page = ctx.store.artifacts.memberships_page(int(artifact["_row"]["id"]), first, after)
@@ -824,7 +836,7 @@ run_type = ObjectType("Run")
 def _run_artifacts(
     info: GraphQLResolveInfo, run: Row, *, inputs: bool, after: str | None, first: int | None
 ) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     store = ctx.store.artifacts
     run_id = int(run["_row"]["id"])
     _charge(ctx, first)
@@ -860,8 +872,8 @@ def resolve_output_artifacts(
 mutation = ObjectType("Mutation")
 
 
-def _tag_names(items: object) -> list[str]:
-    """``[TagInput!]`` -> tag names."""
+def _tag_names(items: Sequence[Mapping[str, object]] | None) -> list[str]:
+    """``[TagInput!]`` (``None`` when the argument is absent) -> tag names."""
     return [str(t["tagName"]) for t in bounded(items if isinstance(items, list) else [], "tags")]
 
 
@@ -885,14 +897,14 @@ def _alias_targets(
                 int(base["project_id"]), str(item["artifactCollectionName"])
             )
             if found is None:
-                raise _not_found(f"artifact collection {item['artifactCollectionName']}")
+                raise not_found(f"artifact collection {item['artifactCollectionName']}")
             collection = found
         grouped.setdefault(int(collection["id"]), []).append(str(item["alias"]))
     return grouped
 
 
 def _alias_mutation(info: GraphQLResolveInfo, input: Row, *, add: bool) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     artifact = _artifact_for_read(ctx, input["artifactID"])
     if artifact["state"] == "DELETED":
         raise _error(StoreError("the artifact is deleted"))
@@ -927,7 +939,7 @@ def resolve_delete_aliases(_: None, info: GraphQLResolveInfo, input: Row) -> Row
 def resolve_update_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Fields given are set (``null`` clears a description); ``aliases`` (the legacy
     form) replaces the version's aliases in each collection named."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     artifact = _artifact_for_write(ctx, input["artifactID"])
     if artifact["state"] == "DELETED":
         raise _error(StoreError("the artifact is deleted"))
@@ -937,7 +949,7 @@ def resolve_update_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
     if "description" in input:
         changes["description"] = input["description"]
     if input.get("metadata") is not None:
-        metadata = _json_arg(input["metadata"], "metadata")
+        metadata = json_arg(input["metadata"], "metadata")
         if not isinstance(metadata, dict):
             raise GraphQLError("metadata must be a JSON object")
         changes["metadata"] = json.dumps(metadata)
@@ -957,7 +969,9 @@ def resolve_update_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
         changes["ttl_seconds"] = int(ttl)
     try:
         if input.get("aliases") is not None:
-            groups = _alias_targets(ctx, artifact, input["aliases"], default=None)
+            groups: dict[int, list[str]] = _alias_targets(
+                ctx, artifact, input["aliases"], default=None
+            )
             if not groups:  # an empty list clears the aliases in the version's sequence
                 groups = {int(artifact["sequence_id"]): []}
             for collection_id, aliases in groups.items():
@@ -974,7 +988,7 @@ def resolve_update_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
 
 @mutation.field("deleteArtifact")
 def resolve_delete_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     artifact = _artifact_for_write(ctx, input["artifactID"])
     try:
         row = ctx.store.artifacts.delete_artifact(
@@ -992,7 +1006,7 @@ def resolve_delete_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
 def resolve_link_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Link a version into a portfolio, by ``artifactPortfolioID`` or by name in
     ``entityName``/``projectName`` (created on first link)."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     if not input.get("artifactID"):
         raise GraphQLError("linkArtifact needs artifactID (client ids are not supported)")
     artifact = _artifact_for_read(ctx, input["artifactID"])
@@ -1029,7 +1043,7 @@ def resolve_link_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 
 @mutation.field("unlinkArtifact")
 def resolve_unlink_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     artifact = _artifact_for_read(ctx, input["artifactID"])
     portfolio = _collection_for_read(
         ctx, parse_gid(input["artifactPortfolioID"], "ArtifactCollection")
@@ -1038,7 +1052,7 @@ def resolve_unlink_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
     if portfolio["kind"] != "PORTFOLIO":
         raise GraphQLError("cannot unlink a version from its own sequence; delete it instead")
     if not ctx.store.artifacts.unlink(int(artifact["id"]), int(portfolio["id"])):
-        raise _not_found("link")
+        raise not_found("link")
     return {
         "artifactID": input["artifactID"],
         "success": True,
@@ -1049,7 +1063,7 @@ def resolve_unlink_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
 @mutation.field("useArtifact")
 def resolve_use_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """Record the version as an input of the run (needs write access to the run)."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     run = _run_for_write(ctx, input["entityName"], input["projectName"], input["runName"])
     artifact = _artifact_for_read(ctx, input["artifactID"])
     if artifact["state"] == "DELETED":
@@ -1059,7 +1073,7 @@ def resolve_use_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
         holder = ctx.store.project(str(entity or ""), str(project or ""))
         held = ctx.store.artifacts.project_ids_of(int(artifact["id"]))
         if holder is None or int(holder["id"]) not in held:
-            raise _not_found(f"artifact {input['artifactID']} in {entity}/{project}")
+            raise not_found(f"artifact {input['artifactID']} in {entity}/{project}")
     ctx.store.artifacts.use(int(artifact["id"]), int(run["id"]), input.get("usedAs"))
     return {
         "artifact": artifact_nodes(ctx, [artifact])[0],
@@ -1072,7 +1086,7 @@ def resolve_create_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
     """Log an *existing* version again (digest deduplication, ``Run.log_artifact``):
     the run becomes one of its outputs and the aliases and tags are added.  New
     contents cannot be uploaded to this server, so an unknown digest is an error."""
-    ctx = _ctx(info)
+    ctx = request_context(info)
     entity, project_name = str(input["entityName"]), str(input["projectName"])
     project = _project_for_write(ctx, entity, project_name)
     names = bounded(input.get("artifactCollectionNames"), "collection names")
@@ -1100,7 +1114,7 @@ def resolve_create_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
     if input.get("runName"):
         run = ctx.store.run(int(project["id"]), str(input["runName"]))
         if run is None:
-            raise _not_found(f"run {entity}/{project_name}/{input['runName']}")
+            raise not_found(f"run {entity}/{project_name}/{input['runName']}")
     try:
         for collection_id, aliases in _alias_targets(
             ctx, artifact, input.get("aliases") or [], default=sequence
@@ -1119,7 +1133,7 @@ def resolve_create_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
 def _collection_mutation(
     info: GraphQLResolveInfo, collection_gid: object, kind: str
 ) -> tuple[RequestContext, Row]:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     collection = _collection_for_read(ctx, parse_gid(collection_gid, "ArtifactCollection"))
     if collection["kind"] != kind:
         what = "sequence" if kind == "SEQUENCE" else "portfolio"
@@ -1189,7 +1203,7 @@ def resolve_delete_portfolio(_: None, info: GraphQLResolveInfo, input: Row) -> R
 
 
 def _collection_tags(info: GraphQLResolveInfo, input: Row, *, add: bool) -> Row:
-    ctx = _ctx(info)
+    ctx = request_context(info)
     collection = _collection_by_path(
         ctx,
         str(input["entityName"]),

@@ -48,8 +48,8 @@ def _error_body(message: str) -> bytes:
 class ArtifactRoutes:
     """Serves artifact files and manifests for one :class:`Store`."""
 
-    def __init__(self, store: Store, authenticate: Callable[[dict[str, str]], Row | None]):
-        self.store = store
+    def __init__(self, store: Store, authenticate: Callable[[dict[str, str]], Row | None]) -> None:
+        self.store: Store = store
         self._authenticate = authenticate
 
     @staticmethod
@@ -137,8 +137,8 @@ def _refusal(reason: str) -> tuple[int, bytes, str]:
 async def _finish(
     send: Send, record: RecordedRequest, status: int, body: bytes, content_type: str, *, head: bool
 ) -> None:
-    from ._app import _respond  # imported late: _app imports this module
+    from ._app import respond  # imported late: _app imports this module
 
     record.status = status
     record.response_bytes = 0 if head else len(body)
-    await _respond(send, status, b"" if head else body, content_type, content_length=len(body))
+    await respond(send, status, b"" if head else body, content_type, content_length=len(body))

@@ -96,22 +96,22 @@ class LocalServer:
         file_host: str | None = None,
         limits: ServerLimits | None = None,
     ) -> None:
-        self.store = Store(db_path)
+        self.store: Store = Store(db_path)
         user = _ensure_user(self.store, username, api_key)
         self.api_key: str = str(user["api_key"])
-        self.username = username
-        self.entity = username
+        self.username: str = username
+        self.entity: str = username
         self.requests: list[RecordedRequest] = []
-        self.app = LocalApp(
+        self.app: LocalApp = LocalApp(
             self.store,
             faults=faults or FaultPlan(),
             file_host=file_host,
             requests=self.requests,
             limits=limits,
         )
-        self.host = host
+        self.host: str = host
         self._requested_port = port
-        self.port = 0
+        self.port: int = 0
         self._server: _ThreadedUvicorn | None = None
         self._thread: threading.Thread | None = None
 

@@ -85,4 +85,4 @@ class Store(HistoryStore, LogsStore, FilesStore, ReportsStore):
 
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__(path)
-        self.artifacts: ArtifactStore = ArtifactStore(self)
+        self.artifacts: ArtifactStore = ArtifactStore(self, self._row_queries())

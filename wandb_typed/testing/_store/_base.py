@@ -16,12 +16,12 @@ import random
 import sqlite3
 import string
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, cast, overload
 
 from .._filters import (
     SQL_JSON,
@@ -41,6 +41,7 @@ from .._sql import Sql, sql
 __all__ = [
     "Page",
     "Row",
+    "RowQueries",
     "StoreBase",
     "StoreError",
     "decode_cursor",
@@ -124,12 +125,12 @@ def encode_cursor(values: Sequence[object]) -> str:
 
 def decode_cursor(cursor: str, arity: int) -> list[object]:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        values: object = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise StoreError(f"invalid cursor {cursor!r}") from None
-    if not isinstance(values, list) or len(values) != arity:
+    if not isinstance(values, list) or len(cast("list[object]", values)) != arity:
         raise StoreError(f"invalid cursor {cursor!r} (from a different ordering?)")
-    return values
+    return cast("list[object]", values)
 
 
 def evenly_spaced(count: int, samples: int) -> list[int]:
@@ -143,6 +144,18 @@ def evenly_spaced(count: int, samples: int) -> list[int]:
     return sorted({round(i * (count - 1) / (samples - 1)) for i in range(samples)})
 
 
+@dataclass(frozen=True)
+class RowQueries:
+    """A store's row queries (under its lock), handed to a part of the store that shares
+    its connection without deriving from :class:`StoreBase` (:class:`ArtifactStore`)."""
+
+    all: Callable[[str, Sequence[object]], list[Row]]
+    one: Callable[[str, Sequence[object]], Row | None]
+    scalar: Callable[[str, Sequence[object]], Any]
+    #: ``(columns, from_where, keys, first, after) -> Page``, see :meth:`StoreBase._page`.
+    page: Callable[[str, Sql, list[OrderKey], int | None, str | None], Page]
+
+
 class StoreBase:
     """One SQLite connection shared by threads (every method takes ``self._lock``)."""
 
@@ -150,7 +163,7 @@ class StoreBase:
     SCHEMA: ClassVar[str] = "PRAGMA foreign_keys = ON;"
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = str(path) if path is not None else ":memory:"
+        self.path: str = str(path) if path is not None else ":memory:"
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.create_function("REGEXP", 2, regexp, deterministic=True)
@@ -175,7 +188,7 @@ class StoreBase:
         return "".join(self._rng.choice(_RUN_ID_ALPHABET) for _ in range(8))
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Generator[sqlite3.Connection]:
         """Lock the store and run the block in one SQLite transaction."""
         with self._lock:
             if self._conn.in_transaction:  # nested: join the outer transaction
@@ -188,6 +201,9 @@ class StoreBase:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def _row_queries(self) -> RowQueries:
+        return RowQueries(self._all, self._one, self._scalar, self._page)
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         with self._lock:
@@ -225,7 +241,7 @@ class StoreBase:
         statement = sql(f"SELECT {columns}, {{}} {{}}", key_cols, from_where)
         if after:
             values = decode_cursor(after, len(keys))
-            ors = []
+            ors: list[Sql] = []
             for i, key in enumerate(keys):
                 ands = [sql("({}) IS {}", k.expr, values[j]) for j, k in enumerate(keys[:i])]
                 ands.append(
@@ -240,7 +256,7 @@ class StoreBase:
         rows = self._query(statement)
         has_next = len(rows) > limit
         rows = rows[:limit]
-        cursors = []
+        cursors: list[str] = []
         for row in rows:
             cursors.append(encode_cursor([row.pop(f"_k{i}") for i in range(len(keys))]))
         return Page(rows=rows, cursors=cursors, has_next=has_next)

@@ -47,11 +47,11 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._filters import OrderKey
 from .._sql import Sql
-from ._base import Page, Row, StoreError, format_time, utc_now
+from ._base import Page, Row, RowQueries, StoreError, format_time, utc_now
 
 if TYPE_CHECKING:
     import sqlite3
@@ -386,17 +386,18 @@ def _compile_doc(
 ) -> str:
     if not isinstance(doc, Mapping):
         raise StoreError(f"a filter must be a JSON object, not {type(doc).__name__}")
-    parts = []
-    for key, value in doc.items():
+    parts: list[str] = []
+    for key, value in cast("Mapping[object, object]", doc).items():
         budget[0] -= 1
         if budget[0] < 0:
             raise StoreError("filter too large")
-        if key in ("$and", "$or"):
+        if isinstance(key, str) and key in ("$and", "$or"):
             if not isinstance(value, list) or not value:
                 raise StoreError(f"{key} needs a non-empty list")
-            subs = [_compile_doc(item, fields, params, budget) for item in value]
+            items = cast("list[object]", value)
+            subs = [_compile_doc(item, fields, params, budget) for item in items]
             parts.append("(" + f" {key[1:].upper()} ".join(subs) + ")")
-        elif key in fields:
+        elif isinstance(key, str) and key in fields:
             parts.append(_compile_field(key, value, fields[key], params))
         else:
             allowed = ", ".join(sorted(fields))
@@ -436,23 +437,28 @@ def _decode_id(value: object, field: str) -> int:
 
 def _compile_field(field: str, value: object, spec: tuple[str, str], params: list[object]) -> str:
     kind, ref = spec
-    ops = value if isinstance(value, Mapping) else {"$eq": value}
+    ops: Mapping[object, object] = (
+        cast("Mapping[object, object]", value) if isinstance(value, Mapping) else {"$eq": value}
+    )
     if not ops:
         raise StoreError(f"filter {field!r} has no condition")
-    parts = []
+    parts: list[str] = []
     for op, operand in ops.items():
         if kind in _SET_SQL:
             parts.append(_set_condition(kind, ref, field, op, operand, params))
             continue
-        if op in _SCALAR_OPS:
+        if isinstance(op, str) and op in _SCALAR_OPS:
             converted = _filter_value(operand, kind, field)
             if converted is None:
                 parts.append(f"{ref} IS {'NOT ' if op == '$ne' else ''}NULL")
             else:
                 parts.append(f"{ref} {_SCALAR_OPS[op]} ?")
                 params.append(converted)
-        elif op in ("$in", "$nin"):
-            items = bounded(operand if isinstance(operand, list) else None, f"{op} values")
+        elif op == "$in" or op == "$nin":
+            items = bounded(
+                cast("list[object]", operand) if isinstance(operand, list) else None,
+                f"{op} values",
+            )
             if not isinstance(operand, list):
                 raise StoreError(f"filter {field!r}: {op} needs a list")
             if not items:
@@ -470,20 +476,23 @@ def _compile_field(field: str, value: object, spec: tuple[str, str], params: lis
 
 
 def _set_condition(
-    kind: str, ref: str, field: str, op: str, operand: object, params: list[object]
+    kind: str, ref: str, field: str, op: object, operand: object, params: list[object]
 ) -> str:
     """Membership conditions on tags/aliases: ``$eq``/``$in`` = has one of them."""
     template = _SET_SQL[kind]
-    if op in ("$eq", "$ne"):
+    if op == "$eq" or op == "$ne":
         if not isinstance(operand, str):
             raise StoreError(f"filter {field!r}: {op} needs a string")
         params.append(operand)
         exists = f"EXISTS ({template.format(ref=ref, cond='= ?')})"
         return exists if op == "$eq" else f"NOT {exists}"
-    if op in ("$in", "$nin"):
-        if not isinstance(operand, list) or not all(isinstance(x, str) for x in operand):
+    if op == "$in" or op == "$nin":
+        if not isinstance(operand, list):
             raise StoreError(f"filter {field!r}: {op} needs a list of strings")
-        items = bounded(operand, f"{op} values")
+        strings = cast("list[object]", operand)
+        if not all(isinstance(x, str) for x in strings):
+            raise StoreError(f"filter {field!r}: {op} needs a list of strings")
+        items = bounded(strings, f"{op} values")
         if not items:
             return "0" if op == "$in" else "1"
         params.extend(items)
@@ -535,8 +544,9 @@ def compile_order(
 class ArtifactStore:
     """Artifact tables and queries, sharing the :class:`Store`'s connection and lock."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, queries: RowQueries) -> None:
         self._store = store
+        self._queries = queries
         self._secret = secrets.token_bytes(32)
         with store.transaction() as db:
             for statement in _DDL:
@@ -544,13 +554,13 @@ class ArtifactStore:
 
     # ------------------------------------------------------------------ plumbing
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        return self._store._all(sql, params)
+        return self._queries.all(sql, params)
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
-        return self._store._one(sql, params)
+        return self._queries.one(sql, params)
 
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
-        return self._store._scalar(sql, params)
+        return self._queries.scalar(sql, params)
 
     def _page(
         self,
@@ -564,7 +574,7 @@ class ArtifactStore:
         maximum: int = MAX_PAGE,
     ) -> Page:
         size = page_size(first, maximum=maximum)
-        return self._store._page(columns, Sql(from_where, tuple(params)), keys, size, after)
+        return self._queries.page(columns, Sql(from_where, tuple(params)), keys, size, after)
 
     # ------------------------------------------------------------------ signing
     def sign(self, kind: str, key: str, expires: int) -> str:
@@ -758,7 +768,7 @@ class ArtifactStore:
 
     # ------------------------------------------------------------------ tags
     def _tag_ids(self, db: sqlite3.Connection, names: Iterable[str]) -> list[int]:
-        ids = []
+        ids: list[int] = []
         for name in names:
             validate_tag(name)
             db.execute(
@@ -1008,7 +1018,8 @@ class ArtifactStore:
         version = _VERSION.match(alias)
         params: list[object]
         if version:
-            which, params = "m.version_index = ?", [collection_id, int(version.group(1))]
+            which = "m.version_index = ?"
+            params = [collection_id, int(version.group(1))]
         else:
             which = (
                 "m.id = (SELECT membership_id FROM artifact_aliases"

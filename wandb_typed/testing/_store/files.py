@@ -6,6 +6,7 @@ import base64
 import hashlib
 import mimetypes
 from collections.abc import Sequence
+from typing import ClassVar
 
 from .._filters import OrderKey
 from .._sql import Sql, sql
@@ -20,7 +21,7 @@ _FILE_COLUMNS = "f.id, f.run_id, f.name, f.size, f.mimetype, f.md5, f.created_at
 class FilesStore(RunsStore):
     """Files of a run (``content`` NULL until uploaded)."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

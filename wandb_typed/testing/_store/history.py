@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from .._filters import SQL_JSON, json_lookup
 from ._base import Row, dumps, evenly_spaced
@@ -29,7 +29,7 @@ def _history_type(json_type: str) -> str:
 class HistoryStore(RunsStore):
     """History rows and events of a run; sampling and windows run in SQL."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS history (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     step INTEGER NOT NULL,
@@ -92,7 +92,8 @@ CREATE TABLE IF NOT EXISTS events (
             self._refresh_history_keys(run_id)
             if latest:
                 current = db.execute("SELECT summary FROM runs WHERE id = ?", (run_id,)).fetchone()
-                summary = json.loads(current[0]) if current else {}
+                # runs.summary is always a JSON object (the store writes it)
+                summary: dict[str, Any] = json.loads(current[0]) if current else {}
                 summary.update(latest)
                 db.execute("UPDATE runs SET summary = ? WHERE id = ?", (dumps(summary), run_id))
         return written
@@ -200,7 +201,7 @@ CREATE TABLE IF NOT EXISTS events (
             conds.append(f"{type_expr.text} IS NOT NULL")
             params.extend(type_expr.params)
         rows = self._sampled("history", "step", run_id, samples, " AND ".join(conds), params)
-        out = []
+        out: list[dict[str, Any]] = []
         for row in rows:
             data = json.loads(row["row"])
             out.append({key: data[key] for key in keys if key in data})
@@ -215,7 +216,7 @@ CREATE TABLE IF NOT EXISTS events (
                     "SELECT step FROM history WHERE run_id = ? ORDER BY step", (run_id,)
                 )
             ]
-        out = []
+        out: list[dict[str, Any]] = []
         for r in self._all("SELECT row FROM history WHERE run_id = ? ORDER BY step", (run_id,)):
             data = json.loads(r["row"])
             out.append({key: data[key] for key in keys if key in data})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from .._filters import OrderKey
 from .._sql import Sql, sql
@@ -15,7 +16,7 @@ __all__ = ["LogsStore"]
 class LogsStore(RunsStore):
     """Console lines of a run, numbered from 0."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS log_lines (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,

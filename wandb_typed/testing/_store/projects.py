@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from .._filters import OrderKey
 from .._sql import Sql, sql
@@ -23,7 +24,7 @@ _PROJECT_SELECT = """
 class ProjectsStore(UsersStore):
     """Projects; ``access`` is ``PRIVATE`` (members only) or ``PUBLIC``/``OPEN``."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS projects (
     id INTEGER PRIMARY KEY,
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from .._filters import OrderKey
 from .._sql import Sql, sql
@@ -18,7 +18,7 @@ __all__ = ["ReportsStore"]
 class ReportsStore(ProjectsStore):
     """Views (reports) of a project."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS views (
     id INTEGER PRIMARY KEY,
     project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,

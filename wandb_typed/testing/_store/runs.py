@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from .._filters import compile_order, filter_sql
 from .._sql import sql
@@ -89,7 +89,7 @@ class RunSeed:
 class RunsStore(SweepsStore):
     """Runs of a project; config is stored as W&B stores it (``{k: {value, desc}}``)."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from .._filters import OrderKey
 from .._sql import Sql, sql
@@ -14,20 +14,26 @@ from .projects import ProjectsStore
 __all__ = ["SweepsStore"]
 
 
-def _sweep_config(config: Mapping[str, Any] | str) -> tuple[str, dict[str, Any]]:
-    """Sweep config as YAML text plus its parsed form (YAML is a JSON superset)."""
+def _sweep_config(config: Mapping[str, Any] | str) -> tuple[str, dict[object, object]]:
+    """Sweep config as YAML text plus its parsed form (YAML is a JSON superset; its keys
+    need not be strings)."""
     import yaml  # the server extra depends on pyyaml
 
     if isinstance(config, str):
-        parsed = yaml.safe_load(config) or {}
-        return config, dict(parsed) if isinstance(parsed, dict) else {}
-    return yaml.safe_dump(dict(config), sort_keys=False), dict(config)
+        parsed: object = yaml.safe_load(config)
+        if not isinstance(parsed, dict):
+            return config, {}
+        return config, dict(cast("dict[object, object]", parsed))
+    # types-PyYAML's newest stubs type `width` with _typeshed.FloatInt, which the typeshed
+    # bundled with basedpyright 1.40 lacks, so safe_dump reads as partially unknown.
+    text = yaml.safe_dump(dict(config), sort_keys=False)  # pyright: ignore[reportUnknownMemberType]
+    return text, {key: value for key, value in config.items()}
 
 
 class SweepsStore(ProjectsStore):
     """Sweeps of a project and the runs that belong to them."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS sweeps (
     id INTEGER PRIMARY KEY,
     project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from typing import ClassVar
 
 from ._base import Row, StoreBase, StoreError, utc_now
 
@@ -13,7 +14,7 @@ __all__ = ["UsersStore"]
 class UsersStore(StoreBase):
     """Users (with their API keys), entities and who is a member of which entity."""
 
-    SCHEMA = """
+    SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL UNIQUE,
