@@ -188,10 +188,8 @@ def _add_run_files(
     started: datetime,
     log_lines: list[str],
 ) -> None:
-    # types-PyYAML's newest stubs type `width` with _typeshed.FloatInt, which the typeshed
-    # bundled with basedpyright 1.40 lacks, so safe_dump reads as partially unknown.
     config_yaml = {k: {"value": v, "desc": None} for k, v in config.items()}
-    text = yaml.safe_dump(config_yaml, sort_keys=True)  # pyright: ignore[reportUnknownMemberType]
+    text = yaml.safe_dump(config_yaml, sort_keys=True)
     store.add_file(run_id, "config.yaml", text)
     store.add_file(run_id, "output.log", "\n".join(log_lines) + "\n")
     store.add_file(

@@ -24,9 +24,7 @@ def _sweep_config(config: Mapping[str, Any] | str) -> tuple[str, dict[object, ob
         if not isinstance(parsed, dict):
             return config, {}
         return config, dict(cast("dict[object, object]", parsed))
-    # types-PyYAML's newest stubs type `width` with _typeshed.FloatInt, which the typeshed
-    # bundled with basedpyright 1.40 lacks, so safe_dump reads as partially unknown.
-    text = yaml.safe_dump(dict(config), sort_keys=False)  # pyright: ignore[reportUnknownMemberType]
+    text = yaml.safe_dump(dict(config), sort_keys=False)
     return text, {key: value for key, value in config.items()}
 
 
