@@ -152,7 +152,11 @@ def test_partial_data_is_kept_on_the_error(server: LocalServer) -> None:
 
     with pytest.raises(GraphQLError) as info:
         api_with(server, edit).run("p/r1")
-    assert info.value.data is not None and info.value.data["project"]["run"]["name"] == "r1"
+    data = info.value.data
+    assert data is not None
+    project = data["project"]
+    assert isinstance(project, dict) and isinstance(project["run"], dict)
+    assert project["run"]["name"] == "r1"
     assert info.value.errors[0].extensions == {"code": "TIMEOUT"}
 
 

@@ -91,6 +91,12 @@ CASES: list[tuple[str, str, type]] = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _private_jedi_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One jedi cache per test process: xdist workers sharing ~/.cache/jedi raced."""
+    jedi.settings.cache_directory = str(tmp_path_factory.mktemp("jedi-cache"))
+
+
 def _public(cls: type) -> set[str]:
     return {name for name in dir(cls) if not name.startswith("_")}
 

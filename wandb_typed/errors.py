@@ -266,12 +266,14 @@ class GraphQLError(WandbError):
         message: str,
         *,
         errors: Sequence[GraphQLErrorDetail],
-        data: Mapping[str, Any] | None = None,
+        data: Mapping[str, object] | None = None,
         operation_name: str | None = None,
     ) -> None:
         super().__init__(message)
-        self.errors = tuple(errors)
-        self.data = data
+        self.errors: tuple[GraphQLErrorDetail, ...] = tuple(errors)
+        """Each entry of the response's ``errors`` list."""
+        self.data: Mapping[str, object] | None = data
+        """The partial ``data`` the server sent with the errors, if any."""
         self.operation_name = operation_name
 
 

@@ -563,22 +563,22 @@ HeartbeatAt: OrderedField[date] = OrderedField("heartbeatAt", (date,), "Heartbea
 #: How long the run ran, in seconds.
 Duration: OrderedField[float] = OrderedField("duration", _NUMBER_KINDS, "Duration")
 #: The run's display name (``run.name``).
-DisplayName = TextField("display_name", "DisplayName")
+DisplayName: TextField = TextField("display_name", "DisplayName")
 #: The run id (``run.id``; W&B calls it ``name``).
-Name = TextField("name", "Name")
+Name: TextField = TextField("name", "Name")
 #: The run's state: ``"running"``, ``"finished"``, ``"crashed"``, ... or a ``RunState``.
-State = TextField("state", "State")
+State: TextField = TextField("state", "State")
 #: The run's tags: ``Tags.eq("a")`` has tag a, ``Tags.in_("a", "b")`` has either.
-Tags = TextField("tags", "Tags")
+Tags: TextField = TextField("tags", "Tags")
 #: The entity (user or team) the run belongs to.
-Entity = TextField("entity", "Entity")
+Entity: TextField = TextField("entity", "Entity")
 #: The run's group.
-Group = TextField("group", "Group")
+Group: TextField = TextField("group", "Group")
 #: The host the run ran on.
-Host = TextField("host", "Host")
+Host: TextField = TextField("host", "Host")
 #: The run's job type.
-JobType = TextField("jobType", "JobType")
+JobType: TextField = TextField("jobType", "JobType")
 #: The username of the run's author.
-Username = TextField("username", "Username")
+Username: TextField = TextField("username", "Username")
 #: The id of the sweep the run belongs to.
-Sweep = TextField("sweep", "Sweep")
+Sweep: TextField = TextField("sweep", "Sweep")
