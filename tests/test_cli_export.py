@@ -139,7 +139,7 @@ def test_runs_parquet_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_pat
     assert types["tags"] == pa.list_(pa.string())
     assert types["config.lr"] == pa.float64()
     assert types["state"] == types["config.model.name"] == types["summary.best"] == pa.string()
-    assert pq.ParquetFile(out).num_row_groups == 3  # one per page of 120 runs
+    assert pq.ParquetFile(out).metadata.num_rows == 300
     runs = expected_runs(wandb_api)
     for record, run in zip(table.to_pylist(), runs, strict=True):
         assert record["id"] == run.id
@@ -191,7 +191,7 @@ def test_history_jsonl_with_keys_to_stdout(wandb_env: LocalServer, wandb_api: Ap
     assert all(list(r) == ["_step", "loss", "eval/loss"] for r in records)
 
 
-def test_history_parquet_streams_one_row_group_per_page(
+def test_history_parquet_streams_row_groups_of_whole_pages(
     wandb_env: LocalServer, wandb_api: Api, tmp_path: Path
 ) -> None:
     import pyarrow as pa
@@ -199,9 +199,17 @@ def test_history_parquet_streams_one_row_group_per_page(
 
     run = long_run(wandb_api)
     out = tmp_path / "history.parquet"
-    ok(cli("history", run.path, "-o", str(out), "--page-size", "2500"))
+    ok(cli("history", run.path, "-o", str(out), "--page-size", "2500", "--row-group-rows", "5000"))
     parquet = pq.ParquetFile(out)
-    assert parquet.num_row_groups == 8  # 20,000 rows, written a page at a time
+    groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
+    assert groups == [5000] * 4  # written as the pages came, two pages per row group
+    ok(cli("history", run.path, "-o", str(out), "--page-size", "1500", "--row-group-rows", "4000"))
+    parquet = pq.ParquetFile(out)
+    groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
+    assert groups == [4500] * 4 + [2000]  # whole pages: 3 x 1,500 rows, then the rest
+    ok(cli("history", run.path, "-o", str(out)))
+    assert pq.ParquetFile(out).num_row_groups == 1  # 20,000 rows < the default 65,536
+    parquet = pq.ParquetFile(out)
     assert parquet.schema_arrow.field("_step").type == pa.int64()
     assert parquet.schema_arrow.field("loss").type == pa.float64()
     records = parquet.read().to_pylist()
@@ -275,6 +283,7 @@ def test_without_history_key_metadata_columns_come_from_the_first_page(
         (["history", "demo/llm-finetune/x", "--format", "parquet"], "pass -o FILE.parquet"),
         (["history", "demo/llm-finetune/x", "--keys", "a,"], "--keys has an empty name"),
         (["history", "demo/llm-finetune/x", "--page-size", "0"], "page_size"),
+        (["history", "demo/llm-finetune/x", "--row-group-rows", "0"], "--row-group-rows must be"),
         (["frob"], "unknown command 'frob'"),
     ],
 )

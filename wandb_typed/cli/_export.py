@@ -5,8 +5,8 @@ settings files (as the official ``wandb`` commands, which take no key on the com
 line either: a key in argv would show in ``ps`` and shell history).
 
 ``history`` streams every row through ``scan_history``: one page (``--page-size``
-rows) in memory whatever the run's length, written as it arrives (one Parquet row
-group per page). Its columns are ``--keys`` (with ``_step``) or else every key of the
+rows) in memory whatever the run's length, written as it arrives (Parquet: a row
+group of whole pages per ``--row-group-rows``, held as Arrow columns). Its columns are ``--keys`` (with ``_step``) or else every key of the
 run's history-key metadata, read once with the last step, and the scan stops at that
 step, so a run still logging cannot add a column mid-file. Only when a server reports
 no history keys do the columns come from the first page; a key first seen later then
@@ -32,7 +32,16 @@ from ._common import (
     run_guarded,
     table,
 )
-from ._writers import CsvWriter, JsonlWriter, Kind, ParquetWriter, RowWriter, infer_kinds, widen_csv
+from ._writers import (
+    ROW_GROUP_ROWS,
+    CsvWriter,
+    JsonlWriter,
+    Kind,
+    ParquetWriter,
+    RowWriter,
+    infer_kinds,
+    widen_csv,
+)
 
 if TYPE_CHECKING:
     from .._sync.api import Api
@@ -384,8 +393,12 @@ def history(argv: Sequence[str]) -> int:
         help="output format (default: from -o's suffix, else csv)",
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
+    parser.add_argument("--page-size", type=int, default=1000, help="rows per request")
     parser.add_argument(
-        "--page-size", type=int, default=1000, help="rows per request (and per Parquet row group)"
+        "--row-group-rows",
+        type=int,
+        default=ROW_GROUP_ROWS,
+        help=f"Parquet: rows per row group, in whole pages (default {ROW_GROUP_ROWS})",
     )
     args = parser.parse_args(argv)
     return run_guarded("wandb-typed history", lambda: _history(args))
@@ -395,6 +408,9 @@ def _history(args: argparse.Namespace) -> int:
     output: Path | None = args.output
     run_path: str = args.run_path
     page_size: int = args.page_size
+    row_group_rows: int = args.row_group_rows
+    if row_group_rows < 1:
+        raise UsageProblem(f"--row-group-rows must be at least 1, got {row_group_rows}")
     fmt = output_format(args.format, output, "csv")
     if fmt == "table":
         raise UsageProblem("history is written as csv, jsonl or parquet")
@@ -428,7 +444,7 @@ def _history(args: argparse.Namespace) -> int:
         end = None if last is None else last + 1
         scan = checked(lambda: run.scan_history(keys=keys, page_size=page_size, max_step=end))
         job = HistoryJob(
-            scan, fmt, columns, kinds, end,
+            scan, fmt, columns, kinds, end, row_group_rows,
             where=lambda row: f"run {run.path}, step {row.get('_step', '?')}",
             remedy="pass --keys to choose the columns, or use --format jsonl",
         )  # fmt: skip
@@ -480,12 +496,13 @@ class HistoryJob:
         columns: list[str] | None,
         kinds: dict[str, Kind],
         end: int | None,
+        row_group_rows: int,
         *,
         where: Callable[[Mapping[str, object]], str],
         remedy: str,
     ) -> None:
         self.scan, self.fmt, self.columns, self.kinds, self.end = scan, fmt, columns, kinds, end
-        self.where, self.remedy = where, remedy
+        self.row_group_rows, self.where, self.remedy = row_group_rows, where, remedy
 
     def write(self, out: TextIO | None, part: Path | None) -> list[str] | None:
         """Write the scan page by page; returns the widened columns when a CSV file
@@ -494,8 +511,9 @@ class HistoryJob:
         if self.fmt == "parquet":
             assert part is not None
             writer = ParquetWriter(
-                part, self.columns, self.kinds, where=self.where, remedy=self.remedy
-            )
+                part, self.columns, self.kinds, where=self.where, remedy=self.remedy,
+                row_group_rows=self.row_group_rows,
+            )  # fmt: skip
         elif self.fmt == "jsonl":
             assert out is not None
             writer = JsonlWriter(out)

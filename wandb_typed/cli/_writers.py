@@ -1,10 +1,14 @@
 """Rows out, a page at a time: CSV, JSON Lines and Parquet writers.
 
 Each writer takes pages of rows (``dict`` column -> value) and writes them as they
-come, so an export holds one page in memory. Parquet writes one row group per page
-(pyarrow's ``ParquetWriter``) with a schema fixed before the first page: column
-*kinds* (:data:`Kind`) come from the caller (a run's history-key metadata, or the
-values of a buffered listing) or from the first page.
+come, so an export holds one page in memory. Parquet (pyarrow's ``ParquetWriter``)
+turns each page into Arrow columns at once and writes a row group of whole pages as
+soon as it holds :data:`ROW_GROUP_ROWS` rows: memory stays bounded by the row group,
+whatever the run's length, and readers get row groups large enough to be efficient
+(a row group per 1,000-row page made a million-row file of a thousand tiny groups,
+and the writer's memory grew with their metadata). The schema is fixed before the
+first page: column *kinds* (:data:`Kind`) come from the caller (a run's history-key
+metadata, or the values of a buffered listing) or from the first page.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ __all__ = [
 #: How a column is stored in Parquet: ``json`` is a string holding JSON text (lists,
 #: objects and columns whose values have more than one type).
 Kind = Literal["int", "float", "bool", "string", "timestamp", "strings", "json"]
+#: Rows per Parquet row group (whole pages: a group may hold up to a page more).
+ROW_GROUP_ROWS = 65_536
 Row = Mapping[str, object]
 
 
@@ -180,8 +186,9 @@ def infer_kinds(columns: Sequence[str], rows: Iterable[Row]) -> dict[str, Kind]:
 
 
 class ParquetWriter(RowWriter):
-    """Parquet at ``path``, one row group per page. ``columns`` and ``kinds`` fix the
-    schema; with ``columns=None`` they come from the first page. A key outside the
+    """Parquet at ``path``: each page converted to Arrow as it comes, a row group
+    written per ``row_group_rows`` rows of whole pages. ``columns`` and ``kinds`` fix
+    the schema; with ``columns=None`` they come from the first page. A key outside the
     columns, or a value its column's kind cannot hold, is a :class:`CliError` naming
     the row (``where``) and what to do (``remedy``), never a dropped value."""
 
@@ -193,8 +200,12 @@ class ParquetWriter(RowWriter):
         *,
         where: Callable[[Row], str],
         remedy: str,
+        row_group_rows: int = ROW_GROUP_ROWS,
     ) -> None:
         self._pa, self._pq = pyarrow_modules()
+        self._row_group_rows = row_group_rows
+        self._pending: list[Any] = []  # Arrow record batches of the next row group
+        self._pending_rows = 0
         self._path = path
         self._columns = list(columns) if columns is not None else None
         self._kinds = dict(kinds or {})
@@ -244,7 +255,17 @@ class ParquetWriter(RowWriter):
             for column in columns:
                 values[column].append(self._convert(row, column))
         arrays = [self._pa.array(values[c], type=self._schema.field(c).type) for c in columns]
-        writer.write_table(self._pa.Table.from_arrays(arrays, schema=self._schema))
+        self._pending.append(self._pa.RecordBatch.from_arrays(arrays, schema=self._schema))
+        self._pending_rows += len(rows)
+        if self._pending_rows >= self._row_group_rows:
+            self._flush(writer)
+
+    def _flush(self, writer: Any) -> None:
+        """Write the pending pages as one row group."""
+        if self._pending_rows:
+            table = self._pa.Table.from_batches(self._pending, schema=self._schema)
+            writer.write_table(table, row_group_size=self._pending_rows)
+        self._pending, self._pending_rows = [], 0
 
     def _convert(self, row: Row, column: str) -> object:
         value = row.get(column)
@@ -275,4 +296,5 @@ class ParquetWriter(RowWriter):
     def close(self) -> None:
         # No rows: still a valid file, with the known columns.
         writer: Any = self._writer if self._writer is not None else self._open([])
+        self._flush(writer)
         writer.close()
