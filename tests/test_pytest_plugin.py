@@ -42,16 +42,35 @@ def run(pytester: pytest.Pytester, cache_dir: Path, *args: str) -> pytest.RunRes
     )
 
 
-def readme_example() -> str:
+def documented_tests() -> list[tuple[str, str]]:
+    """Every Python block of README.md and docs/*.md that defines a test: ``(where,
+    source)``. Sybil runs these blocks too, but only pytest calls the tests."""
+    found: list[tuple[str, str]] = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        for block in re.finditer(r"```python\n(.*?)```", text, re.S):
+            if "\ndef test_" in block.group(1):
+                line = text[: block.start()].count("\n") + 1
+                found.append((f"{path.relative_to(ROOT)}:{line}", block.group(1)))
+    return found
+
+
+EXAMPLES = documented_tests()
+
+
+def test_the_readme_has_a_complete_plugin_example() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     found = re.search(r"<!-- pytest-plugin-example.*?-->\n```python\n(.*?)```", text, re.S)
     assert found, "README.md lost its pytest plugin example"
-    return found.group(1)
+    assert found.group(1) in [source for _, source in EXAMPLES]
+    assert len(EXAMPLES) >= 6
 
 
-def test_the_readme_example_passes(pytester: pytest.Pytester, cache_dir: Path) -> None:
-    source = readme_example()
-    pytester.makepyfile(test_reports=source)
+@pytest.mark.parametrize(("where", "source"), EXAMPLES, ids=[w for w, _ in EXAMPLES])
+def test_the_documented_tests_pass(
+    pytester: pytest.Pytester, cache_dir: Path, where: str, source: str
+) -> None:
+    pytester.makepyfile(test_example=source)
     result = run(pytester, cache_dir)
     result.assert_outcomes(passed=source.count("\ndef test_"))
 
