@@ -150,13 +150,19 @@ def test_runs_parquet_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_pat
         assert json.loads(record["summary.best"]) == run.summary["best"]
 
 
-def test_runs_table_and_light_listing(wandb_env: LocalServer, wandb_api: Api) -> None:
+def test_runs_table_and_light_listing(
+    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path
+) -> None:
     text = ok(cli("runs", "demo/mnist", "--light", "--filter", '{"state": "crashed"}'))
     lines = text.splitlines()
     assert lines[0].split() == ["id", "name", "state"]
     crashed = list(wandb_api.runs("demo/mnist", filters={"state": "crashed"}, light=True))
     assert len(lines) == 2 + len(crashed)
     assert lines[2].split() == [crashed[0].id, crashed[0].name, "crashed"]
+    out = tmp_path / "crashed.txt"
+    args = ("runs", "demo/mnist", "--light", "--filter", '{"state": "crashed"}')
+    assert ok(cli(*args, "--format", "table", "-o", str(out))) == ""
+    assert out.read_text(encoding="utf-8") == text
 
 
 # ---------------------------------------------------------------- history

@@ -263,6 +263,29 @@ def test_without_the_server_extra_the_fixtures_say_what_to_install(
     assert "pip install 'wandb-typed[server]'" in result.stdout.str()
 
 
+def test_the_seeded_template_is_reused_and_stale_ones_removed(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    templates = cache / "d" / "wandb-typed"
+    templates.mkdir(parents=True)
+    stale = templates / "demo-0000000000000000.sqlite3"
+    stale.write_bytes(b"seeded by older code")
+    pytester.makepyfile(
+        test_seeded="""
+        def test_it(wandb_api):
+            assert len(wandb_api.runs("demo/mnist")) == 300
+        """
+    )
+    run(pytester, cache).assert_outcomes(passed=1)
+    (template,) = templates.iterdir()
+    assert template.name.startswith("demo-") and template != stale
+    seeded = template.stat().st_mtime_ns
+    run(pytester, cache).assert_outcomes(passed=1)
+    assert list(templates.iterdir()) == [template]
+    assert template.stat().st_mtime_ns == seeded  # the second session copied it
+
+
 # ---------------------------------------------------------------- startup cost
 
 HEAVY = ("wandb_typed", "wandb_typed_gql", "httpx", "pydantic", "ariadne", "uvicorn", "graphql")

@@ -142,10 +142,10 @@ class ConfigValidationError(WandbError, ValueError):
         errors: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__(message)
-        self.run_path = run_path
-        self.part = part
-        self.type_name = type_name
-        self.errors = tuple(errors)
+        self.run_path: str = run_path
+        self.part: str = part
+        self.type_name: str = type_name
+        self.errors: tuple[tuple[str, str], ...] = tuple(errors)
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -142,6 +142,9 @@ def _wandb_template(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPa
         for suffix in ("-wal", "-shm"):  # gone after a clean close; never reused
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
         os.replace(partial, template)
+        for stale in directory.glob("demo-*.sqlite3"):  # seeded by code that has changed
+            if stale != template:
+                stale.unlink(missing_ok=True)
     return template
 
 

@@ -276,9 +276,14 @@ def _runs(args: argparse.Namespace) -> int:
                 )
             )  # fmt: skip
         pages = _pages(listing, fields)
-        if fmt == "table":
+        if fmt == "table":  # aligned columns need every row first
             rows = [row for page in pages for row in page]
-            print(table([[_short(cell(row[f])) for f in fields] for row in rows], fields))
+            text = table([[_short(cell(row[f])) for f in fields] for row in rows], fields) + "\n"
+            if output is None:
+                sys.stdout.write(text)
+                return 0
+            with output_file(output) as part:
+                part.write_text(text, encoding="utf-8")
             return 0
         if output is None:
             _write_runs(sys.stdout, None, fmt, fields, pages)
