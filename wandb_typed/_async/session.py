@@ -40,7 +40,7 @@ class AsyncSession:
         self.http_client: httpx.AsyncClient | None = http_client
         self.transport: httpx.AsyncBaseTransport | None = transport
         self.viewer_cache: User | None = None
-        self.closed = False
+        self.closed: bool = False
         self._loop: object | None = None
         self._connection: AsyncConnection | None = None
         self._gql: AsyncWandbClient | None = None

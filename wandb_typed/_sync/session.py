@@ -42,7 +42,7 @@ class Session:
         self.http_client: httpx.Client | None = http_client
         self.transport: httpx.BaseTransport | None = transport
         self.viewer_cache: User | None = None
-        self.closed = False
+        self.closed: bool = False
         self._loop: object | None = None
         self._connection: Connection | None = None
         self._gql: WandbClient | None = None
