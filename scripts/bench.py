@@ -9,7 +9,9 @@
 Benchmarks: ``import``, ``runs`` (10k runs with config + summary), ``light`` (bytes
 per run of a light listing), ``replay`` (the ``runs`` listing against recorded
 responses served from memory, so only the clients' own cost remains), ``history``
-(scan_history of a 1M-row run) and ``refused`` (time to fail on a refused connection).
+(scan_history of a 1M-row run), ``cli`` (``wandb-typed history`` of that run and of
+one a tenth its length, to CSV and Parquet: the command's peak RSS must not grow with
+the run) and ``refused`` (time to fail on a refused connection).
 
 The data is written into a fresh SQLite file through the store's public seeding API
 (``Store.bulk_insert_runs``, ``Store.bulk_insert_history``), then served by ``wandb-typed serve`` in a subprocess. Every
@@ -54,7 +56,7 @@ ENTITY = "demo"
 RUNS_PROJECT = "bench-runs"
 HISTORY_PROJECT = "bench-history"
 RESULT_MARK = "@@bench-result@@ "
-BENCHMARKS = ("import", "runs", "light", "replay", "history", "refused", "faults")
+BENCHMARKS = ("import", "runs", "light", "replay", "history", "cli", "refused", "faults")
 MB = 1024 * 1024
 
 Json = dict[str, Any]
@@ -215,9 +217,10 @@ def seed(db: Path, sizes: Sizes, *, runs: bool, history: bool) -> float:
         if runs:
             store.bulk_insert_runs(ENTITY, RUNS_PROJECT, run_seeds())
         if history:
-            history_run(sizes.history_rows)
-            if sizes.official_history_rows != sizes.history_rows:
-                history_run(sizes.official_history_rows)
+            for rows in sorted(
+                {sizes.history_rows, sizes.official_history_rows, cli_small_rows(sizes)}
+            ):
+                history_run(rows)
     finally:
         store.close()
     return time.perf_counter() - t0
@@ -469,6 +472,30 @@ def worker_history(spec: Json) -> Json:
     return {**meter.result, "items": n, "step_errors": bad}
 
 
+def worker_cli(spec: Json) -> Json:
+    """``wandb-typed history`` of one run into a file, as a child process: its peak RSS
+    (``ru_maxrss`` of this worker's only child) and the rows it wrote."""
+    import resource
+
+    out = Path(spec["out"])
+    env = {**os.environ, "WANDB_BASE_URL": spec["url"], "WANDB_API_KEY": API_KEY}
+    command = [PYTHON, "-m", "wandb_typed.cli", "history", f"{ENTITY}/{HISTORY_PROJECT}/{spec['run']}",
+               "-o", str(out)]  # fmt: skip
+    with Meter(spec["url"], spec["server_pid"]) as meter:
+        subprocess.run(command, env=env, check=True, capture_output=True)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    if out.suffix == ".csv":
+        with out.open("rb") as f:
+            rows = sum(1 for _ in f) - 1
+    else:
+        import pyarrow.parquet as pq
+
+        rows = int(pq.ParquetFile(out).metadata.num_rows)
+    size = out.stat().st_size
+    out.unlink()
+    return {**meter.result, "items": rows, "cli_peak_rss_mb": peak_kb / 1024, "file_bytes": size}
+
+
 def worker_refused(spec: Json) -> Json:
     """Seconds until the client raises when the server port is closed."""
     error = ""
@@ -502,6 +529,7 @@ WORKERS: dict[str, Callable[[Json], Json]] = {
     "faults": worker_faults,
     "runs": worker_runs,
     "history": worker_history,
+    "cli": worker_cli,
     "refused": worker_refused,
 }
 
@@ -1052,6 +1080,49 @@ def bench_history(ctx: Context) -> Section:
     return section
 
 
+def cli_small_rows(sizes: Sizes) -> int:
+    """The shorter run the ``cli`` benchmark compares with: a tenth of the long one."""
+    return max(1, sizes.history_rows // 10)
+
+
+def bench_cli(ctx: Context) -> Section:
+    s = ctx.sizes
+    small = cli_small_rows(s)
+    print(f"  cli: wandb-typed history of {small:,} and {s.history_rows:,} rows", flush=True)
+    section = Section(
+        "`wandb-typed history RUN -o FILE` (a subprocess; the same run as scan_history)",
+        ("format", "rows", "wall", "rows/s", "file", "peak RSS of the command"),
+    )
+    peaks: dict[str, list[float]] = {}
+    for fmt in ("csv", "parquet"):
+        for rows in (small, s.history_rows):
+            r = run_worker(
+                ctx, f"cli {fmt} {rows}", kind="cli", run=history_run_name(rows),
+                out=str(ctx.tmp / f"history.{fmt}"),
+            )  # fmt: skip
+            if r["items"] != rows:
+                print(f"  WARNING cli {fmt}: wrote {r['items']} rows of {rows}")
+            peaks.setdefault(fmt, []).append(float(r["cli_peak_rss_mb"]))
+            section.rows.append((
+                fmt, f"{rows:,}", fs(float(r["wall"])), fnum(rows / float(r["wall"])),
+                fbytes(float(r["file_bytes"])), f"{r['cli_peak_rss_mb']:.1f} MB",
+            ))  # fmt: skip
+    for fmt, (short, long) in peaks.items():
+        section.targets.append(
+            Target(
+                f"{fmt}: peak RSS for {s.history_rows:,} rows within 10 MB of {small:,} rows",
+                long - short <= 10,
+                f"{short:.1f} MB → {long:.1f} MB",
+            )
+        )
+    section.notes.append(
+        "Peak RSS is the command's whole process (Python, httpx, pydantic, pyarrow for "
+        "Parquet). CSV writes each 1,000-row page as it arrives; Parquet converts each "
+        "page to Arrow and writes a row group per 65,536 rows."
+    )
+    return section
+
+
 def bench_refused(ctx: Context) -> Section:
     closed = f"http://127.0.0.1:{free_port()}"
     print(f"  refused: {closed}", flush=True)
@@ -1150,6 +1221,7 @@ BENCH_FUNCS: dict[str, Callable[[Context], Section]] = {
     "light": bench_light,
     "replay": bench_replay,
     "history": bench_history,
+    "cli": bench_cli,
     "refused": bench_refused,
     "faults": bench_faults,
 }
@@ -1279,7 +1351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tmp = Path(tmp_name)
         db = tmp / "bench.sqlite3"
         wants_runs = bool({"runs", "light", "replay", "faults"} & set(selected))
-        took = seed(db, sizes, runs=wants_runs, history="history" in selected)
+        took = seed(db, sizes, runs=wants_runs, history=bool({"history", "cli"} & set(selected)))
         print(f"seeded {db} in {took:.1f} s ({db.stat().st_size / MB:.0f} MB)", flush=True)
         server = Server(db, tmp / "server.log")
         try:

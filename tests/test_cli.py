@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import wandb_typed
 from wandb_typed import Api
 from wandb_typed.testing import LocalServer
 
@@ -103,7 +104,18 @@ def test_usage_without_a_command() -> None:
         [sys.executable, "-m", "wandb_typed.cli"], capture_output=True, text=True
     )
     assert result.returncode == 2
-    assert "usage: wandb-typed demo" in result.stderr
+    assert "usage: wandb-typed COMMAND" in result.stderr
+    for command in ("runs", "history", "demo", "serve", "schema"):
+        assert f"\n  {command} " in result.stderr
+    helped = subprocess.run(
+        [sys.executable, "-m", "wandb_typed.cli", "--help"], capture_output=True, text=True
+    )
+    assert (helped.returncode, helped.stderr) == (0, "")
+    assert helped.stdout == result.stderr
+    version = subprocess.run(
+        [sys.executable, "-m", "wandb_typed.cli", "--version"], capture_output=True, text=True
+    )
+    assert (version.returncode, version.stdout) == (0, f"wandb-typed {wandb_typed.__version__}\n")
 
 
 def test_fetch_schema_diff_against_the_local_server(demo_server: LocalServer) -> None:

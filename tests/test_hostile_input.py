@@ -92,6 +92,14 @@ def make_error(name: str) -> WandbError:
         return PaginationError("cursor stuck")
     if name == "UnsupportedServerFeatureError":
         return UnsupportedServerFeatureError("too old", feature="sampledHistory")
+    if name == "ConfigValidationError":
+        return errors.ConfigValidationError(
+            "run e/p/r: config does not match Cfg: lr: Input should be a valid number",
+            run_path="e/p/r",
+            part="config",
+            type_name="Cfg",
+            errors=[("lr", "Input should be a valid number"), ("model.layers.1", "bad")],
+        )
     if name == "UsageError":
         error = errors.UsageError("closed")
         error.attempts = 2
@@ -111,7 +119,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 17
+    assert len(ERROR_CLASSES) == 18
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

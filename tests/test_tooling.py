@@ -19,6 +19,16 @@ import wandb_typed as wt
 
 SYNC = "import wandb_typed\napi = wandb_typed.Api()\n"
 ASYNC = "import wandb_typed\nasync def main():\n    api = wandb_typed.AsyncApi()\n"
+#: A declared config type, in the completed source and here (its attributes must appear).
+CFG = "class Cfg:\n    lr: float = 0.0\n    optimizer: str = ''\n"
+TYPED = CFG + SYNC
+ATYPED = CFG + ASYNC
+
+
+class Cfg:
+    lr: float = 0.0
+    optimizer: str = ""
+
 
 #: (case, source ending where completion is asked, class whose attributes must appear)
 CASES: list[tuple[str, str, type]] = [
@@ -49,6 +59,20 @@ CASES: list[tuple[str, str, type]] = [
     ("reports", SYNC + "for r in api.reports('e/p'):\n    r.", wt.Report),
     ("from_path", SYNC + "api.from_path('e/p/r').", wt.Report),
     ("pages", SYNC + "for page in api.projects().pages():\n    page.", wt.Page),
+    ("typed_runs", TYPED + "runs = api.runs('e/p', config_type=Cfg)\nruns.", wt.TypedRuns),
+    ("typed_items", TYPED + "for r in api.runs('e/p', config_type=Cfg):\n    r.", wt.TypedRun),
+    (
+        "typed_config",
+        TYPED + "for r in api.runs('e/p', config_type=Cfg):\n    r.typed_config.",
+        Cfg,
+    ),
+    (
+        "typed_summary",
+        TYPED + "for r in api.runs('e/p', summary_type=Cfg):\n    r.typed_summary.",
+        Cfg,
+    ),
+    ("config_as", TYPED + "api.run('e/p/r').config_as(Cfg).", Cfg),
+    ("summary_as", TYPED + "api.run('e/p/r').summary_as(Cfg).", Cfg),
     ("async_api", ASYNC + "    api.", wt.AsyncApi),
     ("async_viewer", ASYNC + "    v = await api.viewer\n    v.", wt.User),
     ("async_project", ASYNC + "    p = await api.project('x')\n    p.", wt.AsyncProject),
@@ -84,6 +108,16 @@ CASES: list[tuple[str, str, type]] = [
         wt.AsyncRun,
     ),
     (
+        "async_typed_items",
+        ATYPED + "    async for r in api.runs('e/p', config_type=Cfg):\n        r.",
+        wt.AsyncTypedRun,
+    ),
+    (
+        "async_typed_config",
+        ATYPED + "    async for r in api.runs('e/p', config_type=Cfg):\n        r.typed_config.",
+        Cfg,
+    ),
+    (
         "async_reports",
         ASYNC + "    async for r in api.reports('e/p'):\n        r.",
         wt.Report,
@@ -115,7 +149,8 @@ CLASSES = [
     wt.Api, wt.AsyncApi, wt.Project, wt.AsyncProject, wt.Run, wt.AsyncRun, wt.LightRun,
     wt.AsyncLightRun, wt.Runs, wt.AsyncRuns, wt.Sweep, wt.AsyncSweep, wt.File, wt.AsyncFile,
     wt.HistoryScan, wt.AsyncHistoryScan, wt.Paginator, wt.AsyncPaginator,
-    wt.SizedPaginator, wt.AsyncSizedPaginator,
+    wt.SizedPaginator, wt.AsyncSizedPaginator, wt.TypedRun, wt.AsyncTypedRun, wt.TypedRuns,
+    wt.AsyncTypedRuns,
 ]  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from ._async.files import AsyncFile
 from ._async.history import AsyncHistoryScan
 from ._async.paging import AsyncPaginator, AsyncSizedPaginator
 from ._async.projects import AsyncProject
-from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns
+from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
 from ._async.sweeps import AsyncSweep
 from ._core.history import HistoryRow
 from ._core.paging import Page
@@ -35,7 +35,7 @@ from ._sync.files import File
 from ._sync.history import HistoryScan
 from ._sync.paging import Paginator, SizedPaginator
 from ._sync.projects import Project
-from ._sync.runs import LightRun, Run, Runs
+from ._sync.runs import LightRun, Run, Runs, TypedRun, TypedRuns
 from ._sync.sweeps import Sweep
 from ._version import __version__
 from .config import RetryPolicy, Settings
@@ -45,6 +45,7 @@ from .errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigValidationError,
     GraphQLError,
     InputError,
     MissingDependencyError,
@@ -58,6 +59,7 @@ from .errors import (
     UsageError,
     WandbError,
 )
+from .filters import Config, Filter, State, Summary, Tags
 from .types import JSONObject, JSONValue
 
 __all__ = [
@@ -75,10 +77,15 @@ __all__ = [
     "AsyncRuns",
     "AsyncSizedPaginator",
     "AsyncSweep",
+    "AsyncTypedRun",
+    "AsyncTypedRuns",
     "AuthenticationError",
     "BadRequestError",
     "BetaReport",
+    "Config",
+    "ConfigValidationError",
     "File",
+    "Filter",
     "GraphQLError",
     "HistoryRow",
     "HistoryScan",
@@ -102,8 +109,13 @@ __all__ = [
     "Runs",
     "ServerError",
     "Settings",
+    "State",
+    "Summary",
     "SizedPaginator",
     "Sweep",
+    "Tags",
+    "TypedRun",
+    "TypedRuns",
     "UnsupportedServerFeatureError",
     "UsageError",
     "User",

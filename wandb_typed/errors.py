@@ -12,6 +12,7 @@ every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
 
     WandbError
     ├── InputError (ValueError)            bad argument, raised before any request
+    ├── ConfigValidationError (ValueError) a run's config/summary does not match its declared type
     ├── APIConnectionError                 could not reach the server
     │   └── APITimeoutError                no answer within the timeout
     ├── APIStatusError                     the server answered with an HTTP error
@@ -42,6 +43,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigValidationError",
     "GraphQLError",
     "GraphQLErrorDetail",
     "InputError",
@@ -119,6 +121,36 @@ class WandbError(Exception):
 
 class InputError(WandbError, ValueError):
     """An argument is malformed; raised before any request is sent."""
+
+
+class ConfigValidationError(WandbError, ValueError):
+    """A run's config or summary does not match the type it was read as
+    (``run.config_as(T)``, ``run.summary_as(T)``, ``api.runs(..., config_type=T)``).
+
+    ``run_path`` names the run, ``part`` is ``"config"`` or ``"summary"``, ``type_name``
+    the declared type, and ``errors`` holds ``(key, message)`` per mismatch, the key
+    dotted (``"model.layers.0"``; ``""`` for the whole object).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        run_path: str,
+        part: str,
+        type_name: str,
+        errors: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        super().__init__(message)
+        self.run_path: str = run_path
+        self.part: str = part
+        self.type_name: str = type_name
+        self.errors: tuple[tuple[str, str], ...] = tuple(errors)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The dotted keys that did not match, in the order the validator reported them."""
+        return tuple(key for key, _ in self.errors)
 
 
 class APIConnectionError(WandbError):

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from pandas import DataFrame
-from typing_extensions import assert_type
+from pydantic import BaseModel
+from typing_extensions import TypedDict, assert_type
 
 from wandb_typed import (
     Api,
@@ -25,6 +26,9 @@ from wandb_typed import (
     AsyncRuns,
     AsyncSizedPaginator,
     AsyncSweep,
+    AsyncTypedRun,
+    AsyncTypedRuns,
+    Config,
     File,
     HistoryRow,
     HistoryScan,
@@ -36,11 +40,59 @@ from wandb_typed import (
     Runs,
     RunState,
     SizedPaginator,
+    Summary,
     Sweep,
+    TypedRun,
+    TypedRuns,
     User,
     UserRef,
 )
 from wandb_typed.types import JSONObject, JSONValue
+
+
+class TrainConfig(BaseModel):
+    lr: float
+    optimizer: str
+
+
+class MnistSummary(TypedDict):
+    acc: float
+
+
+def typed_config_usage(api: Api, run: Run) -> None:
+    assert_type(run.config_as(TrainConfig), TrainConfig)
+    assert_type(run.config_as(TrainConfig).lr, float)
+    assert_type(run.summary_as(MnistSummary), MnistSummary)
+    assert_type(run.summary_as(MnistSummary)["acc"], float)
+    typed = api.runs("demo/mnist", config_type=TrainConfig)
+    assert_type(typed, TypedRuns[TrainConfig, JSONObject])
+    assert_type(typed[0], TypedRun[TrainConfig, JSONObject])
+    for t in typed:
+        assert_type(t, TypedRun[TrainConfig, JSONObject])
+        assert_type(t.typed_config, TrainConfig)
+        assert_type(t.typed_config.optimizer, str)
+        assert_type(t.typed_summary, JSONObject)
+        assert_type(t.config, JSONObject)
+    both = api.runs("demo/mnist", config_type=TrainConfig, summary_type=MnistSummary)
+    assert_type(both, TypedRuns[TrainConfig, MnistSummary])
+    assert_type(api.runs(summary_type=MnistSummary), TypedRuns[JSONObject, MnistSummary])
+    assert_type(api.runs("demo/mnist", config_type=None), Runs)
+    assert_type(both.histories(keys=["acc"]), list[HistoryRow])
+    built = (Config("lr") > 0.01) & (Summary("acc") >= 0.9)
+    assert_type(
+        api.runs("demo/mnist", filters=built, config_type=TrainConfig),
+        TypedRuns[TrainConfig, JSONObject],
+    )
+
+
+async def async_typed_config_usage(aapi: AsyncApi) -> None:
+    typed = aapi.runs("demo/mnist", config_type=TrainConfig, summary_type=MnistSummary)
+    assert_type(typed, AsyncTypedRuns[TrainConfig, MnistSummary])
+    async for t in typed:
+        assert_type(t, AsyncTypedRun[TrainConfig, MnistSummary])
+        assert_type(t.typed_summary["acc"], float)
+        assert_type(t.config_as(TrainConfig), TrainConfig)
+    assert_type(await typed.at(0), AsyncTypedRun[TrainConfig, MnistSummary])
 
 
 def sync_usage(api: Api) -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import logging
 import random
 import string
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from wandb_typed_gql.gc_pause import paused_gc
 
@@ -24,6 +24,7 @@ from .._core.checks import check_bool
 from .._core.history import HistoryRow
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
+from .._core.typed import C, RunTypes, S
 from ..errors import GraphQLError, NotFoundError, is_not_found
 from ..paths import check_name, parse_object_path
 from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from .session import AsyncSession
     from .sweeps import AsyncSweep
 
-__all__ = ["AsyncLightRun", "AsyncRun", "AsyncRuns"]
+__all__ = ["AsyncLightRun", "AsyncRun", "AsyncRuns", "AsyncTypedRun", "AsyncTypedRuns"]
 
 logger = logging.getLogger("wandb_typed")
 
@@ -224,6 +225,42 @@ class AsyncRun(RunData):
         return await upload_file(self._session, self, path, root)
 
 
+class AsyncTypedRun(AsyncRun, Generic[C, S]):
+    """A run from ``api.runs(..., config_type=..., summary_type=...)``: an
+    :class:`AsyncRun` whose ``typed_config`` and ``typed_summary`` are its config and
+    summary validated as the declared types (the plain dicts when a type was not
+    declared), again after each ``reload()`` or ``update()``: an ``update()`` that
+    writes a config the type rejects raises :class:`ConfigValidationError` once written."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        entity: str,
+        project: str,
+        fields: RunFields,
+        fetched: Fetch,
+        sweep: AsyncSweep | None | Literal[False],
+        types: RunTypes[C, S],
+    ) -> None:
+        self._types = types
+        super().__init__(session, entity, project, fields, fetched, sweep)
+
+    def _apply(self, f: RunFields, fetched: Fetch) -> None:
+        super()._apply(f, fetched)
+        self._typed_config = self._types.typed_config(self._config, self.path)
+        self._typed_summary = self._types.typed_summary(self._summary, self.path)
+
+    @property
+    def typed_config(self) -> C:
+        """The config as the declared ``config_type`` (validated when the run was fetched)."""
+        return self._typed_config
+
+    @property
+    def typed_summary(self) -> S:
+        """The summary as the declared ``summary_type`` (validated when the run was fetched)."""
+        return self._typed_summary
+
+
 class AsyncLightRun(LightRunData):
     """A run as a light listing (``runs(light=True)``) returns it: identity and state.
 
@@ -248,11 +285,14 @@ class AsyncLightRun(LightRunData):
         return AsyncRun(self._session, self.entity, self.project, fields, FULL)
 
 
-class AsyncRuns(AsyncSizedPaginator[AsyncRun]):
-    """The lazy collection of a project's runs (``count()`` is the server's count)."""
+R = TypeVar("R", bound=AsyncRun)
+
+
+class _RunsBase(AsyncSizedPaginator[R]):
+    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``."""
 
     def __init__(
-        self, session: AsyncSession, fetch: FetchPage[AsyncRun], *, per_page: int, what: str
+        self, session: AsyncSession, fetch: FetchPage[R], *, per_page: int, what: str
     ) -> None:
         super().__init__(fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
         self._session = session
@@ -289,6 +329,24 @@ class AsyncRuns(AsyncSizedPaginator[AsyncRun]):
         return await histories_of(self._session, self, samples, keys, x_axis, format, stream)
 
 
+class AsyncRuns(_RunsBase[AsyncRun]):
+    """The lazy collection of a project's runs (``count()`` is the server's count)."""
+
+
+class AsyncTypedRuns(_RunsBase[AsyncTypedRun[C, S]], Generic[C, S]):
+    """The lazy collection of a project's runs with declared config and summary types
+    (``api.runs(..., config_type=..., summary_type=...)``): each run is an
+    :class:`AsyncTypedRun`, validated when its page arrives, so a run that does not
+    match raises :class:`ConfigValidationError` (naming the run and key) from the
+    iteration. To handle mismatches run by run, list untyped runs and call
+    ``run.config_as(T)``."""
+
+    def __aiter__(self) -> AsyncIterator[AsyncTypedRun[C, S]]:
+        # Spelled out (the base already iterates): editors' completion (jedi) follows
+        # the declared types through this signature, not through the generic bases.
+        return super().__aiter__()
+
+
 # -- module functions used by AsyncApi ------------------------------------------------
 
 
@@ -322,23 +380,17 @@ async def _where(session: AsyncSession, query: RunQuery) -> tuple[str, str]:
     return entity, query.project or session.settings.project
 
 
-def list_runs(
+def _run_pages(
     session: AsyncSession,
-    path: str | None,
-    filters: Mapping[str, object] | None,
-    order: str,
-    per_page: int,
+    query: RunQuery,
     include_sweeps: bool,
-    config_keys: Sequence[str] | None,
-    summary_keys: Sequence[str] | None,
-) -> AsyncRuns:
-    """The lazy collection of a project's runs; every argument is checked here, first."""
-    query = RunQuery.of(path, filters, order, per_page)
-    check_bool(include_sweeps, "include_sweeps")
-    fetched = Fetch.of(config_keys, summary_keys)
+    fetched: Fetch,
+    make: Callable[[str, str, RunFields, AsyncSweep | None | Literal[False]], R],
+) -> FetchPage[R]:
+    """The page fetcher of a full runs listing; ``make`` builds each run."""
     sweeps: dict[str | None, AsyncSweep | None] = {}
 
-    async def fetch(cursor: str | None, first: int) -> Page[AsyncRun]:
+    async def fetch(cursor: str | None, first: int) -> Page[R]:
         entity, project = await _where(session, query)
         result = await session.gql.run_page(
             entity=entity, project=project, filters=query.filters, order=query.order,
@@ -354,14 +406,63 @@ def list_runs(
         with paused_gc():
             return page_of(
                 conn,
-                lambda node: AsyncRun(
-                    session, entity, project, node, fetched,
+                lambda node: make(
+                    entity, project, node,
                     sweeps.get(node.sweep_name) if include_sweeps else False,
                 ),
                 result.project.run_count,
             )  # fmt: skip
 
+    return fetch
+
+
+def list_runs(
+    session: AsyncSession,
+    path: str | None,
+    filters: Mapping[str, object] | None,
+    order: str,
+    per_page: int,
+    include_sweeps: bool,
+    config_keys: Sequence[str] | None,
+    summary_keys: Sequence[str] | None,
+) -> AsyncRuns:
+    """The lazy collection of a project's runs; every argument is checked here, first."""
+    query = RunQuery.of(path, filters, order, per_page)
+    check_bool(include_sweeps, "include_sweeps")
+    fetched = Fetch.of(config_keys, summary_keys)
+    fetch = _run_pages(
+        session, query, include_sweeps, fetched,
+        lambda entity, project, node, sweep: AsyncRun(
+            session, entity, project, node, fetched, sweep
+        ),
+    )  # fmt: skip
     return AsyncRuns(session, fetch, per_page=per_page, what=query.what)
+
+
+def list_typed_runs(
+    session: AsyncSession,
+    path: str | None,
+    filters: Mapping[str, object] | None,
+    order: str,
+    per_page: int,
+    include_sweeps: bool,
+    config_keys: Sequence[str] | None,
+    summary_keys: Sequence[str] | None,
+    config_type: object,
+    summary_type: object,
+) -> AsyncTypedRuns[Any, Any]:
+    """:func:`list_runs` whose runs are validated as the declared types."""
+    query = RunQuery.of(path, filters, order, per_page)
+    check_bool(include_sweeps, "include_sweeps")
+    fetched = Fetch.of(config_keys, summary_keys)
+    types = RunTypes.of(config_type, summary_type)
+    fetch = _run_pages(
+        session, query, include_sweeps, fetched,
+        lambda entity, project, node, sweep: AsyncTypedRun(
+            session, entity, project, node, fetched, sweep, types
+        ),
+    )  # fmt: skip
+    return AsyncTypedRuns(session, fetch, per_page=per_page, what=query.what)
 
 
 def list_light_runs(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .._encode import check_tags, to_json_object
 from ..errors import InputError
@@ -16,6 +16,7 @@ from ..paths import parse_project_path
 from ..types import JSONObject, as_object
 from .checks import check_dict, check_keys
 from .paging import check_per_page
+from .typed import validate_as
 from .users import UserRef
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ __all__ = [
     "RunQuery",
     "RunState",
 ]
+
+T = TypeVar("T")
 
 #: Config keys W&B uses for itself; kept in ``raw_config``, left out of ``config``.
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
@@ -355,6 +358,26 @@ class RunData(RunIdentity):
     @summary.setter
     def summary(self, value: JSONObject) -> None:
         _replace(self, "summary", value)
+
+    def config_as(self, type_: type[T]) -> T:
+        """The config validated as ``type_``: a pydantic model, a ``TypedDict`` or a
+        dataclass declaring the keys you use (other keys are ignored unless the type
+        forbids extras). A new object each call; editing it does not edit the run.
+
+        Raises:
+            ConfigValidationError: the config does not match (names the run and keys).
+            InputError: ``type_`` is not a type pydantic can validate with.
+        """
+        return validate_as(type_, self._config, self.path, "config")
+
+    def summary_as(self, type_: type[T]) -> T:
+        """The summary validated as ``type_`` (see :meth:`config_as`).
+
+        Raises:
+            ConfigValidationError: the summary does not match (names the run and keys).
+            InputError: ``type_`` is not a type pydantic can validate with.
+        """
+        return validate_as(type_, self._summary, self.path, "summary")
 
     @property
     def raw_config(self) -> JSONObject:

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
 from .._core.checks import check_instance
+from .._core.typed import C, S
 from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
+from ..types import JSONObject
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
@@ -27,7 +29,7 @@ from . import sweeps as _sweeps
 from .paging import SizedPaginator
 from .projects import Project
 from .reports import Report
-from .runs import LightRun, Run, Runs
+from .runs import LightRun, Run, Runs, TypedRuns
 from .session import Session
 from .sweeps import Sweep
 
@@ -181,6 +183,8 @@ class Api:
         light: Literal[False] = False,
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
+        config_type: None = None,
+        summary_type: None = None,
     ) -> Runs: ...
     @overload
     def runs(
@@ -206,6 +210,51 @@ class Api:
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
     ) -> Runs | SizedPaginator[LightRun]: ...
+    @overload
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        *,
+        light: Literal[False] = False,
+        config_keys: Sequence[str] | None = None,
+        summary_keys: Sequence[str] | None = None,
+        config_type: type[C],
+        summary_type: None = None,
+    ) -> TypedRuns[C, JSONObject]: ...
+    @overload
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        *,
+        light: Literal[False] = False,
+        config_keys: Sequence[str] | None = None,
+        summary_keys: Sequence[str] | None = None,
+        config_type: None = None,
+        summary_type: type[S],
+    ) -> TypedRuns[JSONObject, S]: ...
+    @overload
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, object] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+        *,
+        light: Literal[False] = False,
+        config_keys: Sequence[str] | None = None,
+        summary_keys: Sequence[str] | None = None,
+        config_type: type[C],
+        summary_type: type[S],
+    ) -> TypedRuns[C, S]: ...
     def runs(
         self,
         path: str | None = None,
@@ -217,32 +266,52 @@ class Api:
         light: bool = False,
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
-    ) -> Runs | SizedPaginator[LightRun]:
+        config_type: type[object] | None = None,
+        summary_type: type[object] | None = None,
+    ) -> Runs | SizedPaginator[LightRun] | TypedRuns[Any, Any]:
         """The lazy collection of a project's runs; nothing is fetched until iterated.
 
         Args:
             path: ``entity/project`` or ``project`` (default: the configured ones).
             filters: a MongoDB-style filter, see :mod:`wandb_typed.filters`, e.g.
-                ``{"config.lr": {"$gt": 0.01}, "state": "finished"}``.
+                ``{"config.lr": {"$gt": 0.01}, "state": "finished"}``, or one built
+                with the typed fields: ``(Config("lr") > 0.01) & State.eq("finished")``.
             order: ``[+|-]field``: ``created_at``, ``heartbeat_at``,
                 ``config.<key>``, ``summary_metrics.<key>``, ... (``+`` ascending).
             per_page: runs per request (1-1000).
             include_sweeps: attach each run's sweep (one request per distinct sweep).
             light: list :class:`LightRun` objects (identity and state only; no
                 config, summary or sweep), the cheapest way to list many runs.
-            config_keys / summary_keys: fetch only these config / summary keys.
+            config_keys: fetch only these config keys.
+            summary_keys: fetch only these summary keys.
+            config_type: a pydantic model, ``TypedDict`` or dataclass: list
+                :class:`TypedRun` objects whose ``typed_config`` is the config
+                validated as this type.
+            summary_type: the same for ``typed_summary``.
 
         Raises:
-            InputError: a malformed path, filter, order or page size (before any request).
+            InputError: a malformed path, filter, order, page size or type (before
+                any request).
+            ConfigValidationError: while iterating, a run whose config or summary
+                does not match the declared type.
         """
         if light is True:
             if config_keys is not None or summary_keys is not None:
                 raise InputError(
                     "light=True fetches no config or summary; drop config_keys/summary_keys"
                 )
+            if config_type is not None or summary_type is not None:
+                raise InputError(
+                    "light=True fetches no config or summary; drop config_type/summary_type"
+                )
             return _runs.list_light_runs(self._session, path, filters, order, per_page)
         if light is not False:
             raise InputError(f"light must be True or False, got {light!r}")
+        if config_type is not None or summary_type is not None:
+            return _runs.list_typed_runs(
+                self._session, path, filters, order, per_page, include_sweeps,
+                config_keys, summary_keys, config_type, summary_type,
+            )  # fmt: skip
         return _runs.list_runs(
             self._session, path, filters, order, per_page, include_sweeps, config_keys, summary_keys
         )

@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 import random
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from wandb_typed_gql.gc_pause import paused_gc
 
@@ -26,6 +26,7 @@ from .._core.checks import check_bool
 from .._core.history import HistoryRow
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
+from .._core.typed import C, RunTypes, S
 from ..errors import GraphQLError, NotFoundError, is_not_found
 from ..paths import check_name, parse_object_path
 from .history import HistoryScan, histories_of, sampled_history, scan_history
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from .session import Session
     from .sweeps import Sweep
 
-__all__ = ["LightRun", "Run", "Runs"]
+__all__ = ["LightRun", "Run", "Runs", "TypedRun", "TypedRuns"]
 
 logger = logging.getLogger("wandb_typed")
 
@@ -220,6 +221,42 @@ class Run(RunData):
         return upload_file(self._session, self, path, root)
 
 
+class TypedRun(Run, Generic[C, S]):
+    """A run from ``api.runs(..., config_type=..., summary_type=...)``: an
+    :class:`Run` whose ``typed_config`` and ``typed_summary`` are its config and
+    summary validated as the declared types (the plain dicts when a type was not
+    declared), again after each ``reload()`` or ``update()``: an ``update()`` that
+    writes a config the type rejects raises :class:`ConfigValidationError` once written."""
+
+    def __init__(
+        self,
+        session: Session,
+        entity: str,
+        project: str,
+        fields: RunFields,
+        fetched: Fetch,
+        sweep: Sweep | None | Literal[False],
+        types: RunTypes[C, S],
+    ) -> None:
+        self._types = types
+        super().__init__(session, entity, project, fields, fetched, sweep)
+
+    def _apply(self, f: RunFields, fetched: Fetch) -> None:
+        super()._apply(f, fetched)
+        self._typed_config = self._types.typed_config(self._config, self.path)
+        self._typed_summary = self._types.typed_summary(self._summary, self.path)
+
+    @property
+    def typed_config(self) -> C:
+        """The config as the declared ``config_type`` (validated when the run was fetched)."""
+        return self._typed_config
+
+    @property
+    def typed_summary(self) -> S:
+        """The summary as the declared ``summary_type`` (validated when the run was fetched)."""
+        return self._typed_summary
+
+
 class LightRun(LightRunData):
     """A run as a light listing (``runs(light=True)``) returns it: identity and state.
 
@@ -244,12 +281,13 @@ class LightRun(LightRunData):
         return Run(self._session, self.entity, self.project, fields, FULL)
 
 
-class Runs(SizedPaginator[Run]):
-    """The lazy collection of a project's runs (``count()`` is the server's count)."""
+R = TypeVar("R", bound=Run)
 
-    def __init__(
-        self, session: Session, fetch: FetchPage[Run], *, per_page: int, what: str
-    ) -> None:
+
+class _RunsBase(SizedPaginator[R]):
+    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``."""
+
+    def __init__(self, session: Session, fetch: FetchPage[R], *, per_page: int, what: str) -> None:
         super().__init__(fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
         self._session = session
 
@@ -285,6 +323,24 @@ class Runs(SizedPaginator[Run]):
         return histories_of(self._session, self, samples, keys, x_axis, format, stream)
 
 
+class Runs(_RunsBase[Run]):
+    """The lazy collection of a project's runs (``count()`` is the server's count)."""
+
+
+class TypedRuns(_RunsBase[TypedRun[C, S]], Generic[C, S]):
+    """The lazy collection of a project's runs with declared config and summary types
+    (``api.runs(..., config_type=..., summary_type=...)``): each run is an
+    :class:`TypedRun`, validated when its page arrives, so a run that does not
+    match raises :class:`ConfigValidationError` (naming the run and key) from the
+    iteration. To handle mismatches run by run, list untyped runs and call
+    ``run.config_as(T)``."""
+
+    def __iter__(self) -> Iterator[TypedRun[C, S]]:
+        # Spelled out (the base already iterates): editors' completion (jedi) follows
+        # the declared types through this signature, not through the generic bases.
+        return super().__iter__()
+
+
 # -- module functions used by Api ------------------------------------------------
 
 
@@ -318,23 +374,17 @@ def _where(session: Session, query: RunQuery) -> tuple[str, str]:
     return entity, query.project or session.settings.project
 
 
-def list_runs(
+def _run_pages(
     session: Session,
-    path: str | None,
-    filters: Mapping[str, object] | None,
-    order: str,
-    per_page: int,
+    query: RunQuery,
     include_sweeps: bool,
-    config_keys: Sequence[str] | None,
-    summary_keys: Sequence[str] | None,
-) -> Runs:
-    """The lazy collection of a project's runs; every argument is checked here, first."""
-    query = RunQuery.of(path, filters, order, per_page)
-    check_bool(include_sweeps, "include_sweeps")
-    fetched = Fetch.of(config_keys, summary_keys)
+    fetched: Fetch,
+    make: Callable[[str, str, RunFields, Sweep | None | Literal[False]], R],
+) -> FetchPage[R]:
+    """The page fetcher of a full runs listing; ``make`` builds each run."""
     sweeps: dict[str | None, Sweep | None] = {}
 
-    def fetch(cursor: str | None, first: int) -> Page[Run]:
+    def fetch(cursor: str | None, first: int) -> Page[R]:
         entity, project = _where(session, query)
         result = session.gql.run_page(
             entity=entity, project=project, filters=query.filters, order=query.order,
@@ -350,14 +400,63 @@ def list_runs(
         with paused_gc():
             return page_of(
                 conn,
-                lambda node: Run(
-                    session, entity, project, node, fetched,
+                lambda node: make(
+                    entity, project, node,
                     sweeps.get(node.sweep_name) if include_sweeps else False,
                 ),
                 result.project.run_count,
             )  # fmt: skip
 
+    return fetch
+
+
+def list_runs(
+    session: Session,
+    path: str | None,
+    filters: Mapping[str, object] | None,
+    order: str,
+    per_page: int,
+    include_sweeps: bool,
+    config_keys: Sequence[str] | None,
+    summary_keys: Sequence[str] | None,
+) -> Runs:
+    """The lazy collection of a project's runs; every argument is checked here, first."""
+    query = RunQuery.of(path, filters, order, per_page)
+    check_bool(include_sweeps, "include_sweeps")
+    fetched = Fetch.of(config_keys, summary_keys)
+    fetch = _run_pages(
+        session, query, include_sweeps, fetched,
+        lambda entity, project, node, sweep: Run(
+            session, entity, project, node, fetched, sweep
+        ),
+    )  # fmt: skip
     return Runs(session, fetch, per_page=per_page, what=query.what)
+
+
+def list_typed_runs(
+    session: Session,
+    path: str | None,
+    filters: Mapping[str, object] | None,
+    order: str,
+    per_page: int,
+    include_sweeps: bool,
+    config_keys: Sequence[str] | None,
+    summary_keys: Sequence[str] | None,
+    config_type: object,
+    summary_type: object,
+) -> TypedRuns[Any, Any]:
+    """:func:`list_runs` whose runs are validated as the declared types."""
+    query = RunQuery.of(path, filters, order, per_page)
+    check_bool(include_sweeps, "include_sweeps")
+    fetched = Fetch.of(config_keys, summary_keys)
+    types = RunTypes.of(config_type, summary_type)
+    fetch = _run_pages(
+        session, query, include_sweeps, fetched,
+        lambda entity, project, node, sweep: TypedRun(
+            session, entity, project, node, fetched, sweep, types
+        ),
+    )  # fmt: skip
+    return TypedRuns(session, fetch, per_page=per_page, what=query.what)
 
 
 def list_light_runs(

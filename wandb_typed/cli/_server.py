@@ -1,0 +1,99 @@
+"""``wandb-typed demo`` and ``wandb-typed serve``: the local server (``server`` extra)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import __version__
+from ._common import Parser
+from ._common import table as aligned
+
+
+def demo(argv: Sequence[str]) -> int:
+    """Start the embedded server with the demo data and query it with the typed Api."""
+    parser = Parser(prog="wandb-typed demo", description=demo.__doc__)
+    parser.parse_args(argv)
+    from .._sync.api import Api
+    from ..testing import LocalServer
+
+    with LocalServer() as server:
+        info = server.seed_demo()
+        print(f"wandb-typed {__version__} demo: local W&B-compatible server at {server.base_url}")
+        print("(SQLite in memory; the same schema.graphql the client is generated from)\n")
+        with Api(api_key=server.api_key, overrides={"base_url": server.base_url}) as api:
+            viewer = api.viewer
+            teams = ", ".join(viewer.teams) or "-"
+            entity = api.default_entity
+            print(
+                f"Viewer: {viewer.username} <{viewer.email}>  default entity: {entity}  teams: {teams}\n"
+            )
+
+            projects = list(api.projects(info.entity))
+            print(f"Projects of {info.entity} ({len(projects)}):")
+            table = [
+                (p.name, f"{p.run_count:>4}", f"{p.created_at:%Y-%m-%d %H:%M}", p.description or "")
+                for p in projects
+            ]
+            print(aligned(table, ("PROJECT", "RUNS", "CREATED (UTC)", "DESCRIPTION")))
+
+            mnist = api.project("mnist", entity=info.entity)
+            owner = mnist.owner.username if mnist.owner else "-"
+            print(f"\napi.project('mnist') -> {mnist.path}, owner {owner}, {mnist.url}")
+
+            runs = api.runs(
+                mnist.path,
+                filters={"state": "finished"},
+                order="-summary_metrics.acc",
+                config_keys=["lr", "batch_size", "optimizer"],
+                summary_keys=["acc", "loss"],
+                per_page=8,
+            )
+            print(f"\nTop runs of {mnist.path} by summary acc ({len(runs)} finished; 8 shown):")
+            top = [
+                (
+                    r.id, r.name, r.state.value if r.state else "-", str(r.config.get("lr")),
+                    str(r.config.get("batch_size")), str(r.config.get("optimizer")),
+                    str(r.summary.get("acc")), str(r.summary.get("loss")),
+                )
+                for r in runs.take(8)
+            ]  # fmt: skip
+            print(aligned(top, ("RUN", "NAME", "STATE", "LR", "BATCH", "OPTIMIZER", "ACC", "LOSS")))
+
+            run = api.run(f"{info.entity}/{info.long_history_project}/{info.long_history_run}")
+            total, last = 0, None
+            for row in run.scan_history(keys=["loss"]):
+                total, last = total + 1, row
+            print(f"\n{run.path}: scan_history(keys=['loss']) streamed {total} rows; last {last}")
+            sweep = api.sweep(f"{info.entity}/{info.sweep_project}/{info.sweep_id}")
+            best = sweep.best_run()
+            print(
+                f"sweep {sweep.name!r} ({sweep.method}, {sweep.run_count} runs): "
+                f"best run {best.id if best else '-'} by {sweep.order}"
+            )
+            print(f"reports of {mnist.path}: {[r.display_name for r in api.reports(mnist.path)]}")
+    return 0
+
+
+def serve(argv: Sequence[str]) -> int:
+    """Run a long-lived local W&B-compatible server."""
+    parser = Parser(prog="wandb-typed serve", description=serve.__doc__)
+    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (default 8080)")
+    parser.add_argument(
+        "--db", default="wandb-typed.sqlite3", help="SQLite file (created if missing)"
+    )
+    parser.add_argument(
+        "--seed", choices=["demo"], default=None, help="load the demo dataset first"
+    )
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.0, help="fail this share (0-1) of requests"
+    )
+    parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault sequence")
+    args = parser.parse_args(argv)
+    if not 0 <= args.fault_rate <= 1:
+        parser.error("--fault-rate must be between 0 and 1")
+    from ..testing import serve as run_server
+
+    run_server(
+        args.port, args.db, args.seed, fault_rate=args.fault_rate, fault_seed=args.fault_seed
+    )
+    return 0
