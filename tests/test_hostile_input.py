@@ -92,6 +92,14 @@ def make_error(name: str) -> WandbError:
         return PaginationError("cursor stuck")
     if name == "UnsupportedServerFeatureError":
         return UnsupportedServerFeatureError("too old", feature="sampledHistory")
+    if name == "UnresolvedReferenceError":
+        return errors.UnresolvedReferenceError(
+            "cannot fetch", references={"data/a.bin": "s3://bucket/a.bin?sig=x"}
+        )
+    if name == "VerificationError":
+        return errors.VerificationError(
+            "differs", missing=["a"], mismatched=["b", "c"], unexpected=["d"]
+        )
     if name == "UsageError":
         error = errors.UsageError("closed")
         error.attempts = 2
@@ -111,7 +119,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 17
+    assert len(ERROR_CLASSES) == 19
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

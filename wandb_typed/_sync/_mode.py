@@ -4,9 +4,12 @@ hand, once per mode (the async twin is ``wandb_typed/_async/_mode.py``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar, overload
 
-__all__ = ["CollectionOps", "same_loop", "sleep"]
+from .._core.files import Stop, Stopped
+
+__all__ = ["CollectionOps", "run_bounded", "same_loop", "sleep"]
 
 T = TypeVar("T")
 
@@ -48,3 +51,45 @@ class CollectionOps(Generic[T]):
     def __getitem__(self, index: slice[int | None, int | None, int | None]) -> list[T]: ...
     def __getitem__(self, index: int | slice[int | None, int | None, int | None]) -> T | list[T]:
         return self.at(index)
+
+
+def run_bounded(jobs: Sequence[Callable[[], None]], limit: int, stop: Stop) -> None:
+    """Run ``jobs`` with at most ``limit`` running at a time, in a thread pool (one
+    job, or ``limit`` 1, runs in the calling thread). The first error sets ``stop``,
+    so the jobs still running end at their next chunk (each deletes its partial
+    file); they are waited for, then the error is raised. ``KeyboardInterrupt``
+    while waiting does the same."""
+    import threading
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    if not jobs:
+        return
+    workers = min(limit, len(jobs))
+    if workers == 1:
+        for job in jobs:
+            job()
+        return
+    pending = iter(jobs)
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while not stop.is_set:
+            with lock:
+                job = next(pending, None)
+            if job is None:
+                return
+            job()
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wandb-typed-transfer")
+    try:
+        futures = [pool.submit(worker) for _ in range(workers)]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        errors = [f.exception() for f in done]
+        failed = [e for e in errors if e is not None and not isinstance(e, Stopped)]
+        if failed:
+            raise failed[0]
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -87,7 +87,6 @@ SCALAR_FIELDS: dict[str, str] = {
     "username": "u.username",
     "entity": "e.name",
     "sweep": "s.name",
-    "entity": "e.name",
     "duration": DURATION_SQL,
 }
 
