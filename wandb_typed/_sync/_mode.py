@@ -54,13 +54,16 @@ class CollectionOps(Generic[T]):
 
 
 def run_bounded(jobs: Sequence[Callable[[], None]], limit: int, stop: Stop) -> None:
-    """Run ``jobs`` with at most ``limit`` running at a time, in a thread pool (one
+    """Run ``jobs`` with at most ``limit`` running at a time, on ``limit`` threads (one
     job, or ``limit`` 1, runs in the calling thread). The first error sets ``stop``,
     so the jobs still running end at their next chunk (each deletes its partial
-    file); they are waited for, then the error is raised. ``KeyboardInterrupt``
-    while waiting does the same."""
+    file); every thread is joined, then the error is raised. ``KeyboardInterrupt``
+    in the calling thread does the same.
+
+    Plain threads rather than a ``ThreadPoolExecutor``: a thread is recorded before
+    it starts, so one started while Ctrl-C lands is still joined (the executor records
+    it only after ``start()`` returns)."""
     import threading
-    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
     if not jobs:
         return
@@ -71,25 +74,44 @@ def run_bounded(jobs: Sequence[Callable[[], None]], limit: int, stop: Stop) -> N
         return
     pending = iter(jobs)
     lock = threading.Lock()
+    finished = threading.Event()  # every worker is done, or one failed
+    errors: list[BaseException] = []
+    running = [workers]
 
     def worker() -> None:
-        while not stop.is_set:
+        try:
+            while not stop.is_set:
+                with lock:
+                    job = next(pending, None)
+                if job is None:
+                    return
+                job()
+        except Stopped:
+            pass
+        except BaseException as exc:  # re-raised in the calling thread
             with lock:
-                job = next(pending, None)
-            if job is None:
-                return
-            job()
+                errors.append(exc)
+            stop.set()
+            finished.set()
+        finally:
+            with lock:
+                running[0] -= 1
+                if running[0] == 0:
+                    finished.set()
 
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wandb-typed-transfer")
+    threads: list[threading.Thread] = []
     try:
-        futures = [pool.submit(worker) for _ in range(workers)]
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        errors = [f.exception() for f in done]
-        failed = [e for e in errors if e is not None and not isinstance(e, Stopped)]
-        if failed:
-            raise failed[0]
+        for n in range(workers):
+            thread = threading.Thread(target=worker, name=f"wandb-typed-transfer-{n}", daemon=True)
+            threads.append(thread)
+            thread.start()
+        finished.wait()
     except BaseException:
         stop.set()
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for thread in threads:
+            if thread.ident is not None:
+                thread.join()
+    if errors:
+        raise errors[0]
