@@ -222,8 +222,7 @@ def test_cli_diff_exits_1_and_names_the_operations(tmp_path: Path) -> None:
     out = result.stdout
     assert (
         "BREAKING: Run.displayName was removed.\n  operations: ArtifactCreator, ArtifactUsedByPage, "
-        "LightRunPage, RunByName, RunPage, UpsertRun\n"
-        in out
+        "LightRunPage, RunByName, RunPage, UpsertRun\n" in out
     )
     assert (
         "BREAKING: Project.runs arg order has changed type from String to String!.\n  operations: LightRunPage, RunPage\n"
