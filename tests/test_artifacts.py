@@ -89,7 +89,7 @@ def test_artifact_fields_match_the_store(
     assert art.ttl is None
     assert art.url.endswith(f"/demo/mnist/artifacts/model/mnist-cnn/v{version}")
     logged_by = api.run(f"{MNIST}/{demo.model_logged_by[version]}")
-    assert art.history_step == logged_by.last_step + 1 if logged_by.last_step is not None else True
+    assert art.history_step == logged_by.last_step  # logged after its last step
     assert art.collection_name == "mnist-cnn"
 
 
@@ -168,7 +168,8 @@ def test_registry_paths_use_the_organization(fresh: LocalServer) -> None:
     )
     with_org = make_api(fresh, overrides={"organization": "acme"})
     art = with_org.artifact("wandb-registry-model/classifier:latest")
-    assert (art.entity, art.project, art.name) == ("acme", "wandb-registry-model", "classifier:v0")
+    assert (art.entity, art.project, art.version) == ("acme", "wandb-registry-model", "v0")
+    assert art.name == "classifier:latest"  # as asked for, like the official client
     assert make_api(fresh).artifact("acme/wandb-registry-model/classifier:v0").id == art.id
     since = len(fresh.requests)
     with pytest.raises(InputError, match="organization"):

@@ -74,11 +74,12 @@ class AsyncArtifact(ArtifactData):
         fields: ArtifactFields,
         collection: CollectionRef,
         version_index: int | None = None,
+        label: str | None = None,
     ) -> None:
         self._session = session
         self._manifest: ArtifactManifest | None = None
         self._collections: dict[str, AsyncArtifactCollection] = {}
-        super().__init__(fields, collection, version_index, session.settings.app_url)
+        super().__init__(fields, collection, version_index, session.settings.app_url, label)
 
     # -- writes --------------------------------------------------------------------
 
@@ -451,16 +452,17 @@ def artifact_type_from(
 
 
 def artifact_from_membership(
-    session: AsyncSession, m: ArtifactMembershipFields, operation: str
+    session: AsyncSession, m: ArtifactMembershipFields, operation: str, label: str | None = None
 ) -> AsyncArtifact:
-    """The version a membership holds, as found through the membership's collection."""
+    """The version a membership holds, as found through the membership's collection
+    (named ``collection:label`` when it was asked for by an alias)."""
     if m.artifact is None or m.artifact_collection is None:
         raise ResponseValidationError(
             f"{operation}: a membership without its artifact or collection",
             operation_name=operation,
         )
     collection = CollectionRef.of(m.artifact_collection, operation)
-    return AsyncArtifact(session, m.artifact, collection, m.version_index)
+    return AsyncArtifact(session, m.artifact, collection, m.version_index, label)
 
 
 def artifact_in_sequence(session: AsyncSession, f: ArtifactFields) -> AsyncArtifact | None:
@@ -492,7 +494,8 @@ async def fetch_artifact(session: AsyncSession, name: str, type: str | None) -> 
     membership = result.project.artifact_collection_membership
     if membership is None:
         raise NotFoundError.of(f"artifact {entity}/{project}/{path.name}", "ArtifactByName")
-    artifact = artifact_from_membership(session, membership, "ArtifactByName")
+    label = path.version if path.version_given else None
+    artifact = artifact_from_membership(session, membership, "ArtifactByName", label)
     if type is not None and artifact.type != type:
         raise NotFoundError(
             f"artifact {entity}/{project}/{path.name} of type {type!r} not found "

@@ -152,6 +152,8 @@ class ArtifactPath:
     collection: str
     version: str
     """An alias or ``vN`` (``latest`` when the name had none)."""
+    version_given: bool = True
+    """Whether the name had a version or alias."""
 
     @property
     def name(self) -> str:
@@ -198,7 +200,8 @@ def parse_artifact_name(
     """``[entity/][project/]collection[:alias|:vN]`` -> :class:`ArtifactPath`."""
     path: object = name
     version = DEFAULT_ALIAS
-    if isinstance(name, str) and ":" in name:
+    given = isinstance(name, str) and ":" in name
+    if isinstance(name, str) and given:
         path, _, version = name.partition(":")
         if not version:
             raise InputError(f"{what} {clip(name, 200)!r} ends in ':' without a version or alias")
@@ -206,7 +209,7 @@ def parse_artifact_name(
     parts = _split_path(path, what)
     collection = check_artifact_name_part(parts[-1], "artifact collection name")
     entity, project = _where(parts, organization, what, str(name))
-    return ArtifactPath(entity, project, collection, version)
+    return ArtifactPath(entity, project, collection, version, given)
 
 
 def parse_collection_path(
@@ -451,7 +454,8 @@ class ArtifactData:
     project: str
     """Project of the collection it was found through."""
     name: str
-    """``collection:vN`` in the collection it was found through."""
+    """``collection:alias`` when fetched by an alias (``api.artifact("m:best")``),
+    else ``collection:vN``, in the collection it was found through."""
     version: str
     """``vN``: the version's index in that collection."""
     source_entity: str
@@ -472,7 +476,8 @@ class ArtifactData:
     created_at: datetime
     updated_at: datetime | None
     history_step: int | None
-    """The step of the logging run's history when it was logged."""
+    """The last step of the logging run's history when it was logged (the step to
+    read its metrics at)."""
     ttl_is_inherited: bool
     description: str | None
     """Settable (then ``save()``)."""
@@ -483,8 +488,10 @@ class ArtifactData:
         collection: CollectionRef,
         version_index: int | None,
         app_url: str,
+        label: str | None = None,
     ) -> None:
         self._app_url = app_url
+        self._label = label
         self._apply(fields, collection, version_index)
 
     def _apply(
@@ -499,7 +506,7 @@ class ArtifactData:
         self.entity = collection.entity
         self.project = collection.project
         self.version = f"v{index}"
-        self.name = f"{collection.name}:{self.version}"
+        self.name = f"{collection.name}:{self._label or self.version}"
         self.source_entity = sequence.entity
         self.source_project = sequence.project
         self.source_version = f"v{source_index}"
@@ -513,7 +520,8 @@ class ArtifactData:
         self.commit_hash = f.commit_hash
         self.created_at = f.created_at
         self.updated_at = f.updated_at
-        self.history_step = f.history_step
+        # W&B stores the step the run would log next; its clients show the one before
+        self.history_step = max(0, f.history_step - 1) if f.history_step is not None else None
         self.ttl_is_inherited = f.ttl_is_inherited
         self.description = f.description
         self._metadata: JSONObject = as_object(f.metadata, f"artifact {self.name}: metadata")
