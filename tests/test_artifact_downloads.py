@@ -224,7 +224,7 @@ def test_default_root_and_environment(
 ) -> None:
     monkeypatch.setenv("WANDB_ARTIFACT_DIR", str(tmp_path / "cache"))
     root = make_api(server).artifact("demo/w/other:latest").download()
-    assert root == tmp_path / "cache" / "other:v0"
+    assert root == tmp_path / "cache" / "other:latest"  # the name as asked for
     assert on_disk(root) == {"o.txt": b"other"}
 
 
