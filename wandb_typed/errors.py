@@ -339,7 +339,7 @@ class UnresolvedReferenceError(WandbError):
             f"{p} -> {u.partition('?')[0]}{'?…' if '?' in u else ''}" for p, u in references.items()
         ]
         super().__init__(f"{message}: {_listed(shown)}")
-        self.references = dict(references)
+        self.references: dict[str, str] = dict(references)
 
 
 class VerificationError(WandbError, ValueError):
@@ -362,6 +362,6 @@ class VerificationError(WandbError, ValueError):
             if paths
         ]  # fmt: skip
         super().__init__(f"{message} ({'; '.join(parts)})")
-        self.missing = tuple(missing)
-        self.mismatched = tuple(mismatched)
-        self.unexpected = tuple(unexpected)
+        self.missing: tuple[str, ...] = tuple(missing)
+        self.mismatched: tuple[str, ...] = tuple(mismatched)
+        self.unexpected: tuple[str, ...] = tuple(unexpected)
