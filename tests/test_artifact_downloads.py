@@ -367,6 +367,16 @@ def test_bad_download_arguments_fail_before_any_request(server: LocalServer) -> 
     assert server.requests[since:] == []
 
 
+def test_a_root_that_is_a_file_is_refused(server: LocalServer, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file")
+    art = make_api(server).artifact("demo/w/blobs:v0")
+    since = len(server.requests)
+    with pytest.raises(InputError, match="not a directory"):
+        art.download(tmp_path / "taken")
+    assert server.requests[since:] == []
+    assert (tmp_path / "taken").read_text() == "a file"
+
+
 def test_credentials_never_go_to_the_storage_host(tmp_path: Path) -> None:
     with LocalServer(file_host="localhost") as server:
         server.store.create_project("demo", "w")

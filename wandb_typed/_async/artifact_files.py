@@ -123,7 +123,10 @@ def _root(artifact: AsyncArtifact, root: object) -> Path:
         return default_root(artifact.name)
     if not isinstance(root, (str, os.PathLike)):
         raise InputError(f"root must be a path or None, got {type(root).__name__}")
-    return Path(cast("str | os.PathLike[str]", root))
+    path = Path(cast("str | os.PathLike[str]", root))
+    if path.exists() and not path.is_dir():
+        raise InputError(f"root {path} exists and is not a directory")
+    return path
 
 
 # -- the manifest ----------------------------------------------------------------------
