@@ -819,7 +819,10 @@ class Tally:
     """Thread-safe counters of one download, reported to a callback."""
 
     def __init__(
-        self, bytes_total: int, files_total: int, report: Callable[[DownloadProgress], None]
+        self,
+        bytes_total: int,
+        files_total: int,
+        report: Callable[[DownloadProgress], None] | None,
     ) -> None:
         self._lock = threading.Lock()
         self._bytes = 0
@@ -828,12 +831,18 @@ class Tally:
         self._files_total = files_total
         self._report = report
 
+    @property
+    def reports(self) -> bool:
+        """Whether anyone listens (else bytes need not be counted as they arrive)."""
+        return self._report is not None
+
     def add_bytes(self, n: int) -> None:
         """``n`` more bytes arrived (negative: a failed attempt's bytes are undone)."""
         with self._lock:
             self._bytes += n
             snapshot = self._snapshot()
-        self._report(snapshot)
+        if self._report is not None:
+            self._report(snapshot)
 
     def file_done(self, size: int = 0) -> None:
         """One more file is in place (``size`` bytes not counted as they arrived)."""
@@ -841,7 +850,8 @@ class Tally:
             self._files += 1
             self._bytes += size
             snapshot = self._snapshot()
-        self._report(snapshot)
+        if self._report is not None:
+            self._report(snapshot)
 
     def _snapshot(self) -> DownloadProgress:
         return DownloadProgress(self._bytes, self._bytes_total, self._files, self._files_total)
@@ -884,11 +894,11 @@ class ProgressBar:
 
 def progress_reporter(
     progress: object, what: str
-) -> tuple[Callable[[DownloadProgress], None], Callable[[], None]]:
+) -> tuple[Callable[[DownloadProgress], None] | None, Callable[[], None]]:
     """``(report, close)`` for a download's ``progress`` argument: ``False``/``None``
-    (nothing), ``True`` (a tqdm bar) or a callable taking :class:`DownloadProgress`."""
+    (no report), ``True`` (a tqdm bar) or a callable taking :class:`DownloadProgress`."""
     if progress is None or progress is False:
-        return (lambda p: None), (lambda: None)
+        return None, (lambda: None)
     if progress is True:
         bar = ProgressBar(what)
         return bar, bar.close

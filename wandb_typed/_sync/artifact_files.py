@@ -114,9 +114,8 @@ class ArtifactEntry(ArtifactManifestEntry):
         dest = safe_destination(base, self.path)
         manifest = self.artifact.manifest
         _download_entries(
-            self._session, self.artifact, base, [manifest.entries[self.path]], False, 1,
-            lambda p: None,
-        )  # fmt: skip
+            self._session, self.artifact, base, [manifest.entries[self.path]], False, 1, None
+        )
         return dest
 
 
@@ -235,7 +234,7 @@ def _download_entries(
     entries: Sequence[ArtifactManifestEntry],
     allow_missing_references: bool,
     workers: int,
-    report: Callable[[DownloadProgress], None],
+    report: Callable[[DownloadProgress], None] | None,
 ) -> None:
     """Fetch ``entries`` into ``base``: every name is checked first, unreadable
     references are refused before anything is written, present files are kept."""
@@ -263,6 +262,7 @@ def _download_entries(
     urls = _file_urls(session, artifact, stored) if stored else {}
     connection = session.connection
     stop = Stop()
+    on_bytes = tally.add_bytes if tally.reports else None
 
     def job(transfer: _Transfer) -> Callable[[], None]:
         entry = transfer.entry
@@ -273,7 +273,7 @@ def _download_entries(
         def run() -> None:
             download_to(
                 connection, url, transfer.dest, entry.size, md5,
-                on_bytes=tally.add_bytes, stop=stop, etag=etag,
+                on_bytes=on_bytes, stop=stop, etag=etag,
             )  # fmt: skip
             tally.file_done()
 
@@ -325,7 +325,7 @@ def download_single_file(session: Session, artifact: Artifact, root: object) -> 
         raise UsageError(
             f"{artifact.qualified_name} has {len(entries)} manifest entries: use download()"
         )
-    _download_entries(session, artifact, base, entries, False, 1, lambda p: None)
+    _download_entries(session, artifact, base, entries, False, 1, None)
     return safe_destination(base, entries[0].path)
 
 
