@@ -355,18 +355,13 @@ class AsyncArtifactCollection(ArtifactCollectionData):
             return
         tags_to_add = [TagInput(tag_name=t) for t in added]
         tags_to_delete = [TagInput(tag_name=t) for t in removed]
-        common = {
-            "entity": self.entity,
-            "project": self.project,
-            "collection": self._saved_name,
-        }
         new_name = name if name is not None else UNSET
         new_description = description if description_changed else UNSET
         collection: ArtifactCollectionFields | None
         if self._sequence:
             result = await self._session.gql.save_artifact_sequence(
-                id=self.id, entity=common["entity"], project=common["project"],
-                collection=common["collection"], type_=self.type, change_type=False,
+                id=self.id, entity=self.entity, project=self.project,
+                collection=self._saved_name, type_=self.type, change_type=False,
                 tags_to_add=tags_to_add, tags_to_delete=tags_to_delete,
                 add_tags=bool(added), delete_tags=bool(removed),
                 name=new_name, description=new_description,
@@ -375,8 +370,7 @@ class AsyncArtifactCollection(ArtifactCollectionData):
             collection = sequence.artifact_collection if sequence is not None else None
         else:
             saved = await self._session.gql.save_artifact_portfolio(
-                id=self.id, entity=common["entity"], project=common["project"],
-                collection=common["collection"],
+                id=self.id, entity=self.entity, project=self.project, collection=self._saved_name,
                 tags_to_add=tags_to_add, tags_to_delete=tags_to_delete,
                 add_tags=bool(added), delete_tags=bool(removed),
                 name=new_name, description=new_description,
@@ -384,12 +378,8 @@ class AsyncArtifactCollection(ArtifactCollectionData):
             portfolio = saved.update_artifact_portfolio
             collection = portfolio.artifact_collection if portfolio is not None else None
         if collection is None:
-            raise NotFoundError(
-                f"artifact collection {self.path} no longer exists",
-                operation_name="SaveArtifactSequence"
-                if self._sequence
-                else "SaveArtifactPortfolio",
-            )
+            operation = "SaveArtifactSequence" if self._sequence else "SaveArtifactPortfolio"
+            raise NotFoundError.of(f"artifact collection {self.path}", operation)
         self._apply(collection)
 
     async def change_type(self, new_type: str) -> None:

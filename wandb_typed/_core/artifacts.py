@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from wandb_typed_gql.fragments import (
         ArtifactCollectionFields,
         ArtifactFields,
-        ArtifactTypeFields,
     )
 
 __all__ = [
@@ -382,18 +381,6 @@ class ArtifactTypeData:
     created_at: datetime
     entity: str
     project: str
-
-    @classmethod
-    def fields_of(cls, f: ArtifactTypeFields, entity: str, project: str) -> dict[str, object]:
-        """Constructor arguments from the generated fragment."""
-        return {
-            "id": f.id,
-            "name": f.name,
-            "description": f.description,
-            "created_at": f.created_at,
-            "entity": entity,
-            "project": project,
-        }
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ArtifactTypeData) and other.id == self.id
