@@ -11,10 +11,14 @@ per run of a light listing), ``replay`` (the ``runs`` listing against recorded
 responses served from memory, so only the clients' own cost remains), ``history``
 (scan_history of a 1M-row run), ``cli`` (``wandb-typed history`` of that run and of
 one a tenth its length, to CSV and Parquet: the command's peak RSS must not grow with
-the run) and ``refused`` (time to fail on a refused connection).
+the run), ``refused`` (time to fail on a refused connection) and ``artifacts``
+(downloading a 1,000-file, 500 MB artifact; listing 10,000 versions of a
+collection). ``--only artifacts --update-md BENCHMARKS.md --md-block bench-artifacts``
+writes its own block, leaving the others as they are.
 
 The data is written into a fresh SQLite file through the store's public seeding API
-(``Store.bulk_insert_runs``, ``Store.bulk_insert_history``), then served by ``wandb-typed serve`` in a subprocess. Every
+(``Store.bulk_insert_runs``, ``Store.bulk_insert_history``,
+``Store.artifacts.create_artifact``), then served by ``wandb-typed serve`` in a subprocess. Every
 measurement runs one client in its own fresh subprocess (this script with
 ``--worker``), so the CPU and memory reported are that client's own: the CPU of
 the worker process *and its children* (the official client's ``wandb-core``
@@ -56,7 +60,20 @@ ENTITY = "demo"
 RUNS_PROJECT = "bench-runs"
 HISTORY_PROJECT = "bench-history"
 RESULT_MARK = "@@bench-result@@ "
-BENCHMARKS = ("import", "runs", "light", "replay", "history", "cli", "refused", "faults")
+BENCHMARKS = (
+    "import",
+    "runs",
+    "light",
+    "replay",
+    "history",
+    "cli",
+    "refused",
+    "faults",
+    "artifacts",
+)
+ARTIFACTS_PROJECT = "bench-artifacts"
+DOWNLOAD_ARTIFACT = "bench-data"
+VERSIONS_ARTIFACT = "bench-versions"
 MB = 1024 * 1024
 
 Json = dict[str, Any]
@@ -73,6 +90,9 @@ class Sizes:
     official_lazy_runs: int
     import_repeats: int
     repeats: int
+    artifact_files: int = 1_000
+    artifact_mb: int = 500
+    artifact_versions: int = 10_000
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Sizes:
@@ -85,6 +105,9 @@ class Sizes:
             official_lazy_runs=min(runs, args.official_lazy_runs or runs),
             import_repeats=args.import_repeats or (3 if args.quick else 7),
             repeats=args.repeats or (1 if args.quick else 3),
+            artifact_files=args.artifact_files or (200 if args.quick else 1_000),
+            artifact_mb=args.artifact_mb or (100 if args.quick else 500),
+            artifact_versions=args.artifact_versions or (2_000 if args.quick else 10_000),
         )
 
 
@@ -165,9 +188,33 @@ def history_rows(rows: int, t_start: float) -> Iterator[Json]:
         }
 
 
-def seed(db: Path, sizes: Sizes, *, runs: bool, history: bool) -> float:
+def artifact_file_size(sizes: Sizes) -> int:
+    return sizes.artifact_mb * MB // sizes.artifact_files
+
+
+def seed_artifacts(store: Any, sizes: Sizes) -> None:
+    """The download benchmark's artifact (``artifact_files`` files of random bytes,
+    ``artifact_mb`` MB in all) and the listing benchmark's collection
+    (``artifact_versions`` one-file versions), through ``Store.artifacts``."""
+    store.create_project(ENTITY, ARTIFACTS_PROJECT)
+    size = artifact_file_size(sizes)
+    files = {
+        f"shard-{i // 100:03d}/part-{i:05d}.bin": random.Random(i).randbytes(size)
+        for i in range(sizes.artifact_files)
+    }
+    store.artifacts.create_artifact(ENTITY, ARTIFACTS_PROJECT, DOWNLOAD_ARTIFACT, "dataset", files)
+    del files
+    for i in range(sizes.artifact_versions):
+        store.artifacts.create_artifact(
+            ENTITY, ARTIFACTS_PROJECT, VERSIONS_ARTIFACT, "model", {"step.txt": f"step {i}"},
+            metadata={"step": i},
+        )  # fmt: skip
+
+
+def seed(db: Path, sizes: Sizes, *, runs: bool, history: bool, artifacts: bool = False) -> float:
     """Write the benchmark data into ``db`` through the store's public seeding API
-    (``bulk_insert_runs``, ``bulk_insert_history``); returns the seconds it took."""
+    (``bulk_insert_runs``, ``bulk_insert_history``, ``artifacts.create_artifact``);
+    returns the seconds it took."""
     from wandb_typed.testing import RunSeed, Store
 
     t0 = time.perf_counter()
@@ -221,6 +268,8 @@ def seed(db: Path, sizes: Sizes, *, runs: bool, history: bool) -> float:
                 {sizes.history_rows, sizes.official_history_rows, cli_small_rows(sizes)}
             ):
                 history_run(rows)
+        if artifacts:
+            seed_artifacts(store, sizes)
     finally:
         store.close()
     return time.perf_counter() - t0
@@ -525,7 +574,42 @@ def worker_faults(spec: Json) -> Json:
     return {"wall": time.perf_counter() - t0, "items": len(ids), "unique": len(set(ids))}
 
 
+def worker_artifact_download(spec: Json) -> Json:
+    """Download the benchmark artifact into a fresh directory; count what landed."""
+    name = f"{ENTITY}/{ARTIFACTS_PROJECT}/{DOWNLOAD_ARTIFACT}:v0"
+    root = Path(spec["root"])
+    if spec["client"] == "ours":
+        api = _ours(spec)
+        art = api.artifact(name)
+        with Meter(spec["url"], spec["server_pid"]) as meter:
+            art.download(root, max_workers=int(spec["workers"]))
+    else:
+        api = _official(spec)
+        art = api.artifact(name)
+        with Meter(spec["url"], spec["server_pid"]) as meter:
+            art.download(root=str(root))
+    files = [p for p in root.rglob("*") if p.is_file()]
+    return {**meter.result, "items": len(files), "bytes": sum(p.stat().st_size for p in files)}
+
+
+def worker_artifact_versions(spec: Json) -> Json:
+    """List every version of the benchmark collection, touching name and metadata."""
+    name = f"{ENTITY}/{ARTIFACTS_PROJECT}/{VERSIONS_ARTIFACT}"
+    per_page = int(spec["per_page"])
+    api = _ours(spec) if spec["client"] == "ours" else _official(spec)
+    if spec["client"] == "ours":
+        _ = api.viewer  # warm-up: imports the generated client
+    n = checked = 0
+    with Meter(spec["url"], spec["server_pid"]) as meter:
+        for art in api.artifacts("model", name, per_page=per_page):
+            checked += art.version.startswith("v") and "step" in art.metadata
+            n += 1
+    return {**meter.result, "items": n, "checked": checked}
+
+
 WORKERS: dict[str, Callable[[Json], Json]] = {
+    "artifact_download": worker_artifact_download,
+    "artifact_versions": worker_artifact_versions,
     "faults": worker_faults,
     "runs": worker_runs,
     "history": worker_history,
@@ -572,12 +656,15 @@ def worker_env(tmp: Path) -> dict[str, str]:
 
 
 def run_worker(ctx: Context, label: str, *, timeout: float = 3600, **spec: object) -> Json:
-    """Run one measurement in a fresh worker process (``TimeoutExpired`` past ``timeout``)."""
+    """Run one measurement in a fresh worker process (``TimeoutExpired`` past ``timeout``);
+    ``env=`` (a dict) adds to the worker's environment."""
+    extra = spec.pop("env", None)
+    env = {str(k): str(v) for k, v in extra.items()} if isinstance(extra, dict) else {}
     full = {"url": ctx.url, "server_pid": ctx.server_pid, **spec}
     t0 = time.perf_counter()
     proc = subprocess.run(
         [PYTHON, str(Path(__file__).resolve()), "--worker", json.dumps(full)],
-        env=ctx.env,
+        env={**ctx.env, **env},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -1215,7 +1302,107 @@ def bench_faults(ctx: Context) -> Section:
     return section
 
 
+def bench_artifacts(ctx: Context) -> Section:
+    """Download one big artifact and list a long collection, ours vs official."""
+    import shutil
+
+    s = ctx.sizes
+    reps = s.repeats
+    expected_bytes = artifact_file_size(s) * s.artifact_files
+    print(
+        f"  artifacts: {s.artifact_files} files / {expected_bytes / MB:.0f} MB download, "
+        f"{s.artifact_versions} versions, {reps} repeat(s) each",
+        flush=True,
+    )
+    variants = {"ours": ("ours", 8), "ours4": ("ours", 4), "official": ("official", 0)}
+    downloads: dict[str, list[Json]] = {key: [] for key in variants}
+    for i in range(reps):  # interleaved; every run gets a fresh directory and cache
+        for key, (client, workers) in variants.items():
+            where = ctx.tmp / f"download-{key}-{i}"
+            try:
+                downloads[key].append(
+                    run_worker(
+                        ctx, f"download {key}", kind="artifact_download", client=client,
+                        root=str(where / "root"), workers=workers,
+                        env={"WANDB_CACHE_DIR": str(where / "cache")},
+                    )
+                )  # fmt: skip
+            finally:
+                shutil.rmtree(where, ignore_errors=True)
+    ours, ours4, official = (median_of(downloads[key]) for key in variants)
+    for label, r in (("ours", ours), ("ours4", ours4), ("official", official)):
+        if r["items"] != s.artifact_files or r["bytes"] != expected_bytes:
+            raise RuntimeError(f"{label}: {r['items']} files, {r['bytes']} bytes downloaded")
+    versions = {"kind": "artifact_versions"}
+    ours_1000, official_1000, ours_50, official_50 = interleaved(
+        ctx,
+        reps,
+        [
+            ("versions ours per_page=1000", {**versions, "client": "ours", "per_page": 1000}),
+            ("versions official per_page=1000", {**versions, "client": "official", "per_page": 1000}),
+            ("versions ours per_page=50", {**versions, "client": "ours", "per_page": 50}),
+            ("versions official per_page=50", {**versions, "client": "official", "per_page": 50}),
+        ],
+    )  # fmt: skip
+    for label, r in (("ours 1000", ours_1000), ("ours 50", ours_50)):
+        if r["items"] != s.artifact_versions or r["checked"] != s.artifact_versions:
+            raise RuntimeError(f"versions {label}: {r['items']} seen, {r['checked']} complete")
+    section = Section(
+        f"Artifacts: download {s.artifact_files:,} files / {expected_bytes / MB:.0f} MB; "
+        f"list {s.artifact_versions:,} versions",
+        ("client", "wall", "MB/s or items/s", "client CPU", "server CPU", "RSS growth",
+         "GraphQL requests"),
+    )  # fmt: skip
+    for label, r, unit in (
+        ("download: ours (default max_workers=8)", ours, expected_bytes / MB),
+        ("download: ours, max_workers=4", ours4, expected_bytes / MB),
+        ("download: official (default threads, fresh cache)", official, expected_bytes / MB),
+        ("versions: ours, per_page=1000", ours_1000, s.artifact_versions),
+        ("versions: official, per_page=1000", official_1000, s.artifact_versions),
+        ("versions: ours, per_page=50 (default)", ours_50, s.artifact_versions),
+        ("versions: official, per_page=50 (default)", official_50, s.artifact_versions),
+    ):
+        section.rows.append(
+            (label, fs(r["wall"]), fnum(unit / r["wall"]), fs(r["cpu"]), fs(r["server_cpu"]),
+             f"{r['rss_growth_mb']:.1f} MB", fnum(r["requests"]))
+        )  # fmt: skip
+    speed = official["wall"] / ours["wall"]
+    speed4 = official["wall"] / ours4["wall"]
+    section.targets += [
+        Target(
+            f"artifact download ({s.artifact_files:,} files, {expected_bytes / MB:.0f} MB) "
+            "≥ 2x faster than official, each client's default call",
+            speed >= 2,
+            f"{fx(speed)}; max_workers=4: {fx(speed4)}",
+        ),
+        Target(
+            "artifact download: peak RSS growth ≤ 100 MB",
+            ours["rss_growth_mb"] <= 100,
+            f"{ours['rss_growth_mb']:.1f} MB (official {official['rss_growth_mb']:.1f} MB)",
+        ),
+    ]
+    section.notes += [
+        f"Download wall ours ÷ official: {fx(ours['wall'] / official['wall'])} (max_workers=4: "
+        f"{fx(ours4['wall'] / official['wall'])}); client CPU "
+        f"{fx(ours['cpu'] / max(official['cpu'], 1e-9))} (official incl. wandb-core). Rounds, "
+        "official ÷ ours wall: "
+        + ", ".join(
+            fx(o["wall"] / u["wall"])
+            for o, u in zip(downloads["official"], downloads["ours"], strict=True)
+        )
+        + ". Both "
+        "start from an artifact already fetched, in a fresh directory; the official client "
+        "also writes every file into its cache (a fresh `WANDB_CACHE_DIR` per run) and "
+        "copies it out. Ours checks every file's MD5 as it streams.",
+        f"Listing {s.artifact_versions:,} versions, items/s ours ÷ official: per_page=1000 "
+        f"{fx(official_1000['wall'] / ours_1000['wall'])}, per_page=50 "
+        f"{fx(official_50['wall'] / ours_50['wall'])}.",
+    ]
+    return section
+
+
 BENCH_FUNCS: dict[str, Callable[[Context], Section]] = {
+    "artifacts": bench_artifacts,
     "import": bench_import,
     "runs": bench_runs,
     "light": bench_light,
@@ -1287,17 +1474,16 @@ def render(
     return "\n".join(out) + "\n"
 
 
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-
-
-def update_markdown(path: Path, block: str) -> None:
-    """Replace the text between the bench markers (or write a new file)."""
-    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in text or END not in text:
-        text += f"\n{BEGIN}\n{END}\n"
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{block}{END}{tail}")
+def update_markdown(path: Path, block: str, name: str = "bench") -> None:
+    """Replace the text between the ``<!-- name:begin -->`` and ``<!-- name:end -->``
+    markers (appended if missing; a new file if none)."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin not in text or end not in text:
+        text += f"\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{block}{end}{tail}")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -1325,6 +1511,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="repeats of the cheap measurements (median)")
     parser.add_argument("--import-repeats", type=int, help="repeats of each import (default 7)")
     parser.add_argument("--update-md", type=Path, help="write the results into this markdown file")
+    parser.add_argument(
+        "--md-block",
+        default="bench",
+        help="the marked block of --update-md to replace (default 'bench'; 'bench-artifacts')",
+    )
+    parser.add_argument("--artifact-files", type=int, help="files of the downloaded artifact")
+    parser.add_argument("--artifact-mb", type=int, help="MB of the downloaded artifact (500)")
+    parser.add_argument("--artifact-versions", type=int, help="versions listed (10000)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print every raw result")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -1351,7 +1545,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         tmp = Path(tmp_name)
         db = tmp / "bench.sqlite3"
         wants_runs = bool({"runs", "light", "replay", "faults"} & set(selected))
-        took = seed(db, sizes, runs=wants_runs, history=bool({"history", "cli"} & set(selected)))
+        took = seed(
+            db,
+            sizes,
+            runs=wants_runs,
+            history=bool({"history", "cli"} & set(selected)),
+            artifacts="artifacts" in selected,
+        )
         print(f"seeded {db} in {took:.1f} s ({db.stat().st_size / MB:.0f} MB)", flush=True)
         server = Server(db, tmp / "server.log")
         try:
@@ -1367,7 +1567,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = f"{loads[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end"
     print(render(sections, command, sizes, load, markdown=False))
     if args.update_md:
-        update_markdown(args.update_md, render(sections, command, sizes, load, markdown=True))
+        update_markdown(
+            args.update_md, render(sections, command, sizes, load, markdown=True), args.md_block
+        )
         print(f"wrote {args.update_md}")
     return 0
 

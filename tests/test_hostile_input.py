@@ -100,6 +100,14 @@ def make_error(name: str) -> WandbError:
             type_name="Cfg",
             errors=[("lr", "Input should be a valid number"), ("model.layers.1", "bad")],
         )
+    if name == "UnresolvedReferenceError":
+        return errors.UnresolvedReferenceError(
+            "cannot fetch", references={"data/a.bin": "s3://bucket/a.bin?sig=x"}
+        )
+    if name == "VerificationError":
+        return errors.VerificationError(
+            "differs", missing=["a"], mismatched=["b", "c"], unexpected=["d"]
+        )
     if name == "UsageError":
         error = errors.UsageError("closed")
         error.attempts = 2
@@ -119,7 +127,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 18
+    assert len(ERROR_CLASSES) == 20
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

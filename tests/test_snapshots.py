@@ -8,14 +8,16 @@ number of requests a call makes shows up as a snapshot diff; review it, then
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from wandb_typed import Api
+from wandb_typed import Api, Run
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from .support import FAST_RETRY, Recorder
@@ -26,7 +28,16 @@ pytestmark = pytest.mark.xdist_group("snapshots")
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[tuple[LocalServer, DemoInfo]]:
     with LocalServer() as server:
-        yield server, server.seed_demo()
+        info = server.seed_demo()
+        # artifacts the write scenario changes (the demo's stay as they are)
+        server.store.create_project("demo", "snap-art")
+        run = server.store.create_run("demo", "snap-art", name="snapart1")
+        for i in range(2):
+            server.store.artifacts.create_artifact(
+                "demo", "snap-art", "weights", "model", {"w.bin": f"weights {i}"},
+                run_id=int(run["id"]), created_at=f"2024-03-0{i + 1}T00:00:00",
+            )  # fmt: skip
+        yield server, info
 
 
 @pytest.fixture
@@ -55,6 +66,20 @@ def record(client: tuple[Api, Recorder], call: Callable[[Api], Any]) -> list[dic
 
 def first_run(api: Api) -> str:
     return next(iter(api.runs("demo/mnist", per_page=1, include_sweeps=False))).path
+
+
+CNN = "demo/mnist/mnist-cnn"
+
+
+def model_logger(api: Api) -> Run:
+    logged_by = api.artifact(f"{CNN}:v0").logged_by()
+    assert logged_by is not None
+    return logged_by
+
+
+def downloaded(call: Callable[[Path], object]) -> object:
+    with tempfile.TemporaryDirectory() as tmp:
+        return call(Path(tmp))
 
 
 READS: dict[str, Callable[[Api], Any]] = {
@@ -103,6 +128,36 @@ READS: dict[str, Callable[[Api], Any]] = {
     ).best_run(),
     "reports": lambda api: list(api.reports("demo/mnist")),
     "reports_named": lambda api: list(api.reports("demo/mnist", name="mnist-baselines")),
+    "artifact": lambda api: api.artifact(f"{CNN}:best", type="model"),
+    "artifact_exists_missing": lambda api: api.artifact_exists(f"{CNN}:v9"),
+    "artifacts_two_pages": lambda api: list(api.artifacts("model", CNN, per_page=2)),
+    "artifacts_len": lambda api: len(api.artifacts("model", CNN)),
+    "artifacts_tagged": lambda api: list(api.artifacts("model", CNN, tags=["candidate"])),
+    "artifact_types": lambda api: list(api.artifact_types("demo/mnist")),
+    "artifact_type_collections": lambda api: list(
+        api.artifact_type("model", "demo/mnist").collections(filters={"name": "mnist-cnn"})
+    ),
+    "artifact_collections": lambda api: list(api.artifact_collections("demo/mnist", "model")),
+    "artifact_collection_aliases": lambda api: api.artifact_collection("model", CNN).aliases,
+    "artifact_collection_exists": lambda api: api.artifact_collection_exists(CNN, "model"),
+    "artifact_collection_versions": lambda api: list(
+        api.artifact_collection("model", CNN).artifacts()
+    ),
+    "artifact_source_collection": lambda api: api.artifact(f"{CNN}:v1").source_collection,
+    "artifact_files": lambda api: [f.name for f in api.artifact(f"{CNN}:v2").files(per_page=1)],
+    "artifact_manifest_entry": lambda api: api.artifact(f"{CNN}:v2").get_entry("model.pt"),
+    "artifact_logged_by": lambda api: api.artifact(f"{CNN}:v2").logged_by(),
+    "artifact_used_by": lambda api: api.artifact(f"{CNN}:v2").used_by(),
+    "artifact_download": lambda api: downloaded(api.artifact(f"{CNN}:v1").download),
+    "artifact_verify": lambda api: downloaded(
+        lambda tmp: api.artifact(f"{CNN}:v1").verify(api.artifact(f"{CNN}:v1").download(tmp))
+    ),
+    "run_logged_artifacts": lambda api: list(model_logger(api).logged_artifacts()),
+    "run_used_artifacts": lambda api: list(model_logger(api).used_artifacts()),
+    "project_collections": lambda api: list(api.project("mnist").collections(order="-name")),
+    "project_artifacts_types": lambda api: list(api.project("mnist").artifacts_types()),
+    "job": lambda api: downloaded(lambda tmp: api.job("demo/mnist/train-mnist:latest", tmp)),
+    "list_jobs": lambda api: api.list_jobs("demo", "mnist"),
 }
 
 
@@ -124,6 +179,32 @@ def _writes(api: Api, tmp: Path) -> None:
     uploaded = run.upload_file(source, root=tmp)
     uploaded.delete()
     run.delete(delete_artifacts=True)
+    _artifact_writes(api)
+
+
+def _artifact_writes(api: Api) -> None:
+    art = api.artifact("demo/snap-art/weights:v0")
+    art.description = "first"
+    art.metadata["score"] = 1
+    art.aliases.append("staging")
+    art.tags.append("reviewed")
+    art.ttl = timedelta(days=1)
+    art.save()
+    linked = art.link("weights-shelf", aliases=["production"])
+    linked.aliases.append("canary")
+    linked.save()
+    linked.unlink()
+    run = api.run("demo/snap-art/snapart1")
+    run.use_artifact(art)
+    run.log_artifact(art, aliases=["relogged"], tags=["again"])
+    collection = api.artifact_collection("model", "demo/snap-art/weights")
+    collection.description = "d"
+    collection.tags = ["vision"]
+    collection.name = "weights-renamed"
+    collection.save()
+    collection.change_type("checkpoint")
+    api.artifact("demo/snap-art/weights-renamed:v1").delete(delete_aliases=True)
+    collection.delete()
 
 
 def test_write_calls(

@@ -10,6 +10,7 @@ attribute list comes from the class itself, so a new attribute is covered at onc
 from __future__ import annotations
 
 import inspect
+import pathlib
 import typing
 
 import jedi
@@ -73,6 +74,68 @@ CASES: list[tuple[str, str, type]] = [
     ),
     ("config_as", TYPED + "api.run('e/p/r').config_as(Cfg).", Cfg),
     ("summary_as", TYPED + "api.run('e/p/r').summary_as(Cfg).", Cfg),
+    ("artifact", SYNC + "a = api.artifact('e/p/n:v0')\na.", wt.Artifact),
+    ("artifacts", SYNC + "for a in api.artifacts('model', 'e/p/n'):\n    a.", wt.Artifact),
+    ("artifacts_index", SYNC + "api.artifacts('model', 'e/p/n')[0].", wt.Artifact),
+    ("artifact_versions", SYNC + "for a in api.artifact_versions('m', 'n'):\n    a.", wt.Artifact),
+    ("artifact_link", SYNC + "api.artifact('n').link('shelf').", wt.Artifact),
+    ("artifact_collection_prop", SYNC + "api.artifact('n').collection.", wt.ArtifactCollection),
+    (
+        "artifact_source_collection",
+        SYNC + "api.artifact('n').source_collection.",
+        wt.ArtifactCollection,
+    ),
+    ("artifact_logged_by", SYNC + "api.artifact('n').logged_by().", wt.Run),
+    ("artifact_used_by", SYNC + "for r in api.artifact('n').used_by():\n    r.", wt.Run),
+    ("artifact_manifest", SYNC + "api.artifact('n').manifest.", wt.ArtifactManifest),
+    (
+        "manifest_entries",
+        SYNC + "for e in api.artifact('n').manifest:\n    e.",
+        wt.ArtifactManifestEntry,
+    ),
+    ("artifact_entry", SYNC + "api.artifact('n').get_entry('a').", wt.ArtifactEntry),
+    ("artifact_files", SYNC + "for f in api.artifact('n').files():\n    f.", wt.ArtifactFile),
+    (
+        "artifact_download",
+        SYNC + "api.artifact('n').download().",
+        pathlib.Path,
+    ),
+    ("artifact_type", SYNC + "api.artifact_type('model').", wt.ArtifactType),
+    ("artifact_types", SYNC + "for t in api.artifact_types():\n    t.", wt.ArtifactType),
+    (
+        "type_collections",
+        SYNC + "for c in api.artifact_type('m').collections():\n    c.",
+        wt.ArtifactCollection,
+    ),
+    ("artifact_collection", SYNC + "api.artifact_collection('m', 'n').", wt.ArtifactCollection),
+    (
+        "artifact_collections",
+        SYNC + "for c in api.artifact_collections('p', 'm'):\n    c.",
+        wt.ArtifactCollection,
+    ),
+    (
+        "collection_artifacts",
+        SYNC + "for a in api.artifact_collection('m', 'n').artifacts():\n    a.",
+        wt.Artifact,
+    ),
+    ("job", SYNC + "api.job('e/p/j:latest').", wt.Job),
+    ("job_spec", SYNC + "api.job('e/p/j:latest').spec.", wt.JobSpec),
+    ("list_jobs", SYNC + "for j in api.list_jobs('e', 'p'):\n    j.", wt.JobSummary),
+    ("job_versions", SYNC + "for v in api.list_jobs('e', 'p')[0].versions:\n    v.", wt.JobVersion),
+    ("run_logged", SYNC + "for a in api.run('e/p/r').logged_artifacts():\n    a.", wt.Artifact),
+    ("run_used", SYNC + "for a in api.run('e/p/r').used_artifacts():\n    a.", wt.Artifact),
+    ("run_use", SYNC + "r = api.run('e/p/r')\nr.use_artifact(api.artifact('n')).", wt.Artifact),
+    ("run_log", SYNC + "r = api.run('e/p/r')\nr.log_artifact(api.artifact('n')).", wt.Artifact),
+    (
+        "project_collections",
+        SYNC + "for c in api.project('p').collections():\n    c.",
+        wt.ArtifactCollection,
+    ),
+    (
+        "project_types",
+        SYNC + "for t in api.project('p').artifacts_types():\n    t.",
+        wt.ArtifactType,
+    ),
     ("async_api", ASYNC + "    api.", wt.AsyncApi),
     ("async_viewer", ASYNC + "    v = await api.viewer\n    v.", wt.User),
     ("async_project", ASYNC + "    p = await api.project('x')\n    p.", wt.AsyncProject),
@@ -106,6 +169,74 @@ CASES: list[tuple[str, str, type]] = [
         "async_best_run",
         ASYNC + "    s = await api.sweep('e/p/s')\n    r = await s.best_run()\n    r.",
         wt.AsyncRun,
+    ),
+    ("async_artifact", ASYNC + "    a = await api.artifact('n')\n    a.", wt.AsyncArtifact),
+    (
+        "async_artifacts",
+        ASYNC + "    async for a in api.artifacts('m', 'n'):\n        a.",
+        wt.AsyncArtifact,
+    ),
+    (
+        "async_artifacts_at",
+        ASYNC + "    a = await api.artifacts('m', 'n').at(0)\n    a.",
+        wt.AsyncArtifact,
+    ),
+    (
+        "async_artifact_collection",
+        ASYNC + "    a = await api.artifact('n')\n    c = await a.collection\n    c.",
+        wt.AsyncArtifactCollection,
+    ),
+    (
+        "async_logged_by",
+        ASYNC + "    a = await api.artifact('n')\n    r = await a.logged_by()\n    r.",
+        wt.AsyncRun,
+    ),
+    (
+        "async_used_by",
+        ASYNC + "    a = await api.artifact('n')\n    for r in await a.used_by():\n        r.",
+        wt.AsyncRun,
+    ),
+    (
+        "async_manifest",
+        ASYNC + "    a = await api.artifact('n')\n    m = await a.manifest\n    m.",
+        wt.ArtifactManifest,
+    ),
+    (
+        "async_entry",
+        ASYNC + "    a = await api.artifact('n')\n    e = await a.get_entry('x')\n    e.",
+        wt.AsyncArtifactEntry,
+    ),
+    (
+        "async_artifact_files",
+        ASYNC + "    a = await api.artifact('n')\n    async for f in a.files():\n        f.",
+        wt.AsyncArtifactFile,
+    ),
+    (
+        "async_artifact_types",
+        ASYNC + "    async for t in api.artifact_types():\n        t.",
+        wt.AsyncArtifactType,
+    ),
+    (
+        "async_collections",
+        ASYNC + "    async for c in api.artifact_collections('p', 'm'):\n        c.",
+        wt.AsyncArtifactCollection,
+    ),
+    (
+        "async_collection",
+        ASYNC + "    c = await api.artifact_collection('m', 'n')\n    c.",
+        wt.AsyncArtifactCollection,
+    ),
+    ("async_job", ASYNC + "    j = await api.job('e/p/j:latest')\n    j.", wt.AsyncJob),
+    (
+        "async_list_jobs",
+        ASYNC + "    for j in await api.list_jobs('e', 'p'):\n        j.",
+        wt.JobSummary,
+    ),
+    (
+        "async_run_logged",
+        ASYNC
+        + "    r = await api.run('e/p/r')\n    async for a in r.logged_artifacts():\n        a.",
+        wt.AsyncArtifact,
     ),
     (
         "async_typed_items",
@@ -150,7 +281,10 @@ CLASSES = [
     wt.AsyncLightRun, wt.Runs, wt.AsyncRuns, wt.Sweep, wt.AsyncSweep, wt.File, wt.AsyncFile,
     wt.HistoryScan, wt.AsyncHistoryScan, wt.Paginator, wt.AsyncPaginator,
     wt.SizedPaginator, wt.AsyncSizedPaginator, wt.TypedRun, wt.AsyncTypedRun, wt.TypedRuns,
-    wt.AsyncTypedRuns,
+    wt.AsyncTypedRuns, wt.Artifact, wt.AsyncArtifact,
+    wt.ArtifactCollection, wt.AsyncArtifactCollection, wt.ArtifactType, wt.AsyncArtifactType,
+    wt.ArtifactFile, wt.AsyncArtifactFile, wt.ArtifactEntry, wt.AsyncArtifactEntry, wt.Job,
+    wt.AsyncJob, wt.ArtifactManifest, wt.ArtifactManifestEntry,
 ]  # fmt: skip
 
 

@@ -19,20 +19,35 @@ and the generated models are only imported by the first call that needs them.
 from __future__ import annotations
 
 from ._async.api import AsyncApi
+from ._async.artifact_files import AsyncArtifactEntry, AsyncArtifactFile
+from ._async.artifacts import AsyncArtifact, AsyncArtifactCollection, AsyncArtifactType
 from ._async.files import AsyncFile
 from ._async.history import AsyncHistoryScan
+from ._async.jobs import AsyncJob
 from ._async.paging import AsyncPaginator, AsyncSizedPaginator
 from ._async.projects import AsyncProject
 from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
 from ._async.sweeps import AsyncSweep
+from ._core.artifacts import (
+    ArtifactManifest,
+    ArtifactManifestEntry,
+    ArtifactState,
+    DownloadProgress,
+    JobSpec,
+    JobSummary,
+    JobVersion,
+)
 from ._core.history import HistoryRow
 from ._core.paging import Page
 from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
 from ._core.users import User, UserRef
 from ._sync.api import Api
+from ._sync.artifact_files import ArtifactEntry, ArtifactFile
+from ._sync.artifacts import Artifact, ArtifactCollection, ArtifactType
 from ._sync.files import File
 from ._sync.history import HistoryScan
+from ._sync.jobs import Job
 from ._sync.paging import Paginator, SizedPaginator
 from ._sync.projects import Project
 from ._sync.runs import LightRun, Run, Runs, TypedRun, TypedRuns
@@ -55,8 +70,10 @@ from .errors import (
     RateLimitError,
     ResponseValidationError,
     ServerError,
+    UnresolvedReferenceError,
     UnsupportedServerFeatureError,
     UsageError,
+    VerificationError,
     WandbError,
 )
 from .filters import Config, Filter, State, Summary, Tags
@@ -67,9 +84,23 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Api",
+    "Artifact",
+    "ArtifactCollection",
+    "ArtifactEntry",
+    "ArtifactFile",
+    "ArtifactManifest",
+    "ArtifactManifestEntry",
+    "ArtifactState",
+    "ArtifactType",
     "AsyncApi",
+    "AsyncArtifact",
+    "AsyncArtifactCollection",
+    "AsyncArtifactEntry",
+    "AsyncArtifactFile",
+    "AsyncArtifactType",
     "AsyncFile",
     "AsyncHistoryScan",
+    "AsyncJob",
     "AsyncLightRun",
     "AsyncPaginator",
     "AsyncProject",
@@ -84,6 +115,7 @@ __all__ = [
     "BetaReport",
     "Config",
     "ConfigValidationError",
+    "DownloadProgress",
     "File",
     "Filter",
     "GraphQLError",
@@ -92,6 +124,10 @@ __all__ = [
     "InputError",
     "JSONObject",
     "JSONValue",
+    "Job",
+    "JobSpec",
+    "JobSummary",
+    "JobVersion",
     "LightRun",
     "MissingDependencyError",
     "NotFoundError",
@@ -116,10 +152,12 @@ __all__ = [
     "Tags",
     "TypedRun",
     "TypedRuns",
+    "UnresolvedReferenceError",
     "UnsupportedServerFeatureError",
     "UsageError",
     "User",
     "UserRef",
+    "VerificationError",
     "WandbError",
     "__version__",
 ]

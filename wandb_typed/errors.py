@@ -27,7 +27,9 @@ every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
     ├── PaginationError                    a cursor that does not advance
     ├── UsageError (RuntimeError)          a closed client, or an AsyncApi on another event loop
     ├── MissingDependencyError (ImportError) an optional extra is not installed
-    └── UnsupportedServerFeatureError      the server lacks a feature this call needs
+    ├── UnsupportedServerFeatureError      the server lacks a feature this call needs
+    ├── UnresolvedReferenceError           artifact references this client cannot fetch
+    └── VerificationError (ValueError)     local files differ from an artifact's manifest
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "ServerError",
+    "UnresolvedReferenceError",
     "UnsupportedServerFeatureError",
+    "VerificationError",
     "WandbError",
     "clip",
 ]
@@ -349,3 +353,51 @@ class UnsupportedServerFeatureError(WandbError):
     def __init__(self, message: str, *, feature: str) -> None:
         super().__init__(message)
         self.feature = feature
+
+
+#: How many paths an artifact error names in its message (all are in its attributes).
+MAX_LISTED = 20
+
+
+def _listed(paths: Sequence[str]) -> str:
+    shown = ", ".join(clip(p, 200) for p in paths[:MAX_LISTED])
+    return shown + (f" (+{len(paths) - MAX_LISTED} more)" if len(paths) > MAX_LISTED else "")
+
+
+class UnresolvedReferenceError(WandbError):
+    """An artifact's reference entries point at storage this client cannot read
+    (``s3://``, ``gs://``, ...; plain ``http(s)://`` references are fetched).
+    ``references`` maps each entry's path to its URI. Pass
+    ``allow_missing_references=True`` to download the rest."""
+
+    def __init__(self, message: str, *, references: Mapping[str, str]) -> None:
+        shown = [
+            f"{p} -> {u.partition('?')[0]}{'?…' if '?' in u else ''}" for p, u in references.items()
+        ]
+        super().__init__(f"{message}: {_listed(shown)}")
+        self.references: dict[str, str] = dict(references)
+
+
+class VerificationError(WandbError, ValueError):
+    """Local files differ from an artifact's manifest: ``missing`` and ``mismatched``
+    (size or MD5) entries, and ``unexpected`` files that are not in it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        missing: Sequence[str] = (),
+        mismatched: Sequence[str] = (),
+        unexpected: Sequence[str] = (),
+    ) -> None:
+        parts = [
+            f"{label}: {_listed(paths)}"
+            for label, paths in (
+                ("missing", missing), ("mismatched", mismatched), ("unexpected", unexpected)
+            )
+            if paths
+        ]  # fmt: skip
+        super().__init__(f"{message} ({'; '.join(parts)})")
+        self.missing: tuple[str, ...] = tuple(missing)
+        self.mismatched: tuple[str, ...] = tuple(mismatched)
+        self.unexpected: tuple[str, ...] = tuple(unexpected)

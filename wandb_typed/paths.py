@@ -22,15 +22,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from .errors import InputError, ResponseValidationError, clip
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "Kind",
     "ObjectPath",
     "check_name",
+    "http_url",
     "parse_http_url",
     "parse_object_path",
     "parse_path",
@@ -157,6 +161,19 @@ def _report_name(part: str) -> str:
 
 
 def parse_http_url(url: object, what: str, *, from_server: bool = False) -> SplitResult:
+    """Split an http(s) URL, checking what ``urlsplit`` and httpx let through
+    (see :func:`http_url`)."""
+    return _checked_http_url(url, what, from_server)[0]
+
+
+def http_url(url: object, what: str, *, from_server: bool = False) -> httpx.URL:
+    """The same checks as :func:`parse_http_url`, returning httpx's parsed URL, so a
+    request built from it does not parse the URL again (a long signed URL costs
+    ~0.3 ms to parse, which adds up over thousands of file downloads)."""
+    return _checked_http_url(url, what, from_server)[1]
+
+
+def _checked_http_url(url: object, what: str, from_server: bool) -> tuple[SplitResult, httpx.URL]:
     """Split an http(s) URL, checking what ``urlsplit`` and httpx let through.
 
     Rejects a non-string, whitespace or control characters, a scheme other than
@@ -191,7 +208,7 @@ def parse_http_url(url: object, what: str, *, from_server: bool = False) -> Spli
     import httpx  # imported here: parsing paths must not need the HTTP stack
 
     try:
-        httpx.URL(url)
+        parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError) as exc:
         raise fail(f"is not a valid URL ({clip(str(exc), 200)})") from None
-    return parts
+    return parts, parsed

@@ -371,3 +371,103 @@ def our_file(file: FileData) -> dict[str, Any]:
         "direct_url": file.direct_url,
         "updated_at": ts(file.updated_at),
     }
+
+
+def official_artifact(art: Any) -> dict[str, Any]:
+    """What both clients' artifact versions report (the official ``Artifact``)."""
+    return {
+        "id": art.id,
+        "entity": art.entity,
+        "project": art.project,
+        "name": art.name,
+        "qualified_name": art.qualified_name,
+        "version": art.version,
+        "source_entity": art.source_entity,
+        "source_project": art.source_project,
+        "source_name": art.source_name,
+        "source_version": art.source_version,
+        "is_link": art.is_link,
+        "type": art.type,
+        "state": str(art.state),
+        "size": art.size,
+        "digest": art.digest,
+        "file_count": art.file_count,
+        "commit_hash": art.commit_hash,
+        "created_at": ts(art.created_at),
+        "updated_at": ts(art.updated_at),
+        "history_step": art.history_step,
+        "description": art.description,
+        "metadata": canon(art.metadata),
+        "aliases": sorted(art.aliases),
+        "tags": list(art.tags),
+        "ttl": art.ttl,
+    }
+
+
+def our_artifact(art: wandb_typed.Artifact) -> dict[str, Any]:
+    return {
+        "id": art.id,
+        "entity": art.entity,
+        "project": art.project,
+        "name": art.name,
+        "qualified_name": art.qualified_name,
+        "version": art.version,
+        "source_entity": art.source_entity,
+        "source_project": art.source_project,
+        "source_name": art.source_name,
+        "source_version": art.source_version,
+        "is_link": art.is_link,
+        "type": art.type,
+        "state": art.state.value,
+        "size": art.size,
+        "digest": art.digest,
+        "file_count": art.file_count,
+        "commit_hash": art.commit_hash,
+        "created_at": ts(art.created_at),
+        "updated_at": ts(art.updated_at),
+        "history_step": art.history_step,
+        "description": art.description,
+        "metadata": canon(art.metadata),
+        "aliases": sorted(art.aliases),
+        "tags": list(art.tags),
+        "ttl": art.ttl,
+    }
+
+
+def official_collection(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "type": c.type,
+        "entity": c.entity,
+        "project": c.project,
+        "description": c.description,
+        "tags": list(c.tags),
+        "is_sequence": c.is_sequence(),
+        "created_at": ts(c.created_at),
+        "aliases": sorted(c.aliases),
+    }
+
+
+def our_collection(c: wandb_typed.ArtifactCollection) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "type": c.type,
+        "entity": c.entity,
+        "project": c.project,
+        "description": c.description,
+        "tags": list(c.tags),
+        "is_sequence": c.is_sequence(),
+        "created_at": ts(c.created_at),
+        "aliases": sorted(c.aliases),
+    }
+
+
+def official_artifact_file(f: Any) -> dict[str, Any]:
+    """A file of an artifact version (signed URLs left out: their expiry differs)."""
+    return {"id": f.id, "name": f.name, "size": f.size, "md5": f.md5, "mimetype": f.mimetype}
+
+
+def our_artifact_file(f: wandb_typed.ArtifactFile) -> dict[str, Any]:
+    return {"id": f.id, "name": f.name, "size": f.size, "md5": f.md5, "mimetype": f.mimetype}

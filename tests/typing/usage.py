@@ -8,7 +8,7 @@ Checked by mypy (the project's ``mypy`` run covers tests/) and, stricter, by
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pandas import DataFrame
@@ -17,9 +17,23 @@ from typing_extensions import TypedDict, assert_type
 
 from wandb_typed import (
     Api,
+    Artifact,
+    ArtifactCollection,
+    ArtifactEntry,
+    ArtifactFile,
+    ArtifactManifest,
+    ArtifactManifestEntry,
+    ArtifactState,
+    ArtifactType,
     AsyncApi,
+    AsyncArtifact,
+    AsyncArtifactCollection,
+    AsyncArtifactEntry,
+    AsyncArtifactFile,
+    AsyncArtifactType,
     AsyncFile,
     AsyncHistoryScan,
+    AsyncJob,
     AsyncLightRun,
     AsyncProject,
     AsyncRun,
@@ -29,9 +43,14 @@ from wandb_typed import (
     AsyncTypedRun,
     AsyncTypedRuns,
     Config,
+    DownloadProgress,
     File,
     HistoryRow,
     HistoryScan,
+    Job,
+    JobSpec,
+    JobSummary,
+    JobVersion,
     LightRun,
     Page,
     Project,
@@ -157,6 +176,111 @@ def sync_usage(api: Api) -> None:
         assert_type(report, Report)
         assert_type(report.updated_at, datetime | None)
     assert_type(api.from_path("demo/mnist"), Project | Run | Sweep | Report)
+    artifact_usage(api)
+
+
+def on_progress(p: DownloadProgress) -> None:
+    assert_type(p.bytes_done, int)
+    assert_type(p.files_total, int)
+
+
+def artifact_usage(api: Api) -> None:
+    art = api.artifact("demo/mnist/mnist-cnn:best", type="model")
+    assert_type(art, Artifact)
+    assert_type(art.id, str)
+    assert_type(art.name, str)
+    assert_type(art.qualified_name, str)
+    assert_type(art.version, str)
+    assert_type(art.source_name, str)
+    assert_type(art.source_qualified_name, str)
+    assert_type(art.is_link, bool)
+    assert_type(art.type, str)
+    assert_type(art.state, ArtifactState)
+    assert_type(art.size, int)
+    assert_type(art.digest, str)
+    assert_type(art.file_count, int)
+    assert_type(art.created_at, datetime)
+    assert_type(art.updated_at, datetime | None)
+    assert_type(art.history_step, int | None)
+    assert_type(art.metadata, JSONObject)
+    assert_type(art.aliases, list[str])
+    assert_type(art.tags, list[str])
+    assert_type(art.ttl, timedelta | None)
+    assert_type(art.description, str | None)
+    assert_type(art.url, str)
+    art.ttl = timedelta(days=1)
+    assert_type(art.save(), None)
+    assert_type(art.delete(delete_aliases=True), None)
+    assert_type(art.link("shelf", aliases=["prod"]), Artifact)
+    assert_type(art.unlink(), None)
+    assert_type(art.collection, ArtifactCollection)
+    assert_type(art.source_collection, ArtifactCollection)
+    assert_type(art.logged_by(), Run | None)
+    assert_type(art.used_by(), list[Run])
+    manifest = art.manifest
+    assert_type(manifest, ArtifactManifest)
+    assert_type(manifest.entries, dict[str, ArtifactManifestEntry])
+    assert_type(manifest.digest(), str)
+    for entry in manifest:
+        assert_type(entry, ArtifactManifestEntry)
+        assert_type(entry.size, int | None)
+        assert_type(entry.ref, str | None)
+    got = art.get_entry("model.pt")
+    assert_type(got, ArtifactEntry)
+    assert_type(got.download(), Path)
+    assert_type(art.files(), SizedPaginator[ArtifactFile])
+    for f in art.files(names=["model.pt"]):
+        assert_type(f, ArtifactFile)
+        assert_type(f.digest, str | None)
+        assert_type(f.download(root="."), Path)
+    assert_type(art.download(), Path)
+    assert_type(art.download("out", path_prefix="images/", max_workers=4, progress=True), Path)
+    assert_type(art.download("out", progress=on_progress), Path)
+    assert_type(art.verify("out"), None)
+    assert_type(art.checkout("out"), Path)
+    assert_type(art.file(), Path)
+    assert_type(api.artifact_exists("x:v0"), bool)
+    versions = api.artifacts("model", "demo/mnist/mnist-cnn", tags=["candidate"])
+    assert_type(versions, SizedPaginator[Artifact])
+    assert_type(versions[0], Artifact)
+    assert_type(api.artifact_versions("model", "mnist-cnn"), SizedPaginator[Artifact])
+    kind = api.artifact_type("model", "demo/mnist")
+    assert_type(kind, ArtifactType)
+    assert_type(kind.created_at, datetime)
+    assert_type(kind.collection("mnist-cnn"), ArtifactCollection)
+    for t in api.artifact_types("demo/mnist"):
+        assert_type(t, ArtifactType)
+    for c in api.artifact_collections("demo/mnist", "model"):
+        assert_type(c, ArtifactCollection)
+        assert_type(c.aliases, list[str])
+        assert_type(c.tags, list[str])
+        assert_type(c.is_sequence(), bool)
+        assert_type(c.save(), None)
+        assert_type(c.change_type("checkpoint"), None)
+        assert_type(c.delete(), None)
+        for v in c.artifacts():
+            assert_type(v, Artifact)
+    collection = api.artifact_collection("model", "demo/mnist/mnist-cnn")
+    assert_type(collection, ArtifactCollection)
+    assert_type(api.artifact_collection_exists("mnist-cnn", "model"), bool)
+    run = api.run("demo/mnist/abc")
+    assert_type(run.logged_artifacts(), SizedPaginator[Artifact])
+    assert_type(run.used_artifacts(), SizedPaginator[Artifact])
+    assert_type(run.use_artifact(art), Artifact)
+    assert_type(run.log_artifact(art, aliases=["a"]), Artifact)
+    project = api.project("mnist")
+    assert_type(project.collections(), SizedPaginator[ArtifactCollection])
+    assert_type(project.artifacts_types(), SizedPaginator[ArtifactType])
+    job = api.job("demo/mnist/train-mnist:latest", path="job")
+    assert_type(job, Job)
+    assert_type(job.artifact, Artifact)
+    assert_type(job.entrypoint, list[str])
+    assert_type(job.spec, JobSpec)
+    assert_type(job.spec.git_remote, str | None)
+    assert_type(job.input_types, JSONObject)
+    for summary in api.list_jobs("demo", "mnist"):
+        assert_type(summary, JobSummary)
+        assert_type(summary.versions, tuple[JobVersion, ...])
 
 
 async def async_usage(aapi: AsyncApi) -> None:
@@ -199,3 +323,45 @@ async def async_usage(aapi: AsyncApi) -> None:
     async for page in aapi.projects().pages():
         assert_type(page, Page[AsyncProject])
     assert_type(await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | Report)
+    await async_artifact_usage(aapi)
+
+
+async def async_artifact_usage(aapi: AsyncApi) -> None:
+    art = await aapi.artifact("demo/mnist/mnist-cnn:best")
+    assert_type(art, AsyncArtifact)
+    assert_type(art.metadata, JSONObject)
+    assert_type(await art.save(), None)
+    assert_type(art.collection, Awaitable[AsyncArtifactCollection])
+    assert_type(await art.collection, AsyncArtifactCollection)
+    assert_type(await art.logged_by(), AsyncRun | None)
+    assert_type(await art.used_by(), list[AsyncRun])
+    assert_type(await art.manifest, ArtifactManifest)
+    assert_type(await art.get_entry("model.pt"), AsyncArtifactEntry)
+    assert_type(await (await art.get_entry("model.pt")).download(), Path)
+    assert_type(await art.download(max_workers=16, progress=on_progress), Path)
+    assert_type(await art.link("shelf"), AsyncArtifact)
+    assert_type(await aapi.artifact_exists("x:v0"), bool)
+    versions = aapi.artifacts("model", "demo/mnist/mnist-cnn")
+    assert_type(versions, AsyncSizedPaginator[AsyncArtifact])
+    assert_type(await versions.count(), int)
+    assert_type(await versions.at(0), AsyncArtifact)
+    async for v in versions:
+        assert_type(v, AsyncArtifact)
+    async for f in art.files():
+        assert_type(f, AsyncArtifactFile)
+        assert_type(await f.download(), Path)
+    async for t in aapi.artifact_types():
+        assert_type(t, AsyncArtifactType)
+        async for c in t.collections():
+            assert_type(c, AsyncArtifactCollection)
+            assert_type(await c.aliases, list[str])
+    collection = await aapi.artifact_collection("model", "mnist-cnn")
+    assert_type(collection, AsyncArtifactCollection)
+    assert_type(collection.artifacts(), AsyncSizedPaginator[AsyncArtifact])
+    job = await aapi.job("demo/mnist/train-mnist:latest")
+    assert_type(job, AsyncJob)
+    assert_type(job.artifact, AsyncArtifact)
+    assert_type(await aapi.list_jobs("demo", "mnist"), list[JobSummary])
+    run = await aapi.run("demo/mnist/abc")
+    assert_type(run.logged_artifacts(), AsyncSizedPaginator[AsyncArtifact])
+    assert_type(await run.use_artifact(art), AsyncArtifact)

@@ -7,12 +7,15 @@ needs the server creates the HTTP client.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Awaitable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
+from .._core.artifacts import JobSummary
 from .._core.checks import check_instance
 from .._core.typed import C, S
 from .._core.users import User
@@ -20,10 +23,14 @@ from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
 from ..types import JSONObject
+from . import artifacts as _artifacts
+from . import jobs as _jobs
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
+from .artifacts import AsyncArtifact, AsyncArtifactCollection, AsyncArtifactType
+from .jobs import AsyncJob
 from .paging import AsyncSizedPaginator
 from .projects import AsyncProject
 from .reports import Report
@@ -349,6 +356,93 @@ class AsyncApi:
         """The lazy collection of a project's reports (``entity/project`` or ``project``)."""
         entity, project = parse_project_path(path) if path else (None, self.settings.project)
         return _reports.list_reports(self._session, entity, project, name, per_page)
+
+    # -- artifacts -------------------------------------------------------------------
+
+    async def artifact(self, name: str, type: str | None = None) -> AsyncArtifact:
+        """One artifact version: ``entity/project/name:alias``, ``project/name:vN`` or
+        ``name:alias`` (the configured entity and project; no version means
+        ``latest``), or a registry path ``wandb-registry-<registry>/<name>:<alias>``
+        (the configured ``organization``).
+
+        Raises:
+            InputError: a malformed name (before any request).
+            NotFoundError: no such version, or it is not of ``type``.
+        """
+        return await _artifacts.fetch_artifact(self._session, name, type)
+
+    async def artifact_exists(self, name: str, type: str | None = None) -> bool:
+        """Whether the version ``name`` exists (and is of ``type``, when given)."""
+        return await _artifacts.artifact_exists(self._session, name, type)
+
+    def artifacts(
+        self,
+        type_name: str,
+        name: str,
+        per_page: int = 50,
+        tags: Sequence[str] | None = None,
+    ) -> AsyncSizedPaginator[AsyncArtifact]:
+        """The lazy collection of a collection's committed versions, newest first.
+
+        Args:
+            type_name: the collection's artifact type, e.g. ``model``.
+            name: ``entity/project/collection``, ``project/collection`` or ``collection``.
+            per_page: versions per request (1-1000).
+            tags: only versions having every one of these tags.
+        """
+        return _artifacts.list_artifacts(self._session, type_name, name, per_page, tags)
+
+    def artifact_versions(
+        self, type_name: str, name: str, per_page: int = 50
+    ) -> AsyncSizedPaginator[AsyncArtifact]:
+        """Deprecated: use :meth:`artifacts`."""
+        warnings.warn(
+            "artifact_versions() is deprecated; use artifacts(type_name, name)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return _artifacts.list_artifacts(self._session, type_name, name, per_page, None)
+
+    async def artifact_type(self, type_name: str, project: str | None = None) -> AsyncArtifactType:
+        """The artifact type ``type_name`` of ``project`` (``project`` or
+        ``entity/project``; default: the configured one)."""
+        return await _artifacts.fetch_artifact_type(self._session, type_name, project)
+
+    def artifact_types(self, project: str | None = None) -> AsyncSizedPaginator[AsyncArtifactType]:
+        """The lazy collection of a project's artifact types."""
+        return _artifacts.list_artifact_types(self._session, project)
+
+    async def artifact_collection(self, type_name: str, name: str) -> AsyncArtifactCollection:
+        """One collection of ``type_name`` by ``[entity/][project/]name``.
+
+        Raises:
+            NotFoundError: no such collection, or it is of another type.
+        """
+        return await _artifacts.fetch_collection(self._session, type_name, name)
+
+    def artifact_collections(
+        self, project_name: str, type_name: str, per_page: int = 50
+    ) -> AsyncSizedPaginator[AsyncArtifactCollection]:
+        """The lazy collection of a project's collections of one type
+        (``project_name``: ``project`` or ``entity/project``)."""
+        return _artifacts.list_collections(self._session, project_name, type_name, per_page)
+
+    async def artifact_collection_exists(self, name: str, type: str) -> bool:
+        """Whether the collection ``[entity/][project/]name`` exists with ``type``."""
+        return await _artifacts.collection_exists(self._session, name, type)
+
+    async def job(self, name: str, path: str | Path | None = None) -> AsyncJob:
+        """The job version ``name`` (an artifact of type ``job``), downloaded into
+        ``path`` (default: ``./artifacts/<name>``), with its ``wandb-job.json`` read.
+
+        Raises:
+            NotFoundError: no such version, or it is not a job.
+        """
+        return await _jobs.fetch_job(self._session, name, path)
+
+    async def list_jobs(self, entity: str, project: str) -> list[JobSummary]:
+        """Every job of ``entity/project``, each with its first versions."""
+        return await _jobs.list_jobs(self._session, entity, project)
 
     # -- paths ---------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ outside ``root`` is refused before any request (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +20,15 @@ import httpx
 
 from .._core.checks import check_keys, check_text
 from .._core.exchange import Retryable, status_error, transport_failure
-from .._core.files import FileData, PartFile, redact, safe_destination
+from .._core.files import FileData, PartFile, Stop, redact, safe_destination
 from .._core.paging import Page, page_of
-from ..errors import APIConnectionError, InputError, NotFoundError, ResponseValidationError
+from ..errors import (
+    APIConnectionError,
+    InputError,
+    NotFoundError,
+    ResponseValidationError,
+    clip,
+)
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
@@ -79,26 +85,51 @@ def file_from(session: AsyncSession, run: AsyncRun, f: FileFields) -> AsyncFile:
 
 
 async def download_to(
-    connection: AsyncConnection, url: str, dest: Path, size: int | None, md5: str | None
+    connection: AsyncConnection,
+    url: str,
+    dest: Path,
+    size: int | None,
+    md5: str | None,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+    stop: Stop | None = None,
+    etag: str | None = None,
 ) -> None:
-    """GET ``url`` into ``dest`` atomically, checking the size and MD5 when known."""
+    """GET ``url`` into ``dest`` atomically, checking the size and MD5 when known.
+
+    ``on_bytes`` hears of every chunk (and of an attempt's bytes being undone when
+    it is retried); ``stop`` ends the transfer at its next chunk; ``etag``, when
+    given, must match the response's ``ETag`` (a reference whose contents changed).
+    """
     what = f"download of {redact(url)}"
 
     async def attempt(number: int) -> None:
         response = await connection.open("GET", url)
+        received = 0
         try:
             if response.status_code >= 400:
-                await _read_error_body(response, what, url)
+                await _read_body(response, what, url)
                 error = status_error(
                     response.status_code, response.headers, response.content, redact(url), what
                 )
                 if response.status_code in connection.settings.retry.retry_statuses:
                     raise Retryable(error)
                 raise error
+            if etag is not None and response.headers.get("etag", "").strip('"') != etag.strip('"'):
+                raise ResponseValidationError(
+                    f"{what}: the contents changed since the artifact was logged "
+                    f"(ETag {clip(response.headers.get('etag', 'missing'), 100)!r}, "
+                    f"expected {clip(etag, 100)!r})"
+                )
             with PartFile(dest) as part:
                 try:
                     async for chunk in response.aiter_bytes():
+                        if stop is not None:
+                            stop.check()
                         part.write(chunk)
+                        if on_bytes is not None:
+                            received += len(chunk)
+                            on_bytes(len(chunk))
                 except (httpx.TransportError, httpx.DecodingError) as exc:
                     raise Retryable(
                         APIConnectionError(f"{what} broke off: {exc}", url=redact(url))
@@ -108,13 +139,38 @@ async def download_to(
                 except ResponseValidationError as exc:
                     raise Retryable(exc) from None
                 part.commit()
+        except Retryable:
+            if on_bytes is not None and received:
+                on_bytes(-received)  # the next attempt starts over
+            raise
         finally:
             await response.aclose()
 
     await connection.retrying(what, attempt)
 
 
-async def _read_error_body(response: httpx.Response, what: str, url: str) -> None:
+async def fetch_bytes(connection: AsyncConnection, url: str, what: str) -> bytes:
+    """GET ``url`` whole (a small document, e.g. a manifest), with the same retries."""
+
+    async def attempt(number: int) -> bytes:
+        response = await connection.open("GET", url)
+        try:
+            await _read_body(response, what, url)
+        finally:
+            await response.aclose()
+        if response.status_code >= 400:
+            error = status_error(
+                response.status_code, response.headers, response.content, redact(url), what
+            )
+            if response.status_code in connection.settings.retry.retry_statuses:
+                raise Retryable(error)
+            raise error
+        return response.content
+
+    return await connection.retrying(what, attempt)
+
+
+async def _read_body(response: httpx.Response, what: str, url: str) -> None:
     """Read a (small) reply body; a connection that breaks meanwhile may be retried."""
     try:
         await response.aread()
@@ -193,7 +249,7 @@ async def upload_file(
     async def attempt(number: int) -> None:
         response = await connection.open("PUT", url, content=data, headers=extra)
         try:
-            await _read_error_body(response, what, url)
+            await _read_body(response, what, url)
         finally:
             await response.aclose()
         if response.status_code >= 300:

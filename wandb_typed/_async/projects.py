@@ -17,6 +17,7 @@ from .paging import AsyncSizedPaginator
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ProjectFields
 
+    from .artifacts import AsyncArtifactCollection, AsyncArtifactType
     from .reports import Report
     from .runs import AsyncRuns
     from .session import AsyncSession
@@ -53,6 +54,27 @@ class AsyncProject(ProjectData):
         from .reports import list_reports
 
         return list_reports(self._session, self.entity, self.name, name, per_page)
+
+    def artifacts_types(self, per_page: int = 50) -> AsyncSizedPaginator[AsyncArtifactType]:
+        """This project's artifact types (the official client's spelling)."""
+        from .artifacts import list_artifact_types
+
+        return list_artifact_types(self._session, self.path, per_page)
+
+    def collections(
+        self,
+        filters: Mapping[str, object] | None = None,
+        order: str | None = None,
+        per_page: int = 50,
+    ) -> AsyncSizedPaginator[AsyncArtifactCollection]:
+        """This project's artifact collections of every type (``filters`` on ``name``,
+        ``tag``, ``description``, ``created_at``, ``updated_at``; ``order`` e.g.
+        ``-created_at``)."""
+        from .artifacts import list_project_collections
+
+        return list_project_collections(
+            self._session, self.entity, self.name, per_page, filters, order
+        )
 
 
 def project_from(session: AsyncSession, f: ProjectFields) -> AsyncProject:

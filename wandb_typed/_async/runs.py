@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
     from wandb_typed_gql.fragments import RunFields
 
+    from .artifacts import AsyncArtifact
     from .files import AsyncFile
     from .session import AsyncSession
     from .sweeps import AsyncSweep
@@ -223,6 +224,43 @@ class AsyncRun(RunData):
         from .files import upload_file
 
         return await upload_file(self._session, self, path, root)
+
+    # -- artifacts -----------------------------------------------------------------
+
+    def logged_artifacts(self, per_page: int = 100) -> AsyncSizedPaginator[AsyncArtifact]:
+        """The artifact versions the run logged (its outputs), in the order it did."""
+        from .artifacts import list_run_artifacts
+
+        return list_run_artifacts(self._session, self, "logged", per_page)
+
+    def used_artifacts(self, per_page: int = 100) -> AsyncSizedPaginator[AsyncArtifact]:
+        """The artifact versions the run used (its inputs), in the order it did."""
+        from .artifacts import list_run_artifacts
+
+        return list_run_artifacts(self._session, self, "used", per_page)
+
+    async def use_artifact(
+        self, artifact: AsyncArtifact, use_as: str | None = None
+    ) -> AsyncArtifact:
+        """Record ``artifact`` as an input of the run (``use_as``: how the run refers
+        to it, default its name); returns it."""
+        from .artifacts import use_artifact
+
+        return await use_artifact(self._session, self, artifact, use_as)
+
+    async def log_artifact(
+        self,
+        artifact: AsyncArtifact,
+        aliases: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> AsyncArtifact:
+        """Record an existing version of the run's own project as an output of the
+        run, adding ``aliases`` and ``tags`` (no new version is created: new
+        artifacts are logged by the run SDK, ``wandb.init()`` and
+        ``run.log_artifact()``). Returns the version as the server has it now."""
+        from .artifacts import log_artifact
+
+        return await log_artifact(self._session, self, artifact, aliases, tags)
 
 
 class AsyncTypedRun(AsyncRun, Generic[C, S]):

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError, ResponseValidationError
 
-__all__ = ["FileData", "PartFile", "redact", "safe_destination"]
+__all__ = ["FileData", "PartFile", "Stop", "Stopped", "redact", "safe_destination"]
 
 #: The longest file name component most file systems accept, in bytes.
 MAX_COMPONENT_BYTES = 255
@@ -146,3 +146,25 @@ class PartFile:
         self._out.close()
         if not self._committed:
             self.path.unlink(missing_ok=True)
+
+
+class Stopped(Exception):
+    """Raised inside a transfer that :class:`Stop` ended (another one failed, or the
+    caller was interrupted); never escapes a download."""
+
+
+class Stop:
+    """Shared by the transfers of one download: set when the download ends early,
+    so transfers still running stop at their next chunk (and delete their ``.part``
+    file). Threads read the flag without a lock: setting a bool is atomic."""
+
+    def __init__(self) -> None:
+        self.is_set = False
+
+    def set(self) -> None:
+        self.is_set = True
+
+    def check(self) -> None:
+        """Raise :class:`Stopped` if the download is ending."""
+        if self.is_set:
+            raise Stopped

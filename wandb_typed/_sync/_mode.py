@@ -4,9 +4,12 @@ hand, once per mode (the async twin is ``wandb_typed/_async/_mode.py``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar, overload
 
-__all__ = ["CollectionOps", "same_loop", "sleep"]
+from .._core.files import Stop, Stopped
+
+__all__ = ["CollectionOps", "run_bounded", "same_loop", "sleep"]
 
 T = TypeVar("T")
 
@@ -48,3 +51,67 @@ class CollectionOps(Generic[T]):
     def __getitem__(self, index: slice[int | None, int | None, int | None]) -> list[T]: ...
     def __getitem__(self, index: int | slice[int | None, int | None, int | None]) -> T | list[T]:
         return self.at(index)
+
+
+def run_bounded(jobs: Sequence[Callable[[], None]], limit: int, stop: Stop) -> None:
+    """Run ``jobs`` with at most ``limit`` running at a time, on ``limit`` threads (one
+    job, or ``limit`` 1, runs in the calling thread). The first error sets ``stop``,
+    so the jobs still running end at their next chunk (each deletes its partial
+    file); every thread is joined, then the error is raised. ``KeyboardInterrupt``
+    in the calling thread does the same.
+
+    Plain threads rather than a ``ThreadPoolExecutor``: a thread is recorded before
+    it starts, so one started while Ctrl-C lands is still joined (the executor records
+    it only after ``start()`` returns)."""
+    import threading
+
+    if not jobs:
+        return
+    workers = min(limit, len(jobs))
+    if workers == 1:
+        for job in jobs:
+            job()
+        return
+    pending = iter(jobs)
+    lock = threading.Lock()
+    finished = threading.Event()  # every worker is done, or one failed
+    errors: list[BaseException] = []
+    running = [workers]
+
+    def worker() -> None:
+        try:
+            while not stop.is_set:
+                with lock:
+                    job = next(pending, None)
+                if job is None:
+                    return
+                job()
+        except Stopped:
+            pass
+        except BaseException as exc:  # re-raised in the calling thread
+            with lock:
+                errors.append(exc)
+            stop.set()
+            finished.set()
+        finally:
+            with lock:
+                running[0] -= 1
+                if running[0] == 0:
+                    finished.set()
+
+    threads: list[threading.Thread] = []
+    try:
+        for n in range(workers):
+            thread = threading.Thread(target=worker, name=f"wandb-typed-transfer-{n}", daemon=True)
+            threads.append(thread)
+            thread.start()
+        finished.wait()
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        for thread in threads:
+            if thread.ident is not None:
+                thread.join()
+    if errors:
+        raise errors[0]

@@ -34,7 +34,7 @@ from .._core.exchange import (
 from .._core.files import redact
 from ..config import Settings
 from ..errors import APIStatusError, ResponseValidationError, UsageError, WandbError, clip
-from ..paths import parse_http_url
+from ..paths import http_url
 from ._mode import sleep
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ class Connection:
         self._rng = random.Random()
         token = base64.b64encode(f"api:{settings.api_key}".encode()).decode("ascii")
         self._authorization = f"Basic {token}"
+        home = urlsplit(settings.base_url)
+        self._origin = (home.scheme, home.hostname, home.port)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.settings.graphql_url!r})"
@@ -175,8 +177,8 @@ class Connection:
     def file_headers(self, url: str) -> dict[str, str]:
         """Headers for a file request: credentials only for the server's own origin."""
         headers = {"User-Agent": self.user_agent}
-        a, b = urlsplit(url), urlsplit(self.settings.base_url)
-        if (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port):
+        a = urlsplit(url)
+        if (a.scheme, a.hostname, a.port) == self._origin:
             headers["Authorization"] = self._authorization
         return headers
 
@@ -194,10 +196,11 @@ class Connection:
         status = 0
         url = _join(self.settings.base_url + "/", url)
         for _ in range(MAX_REDIRECTS + 1):
-            parse_http_url(url, f"{method} URL", from_server=True)
+            target = http_url(url, f"{method} URL", from_server=True)
             request = httpx.Request(
-                method, url, content=content, headers={**self.file_headers(url), **(headers or {})}
-            )
+                method, target, content=content,
+                headers={**self.file_headers(url), **(headers or {})},
+            )  # fmt: skip
             response = self._send(request, f"{method} {redact(url)}", redact(url), False)
             if not response.is_redirect:
                 return response

@@ -12,7 +12,7 @@ outside ``root`` is refused before any request (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,9 +22,15 @@ import httpx
 
 from .._core.checks import check_keys, check_text
 from .._core.exchange import Retryable, status_error, transport_failure
-from .._core.files import FileData, PartFile, redact, safe_destination
+from .._core.files import FileData, PartFile, Stop, redact, safe_destination
 from .._core.paging import Page, page_of
-from ..errors import APIConnectionError, InputError, NotFoundError, ResponseValidationError
+from ..errors import (
+    APIConnectionError,
+    InputError,
+    NotFoundError,
+    ResponseValidationError,
+    clip,
+)
 from .paging import SizedPaginator
 
 if TYPE_CHECKING:
@@ -79,26 +85,51 @@ def file_from(session: Session, run: Run, f: FileFields) -> File:
 
 
 def download_to(
-    connection: Connection, url: str, dest: Path, size: int | None, md5: str | None
+    connection: Connection,
+    url: str,
+    dest: Path,
+    size: int | None,
+    md5: str | None,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+    stop: Stop | None = None,
+    etag: str | None = None,
 ) -> None:
-    """GET ``url`` into ``dest`` atomically, checking the size and MD5 when known."""
+    """GET ``url`` into ``dest`` atomically, checking the size and MD5 when known.
+
+    ``on_bytes`` hears of every chunk (and of an attempt's bytes being undone when
+    it is retried); ``stop`` ends the transfer at its next chunk; ``etag``, when
+    given, must match the response's ``ETag`` (a reference whose contents changed).
+    """
     what = f"download of {redact(url)}"
 
     def attempt(number: int) -> None:
         response = connection.open("GET", url)
+        received = 0
         try:
             if response.status_code >= 400:
-                _read_error_body(response, what, url)
+                _read_body(response, what, url)
                 error = status_error(
                     response.status_code, response.headers, response.content, redact(url), what
                 )
                 if response.status_code in connection.settings.retry.retry_statuses:
                     raise Retryable(error)
                 raise error
+            if etag is not None and response.headers.get("etag", "").strip('"') != etag.strip('"'):
+                raise ResponseValidationError(
+                    f"{what}: the contents changed since the artifact was logged "
+                    f"(ETag {clip(response.headers.get('etag', 'missing'), 100)!r}, "
+                    f"expected {clip(etag, 100)!r})"
+                )
             with PartFile(dest) as part:
                 try:
                     for chunk in response.iter_bytes():
+                        if stop is not None:
+                            stop.check()
                         part.write(chunk)
+                        if on_bytes is not None:
+                            received += len(chunk)
+                            on_bytes(len(chunk))
                 except (httpx.TransportError, httpx.DecodingError) as exc:
                     raise Retryable(
                         APIConnectionError(f"{what} broke off: {exc}", url=redact(url))
@@ -108,13 +139,38 @@ def download_to(
                 except ResponseValidationError as exc:
                     raise Retryable(exc) from None
                 part.commit()
+        except Retryable:
+            if on_bytes is not None and received:
+                on_bytes(-received)  # the next attempt starts over
+            raise
         finally:
             response.close()
 
     connection.retrying(what, attempt)
 
 
-def _read_error_body(response: httpx.Response, what: str, url: str) -> None:
+def fetch_bytes(connection: Connection, url: str, what: str) -> bytes:
+    """GET ``url`` whole (a small document, e.g. a manifest), with the same retries."""
+
+    def attempt(number: int) -> bytes:
+        response = connection.open("GET", url)
+        try:
+            _read_body(response, what, url)
+        finally:
+            response.close()
+        if response.status_code >= 400:
+            error = status_error(
+                response.status_code, response.headers, response.content, redact(url), what
+            )
+            if response.status_code in connection.settings.retry.retry_statuses:
+                raise Retryable(error)
+            raise error
+        return response.content
+
+    return connection.retrying(what, attempt)
+
+
+def _read_body(response: httpx.Response, what: str, url: str) -> None:
     """Read a (small) reply body; a connection that breaks meanwhile may be retried."""
     try:
         response.read()
@@ -189,7 +245,7 @@ def upload_file(session: Session, run: Run, path: str | Path, root: str | Path) 
     def attempt(number: int) -> None:
         response = connection.open("PUT", url, content=data, headers=extra)
         try:
-            _read_error_body(response, what, url)
+            _read_body(response, what, url)
         finally:
             response.close()
         if response.status_code >= 300:

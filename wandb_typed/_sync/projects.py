@@ -19,6 +19,7 @@ from .paging import SizedPaginator
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ProjectFields
 
+    from .artifacts import ArtifactCollection, ArtifactType
     from .reports import Report
     from .runs import Runs
     from .session import Session
@@ -55,6 +56,27 @@ class Project(ProjectData):
         from .reports import list_reports
 
         return list_reports(self._session, self.entity, self.name, name, per_page)
+
+    def artifacts_types(self, per_page: int = 50) -> SizedPaginator[ArtifactType]:
+        """This project's artifact types (the official client's spelling)."""
+        from .artifacts import list_artifact_types
+
+        return list_artifact_types(self._session, self.path, per_page)
+
+    def collections(
+        self,
+        filters: Mapping[str, object] | None = None,
+        order: str | None = None,
+        per_page: int = 50,
+    ) -> SizedPaginator[ArtifactCollection]:
+        """This project's artifact collections of every type (``filters`` on ``name``,
+        ``tag``, ``description``, ``created_at``, ``updated_at``; ``order`` e.g.
+        ``-created_at``)."""
+        from .artifacts import list_project_collections
+
+        return list_project_collections(
+            self._session, self.entity, self.name, per_page, filters, order
+        )
 
 
 def project_from(session: Session, f: ProjectFields) -> Project:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
     from wandb_typed_gql.fragments import RunFields
 
+    from .artifacts import Artifact
     from .files import File
     from .session import Session
     from .sweeps import Sweep
@@ -219,6 +220,41 @@ class Run(RunData):
         from .files import upload_file
 
         return upload_file(self._session, self, path, root)
+
+    # -- artifacts -----------------------------------------------------------------
+
+    def logged_artifacts(self, per_page: int = 100) -> SizedPaginator[Artifact]:
+        """The artifact versions the run logged (its outputs), in the order it did."""
+        from .artifacts import list_run_artifacts
+
+        return list_run_artifacts(self._session, self, "logged", per_page)
+
+    def used_artifacts(self, per_page: int = 100) -> SizedPaginator[Artifact]:
+        """The artifact versions the run used (its inputs), in the order it did."""
+        from .artifacts import list_run_artifacts
+
+        return list_run_artifacts(self._session, self, "used", per_page)
+
+    def use_artifact(self, artifact: Artifact, use_as: str | None = None) -> Artifact:
+        """Record ``artifact`` as an input of the run (``use_as``: how the run refers
+        to it, default its name); returns it."""
+        from .artifacts import use_artifact
+
+        return use_artifact(self._session, self, artifact, use_as)
+
+    def log_artifact(
+        self,
+        artifact: Artifact,
+        aliases: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> Artifact:
+        """Record an existing version of the run's own project as an output of the
+        run, adding ``aliases`` and ``tags`` (no new version is created: new
+        artifacts are logged by the run SDK, ``wandb.init()`` and
+        ``run.log_artifact()``). Returns the version as the server has it now."""
+        from .artifacts import log_artifact
+
+        return log_artifact(self._session, self, artifact, aliases, tags)
 
 
 class TypedRun(Run, Generic[C, S]):

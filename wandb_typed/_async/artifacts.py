@@ -1,0 +1,836 @@
+"""Artifacts: versions (:class:`AsyncArtifact`), collections, types; looking them up
+by name, listing them, editing and deleting them, linking, lineage.
+
+Creating or uploading new versions is the run SDK's job (``wandb.init()`` and
+``run.log_artifact()``); this client reads, downloads and edits what exists, and
+records existing versions as a run's inputs or outputs. Downloads live in
+:mod:`.artifact_files`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from .._core.artifacts import (
+    ArtifactCollectionData,
+    ArtifactData,
+    ArtifactManifest,
+    ArtifactTypeData,
+    CollectionRef,
+    ProgressArg,
+    check_aliases,
+    check_artifact_name_part,
+    check_artifact_tags,
+    parse_artifact_name,
+    parse_collection_path,
+)
+from .._core.checks import check_bool, check_optional_str
+from .._core.paging import MAX_PER_PAGE, Page, Walk, check_per_page, page_of
+from .._core.runs import FULL
+from .._encode import to_json_object
+from ..errors import (
+    GraphQLError,
+    InputError,
+    NotFoundError,
+    ResponseValidationError,
+    UsageError,
+    is_not_found,
+)
+from ..paths import parse_project_path
+from ..types import JSONObject
+from .paging import AsyncSizedPaginator
+
+if TYPE_CHECKING:
+    from wandb_typed_gql.fragments import (
+        ArtifactCollectionFields,
+        ArtifactFields,
+        ArtifactMembershipFields,
+        ArtifactTypeFields,
+    )
+
+    from .artifact_files import AsyncArtifactEntry, AsyncArtifactFile
+    from .runs import AsyncRun
+    from .session import AsyncSession
+
+__all__ = ["AsyncArtifact", "AsyncArtifactCollection", "AsyncArtifactType"]
+
+logger = logging.getLogger("wandb_typed")
+
+#: Runs per request of ``used_by()`` (one request for any ordinary artifact).
+USED_BY_PAGE = 1000
+
+
+class AsyncArtifact(ArtifactData):
+    """An artifact version. Attributes are typed values; edit ``description``,
+    ``metadata``, ``aliases``, ``tags`` or ``ttl`` and call :meth:`save`."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        fields: ArtifactFields,
+        collection: CollectionRef,
+        version_index: int | None = None,
+        label: str | None = None,
+    ) -> None:
+        self._session = session
+        self._manifest: ArtifactManifest | None = None
+        self._collections: dict[str, AsyncArtifactCollection] = {}
+        super().__init__(fields, collection, version_index, session.settings.app_url, label)
+
+    # -- writes --------------------------------------------------------------------
+
+    async def save(self) -> None:
+        """Write local edits back: ``description``, ``metadata``, ``ttl``, ``tags``
+        and ``aliases`` (in the collection it was found through), in one request.
+        Nothing is sent when nothing changed. On a linked version whose only edits
+        are aliases, only the aliases are written (its source project may be
+        read-only to you)."""
+        from wandb_typed_gql.base_model import UNSET
+        from wandb_typed_gql.input_types import ArtifactCollectionAliasInput, TagInput
+
+        changes = self._changes()
+        if changes.empty:
+            return
+
+        def alias_inputs(aliases: Sequence[str]) -> list[ArtifactCollectionAliasInput]:
+            where = {
+                "artifact_collection_name": self.collection_name,
+                "entity_name": self.entity,
+                "project_name": self.project,
+            }
+            return [ArtifactCollectionAliasInput(alias=a, **where) for a in aliases]
+
+        added, removed = alias_inputs(changes.aliases_added), alias_inputs(changes.aliases_removed)
+        if self.is_link and changes.aliases_only:
+            if added:
+                await self._session.gql.add_artifact_aliases(id=self.id, aliases=added)
+            if removed:
+                await self._session.gql.delete_artifact_aliases(id=self.id, aliases=removed)
+            self._saved_aliases = tuple(self._aliases)
+            return
+        result = await self._session.gql.save_artifact(
+            id=self.id,
+            aliases_to_add=added, aliases_to_delete=removed,
+            add_aliases=bool(added), delete_aliases=bool(removed),
+            description=changes.description if changes.description_changed else UNSET,
+            metadata=changes.metadata if changes.metadata is not None else UNSET,
+            ttl_duration_seconds=changes.ttl_seconds if changes.ttl_seconds is not None else UNSET,
+            tags_to_add=[TagInput(tag_name=t) for t in changes.tags_added] or UNSET,
+            tags_to_delete=[TagInput(tag_name=t) for t in changes.tags_removed] or UNSET,
+        )  # fmt: skip
+        if result.update_artifact is None:
+            raise NotFoundError(f"artifact {self.qualified_name} no longer exists", operation_name="SaveArtifact")  # fmt: skip
+        self._apply(result.update_artifact.artifact, self._collection, int(self.version[1:]))
+
+    async def delete(self, delete_aliases: bool = False) -> None:
+        """Delete the version (a linked one is unlinked instead). A version with
+        aliases is only deleted with ``delete_aliases=True``."""
+        check_bool(delete_aliases, "delete_aliases")
+        if self.is_link:
+            await self.unlink()
+            return
+        try:
+            await self._session.gql.delete_artifact(id=self.id, delete_aliases=delete_aliases)
+        except (NotFoundError, GraphQLError) as exc:
+            if exc.attempts > 1 and is_not_found(exc):
+                logger.info("artifact %s: deleted by an earlier attempt", self.qualified_name)
+                return
+            raise
+
+    async def link(self, target_path: str, aliases: Sequence[str] | None = None) -> AsyncArtifact:
+        """Link the version into the portfolio ``target_path``
+        (``[entity/][project/]name``, default entity and project: the version's own;
+        a registry path ``wandb-registry-<r>/<name>``), created on first link, with
+        extra ``aliases``. Returns the version as found through the portfolio."""
+        from wandb_typed_gql.input_types import ArtifactAliasInput
+
+        entity, project, portfolio = parse_collection_path(
+            target_path, organization=self._session.settings.organization, what="target_path"
+        )
+        wanted = check_aliases(list(aliases) if aliases is not None else [], "aliases")
+        result = await self._session.gql.link_artifact(
+            id=self.id, entity=entity or self.source_entity, project=project or self.source_project,
+            portfolio=portfolio,
+            aliases=[ArtifactAliasInput(alias=a, artifact_collection_name=portfolio) for a in wanted],
+        )  # fmt: skip
+        link = result.link_artifact
+        if link is None or link.artifact_membership is None:
+            raise ResponseValidationError(
+                f"LinkArtifact: the server returned no membership for {target_path}",
+                operation_name="LinkArtifact",
+            )
+        return artifact_from_membership(self._session, link.artifact_membership, "LinkArtifact")
+
+    async def unlink(self) -> None:
+        """Remove this link (a version found through a portfolio) from its portfolio;
+        the version stays in its sequence."""
+        if not self.is_link:
+            raise UsageError(
+                f"artifact {self.qualified_name} is not a link (it was found through its own "
+                "sequence); delete() removes a version"
+            )
+        await self._session.gql.unlink_artifact(id=self.id, portfolio_id=self._collection.id)
+
+    # -- related objects -----------------------------------------------------------
+
+    @property
+    def collection(self) -> Awaitable[AsyncArtifactCollection]:
+        """The collection the version was found through (fetched once)."""
+        return self._load_collection(self._collection)
+
+    @property
+    def source_collection(self) -> Awaitable[AsyncArtifactCollection]:
+        """The sequence the version was logged to (fetched once)."""
+        return self._load_collection(self._sequence)
+
+    async def _load_collection(self, ref: CollectionRef) -> AsyncArtifactCollection:
+        if ref.id not in self._collections:
+            self._collections[ref.id] = await fetch_collection_by_name(
+                self._session, ref.entity, ref.project, ref.name, None
+            )
+        return self._collections[ref.id]
+
+    async def logged_by(self) -> AsyncRun | None:
+        """The run that logged the version (``None``: a user logged it, or the run is
+        gone); one request."""
+        from .runs import AsyncRun
+
+        result = await self._session.gql.artifact_creator(id=self.id)
+        if result.artifact is None:
+            raise NotFoundError.of(f"artifact {self.qualified_name}", "ArtifactCreator")
+        run = result.artifact.created_by
+        if run is None or run.typename__ != "Run" or run.project is None:
+            return None
+        return AsyncRun(self._session, run.project.entity.name, run.project.name, run, FULL)
+
+    async def used_by(self) -> list[AsyncRun]:
+        """The runs that used the version (one request, unless there are more than
+        1,000)."""
+        from .runs import AsyncRun
+
+        walk = Walk[AsyncRun](None, lambda r: r.storage_id, f"runs that used {self.name}")
+        runs: list[AsyncRun] = []
+        while not walk.done:
+            result = await self._session.gql.artifact_used_by_page(
+                id=self.id, per_page=USED_BY_PAGE, cursor=walk.cursor
+            )
+            if result.artifact is None:
+                raise NotFoundError.of(f"artifact {self.qualified_name}", "ArtifactUsedByPage")
+            conn = result.artifact.used_by
+            items = tuple(
+                AsyncRun(self._session, n.project.entity.name, n.project.name, n, FULL)
+                for n in (e.node for e in conn.edges)
+                if n.project is not None
+            )
+            page = Page(items, conn.page_info.end_cursor, conn.page_info.has_next_page)
+            runs.extend(walk.accept(page).items)
+        return runs
+
+    # -- files ---------------------------------------------------------------------
+
+    @property
+    def manifest(self) -> Awaitable[ArtifactManifest]:
+        """Every file of the version, by path (fetched once)."""
+        return self._load_manifest()
+
+    async def _load_manifest(self) -> ArtifactManifest:
+        if self._manifest is None:
+            from .artifact_files import fetch_manifest
+
+            self._manifest = await fetch_manifest(self._session, self)
+        return self._manifest
+
+    def files(
+        self, names: Sequence[str] | None = None, per_page: int = 50
+    ) -> AsyncSizedPaginator[AsyncArtifactFile]:
+        """The version's files (only ``names``, when given); lazy, sized."""
+        from .artifact_files import list_files
+
+        return list_files(self._session, self, names, per_page)
+
+    async def get_entry(self, name: str) -> AsyncArtifactEntry:
+        """The manifest entry at path ``name`` (:class:`NotFoundError` if none)."""
+        from .artifact_files import entry_of
+
+        return entry_of(self._session, self, await self._load_manifest(), name)
+
+    async def download(
+        self,
+        root: str | Path | None = None,
+        path_prefix: str | None = None,
+        allow_missing_references: bool = False,
+        max_workers: int = 8,
+        progress: ProgressArg = None,
+    ) -> Path:
+        """Download every file (under ``path_prefix``, if given) into ``root``
+        (default ``./artifacts/<name>``) and return ``root``.
+
+        Files are fetched ``max_workers`` at a time, streamed to disk and checked
+        against the manifest's MD5; each lands under its name only when complete.
+        A file already there with the right contents is not fetched again (so an
+        interrupted download resumes). References to ``http(s)://`` URLs are
+        fetched; others (``s3://``, ``gs://``, ...) raise
+        :class:`UnresolvedReferenceError` before anything is written, unless
+        ``allow_missing_references``. ``progress``: a callable receiving
+        :class:`DownloadProgress`, or ``True`` for a tqdm bar.
+        """
+        from .artifact_files import download_artifact
+
+        return await download_artifact(
+            self._session, self, root, path_prefix, allow_missing_references, max_workers, progress
+        )
+
+    async def checkout(self, root: str | Path | None = None) -> Path:
+        """Make ``root`` hold exactly the version's files: download, then delete any
+        other file there."""
+        from .artifact_files import checkout_artifact
+
+        return await checkout_artifact(self._session, self, root)
+
+    async def verify(self, root: str | Path | None = None) -> None:
+        """Check that ``root`` holds exactly the version's files with the right
+        contents; :class:`VerificationError` lists what differs."""
+        from .artifact_files import verify_artifact
+
+        await verify_artifact(self._session, self, root)
+
+    async def file(self, root: str | Path | None = None) -> Path:
+        """Download the only file of a single-file version and return its path."""
+        from .artifact_files import download_single_file
+
+        return await download_single_file(self._session, self, root)
+
+
+class AsyncArtifactCollection(ArtifactCollectionData):
+    """A collection of versions: a sequence (versions logged there) or a portfolio
+    (versions linked there). Edit ``name``, ``description`` or ``tags`` and call
+    :meth:`save`."""
+
+    def __init__(self, session: AsyncSession, fields: ArtifactCollectionFields) -> None:
+        self._session = session
+        self._aliases: list[str] | None = None
+        super().__init__(fields, session.settings.app_url)
+
+    @property
+    def aliases(self) -> Awaitable[list[str]]:
+        """Every alias in the collection (fetched once)."""
+        return self._load_aliases()
+
+    async def _load_aliases(self) -> list[str]:
+        if self._aliases is None:
+            walk = Walk[str](None, None, f"aliases of {self.path}")
+            aliases: list[str] = []
+            while not walk.done:
+                result = await self._session.gql.artifact_collection_alias_page(
+                    id=self.id, per_page=MAX_PER_PAGE, cursor=walk.cursor
+                )
+                if result.artifact_collection is None:
+                    raise NotFoundError.of(
+                        f"artifact collection {self.path}", "ArtifactCollectionAliasPage"
+                    )
+                page = page_of(result.artifact_collection.aliases, lambda n: n.alias)
+                aliases.extend(walk.accept(page).items)
+            self._aliases = aliases
+        return self._aliases
+
+    def artifacts(self, per_page: int = 50) -> AsyncSizedPaginator[AsyncArtifact]:
+        """The collection's versions, newest first."""
+        return list_artifacts(
+            self._session, self.type, f"{self.entity}/{self.project}/{self._saved_name}",
+            per_page, None,
+        )  # fmt: skip
+
+    async def save(self) -> None:
+        """Write local edits of ``name``, ``description`` and ``tags`` back (one
+        request; nothing is sent when nothing changed)."""
+        from wandb_typed_gql.base_model import UNSET
+        from wandb_typed_gql.input_types import TagInput
+
+        name, description, description_changed, added, removed = self._edits()
+        if name is None and not description_changed and not added and not removed:
+            return
+        tags_to_add = [TagInput(tag_name=t) for t in added]
+        tags_to_delete = [TagInput(tag_name=t) for t in removed]
+        new_name = name if name is not None else UNSET
+        new_description = description if description_changed else UNSET
+        collection: ArtifactCollectionFields | None
+        if self._sequence:
+            result = await self._session.gql.save_artifact_sequence(
+                id=self.id, entity=self.entity, project=self.project,
+                collection=self._saved_name, type_=self.type, change_type=False,
+                tags_to_add=tags_to_add, tags_to_delete=tags_to_delete,
+                add_tags=bool(added), delete_tags=bool(removed),
+                name=new_name, description=new_description,
+            )  # fmt: skip
+            sequence = result.update_artifact_sequence
+            collection = sequence.artifact_collection if sequence is not None else None
+        else:
+            saved = await self._session.gql.save_artifact_portfolio(
+                id=self.id, entity=self.entity, project=self.project, collection=self._saved_name,
+                tags_to_add=tags_to_add, tags_to_delete=tags_to_delete,
+                add_tags=bool(added), delete_tags=bool(removed),
+                name=new_name, description=new_description,
+            )  # fmt: skip
+            portfolio = saved.update_artifact_portfolio
+            collection = portfolio.artifact_collection if portfolio is not None else None
+        if collection is None:
+            operation = "SaveArtifactSequence" if self._sequence else "SaveArtifactPortfolio"
+            raise NotFoundError.of(f"artifact collection {self.path}", operation)
+        self._apply(collection)
+
+    async def change_type(self, new_type: str) -> None:
+        """Move a sequence and its versions to another artifact type (created if new)."""
+        new_type = check_artifact_name_part(new_type, "new_type")
+        if not self._sequence:
+            raise UsageError(f"{self.path} is a portfolio, whose type cannot change")
+        result = await self._session.gql.move_artifact_sequence(id=self.id, type_=new_type)
+        moved = result.move_artifact_sequence
+        if moved is None or moved.artifact_collection is None:
+            raise NotFoundError.of(f"artifact collection {self.path}", "MoveArtifactSequence")
+        self._apply(moved.artifact_collection)
+
+    async def delete(self) -> None:
+        """Delete the collection: a sequence with every version in it, a portfolio
+        with its links (the linked versions stay in their sequences)."""
+        if self._sequence:
+            await self._session.gql.delete_artifact_sequence(id=self.id)
+        else:
+            await self._session.gql.delete_artifact_portfolio(id=self.id)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AsyncArtifactType(ArtifactTypeData):
+    """An artifact type of a project, with its collections."""
+
+    _session: AsyncSession = field(compare=False)
+
+    def collections(
+        self,
+        filters: Mapping[str, object] | None = None,
+        order: str | None = None,
+        per_page: int = 50,
+    ) -> AsyncSizedPaginator[AsyncArtifactCollection]:
+        """This type's collections (``filters`` on ``name``, ``tag``, ``description``,
+        ``created_at``, ``updated_at``; ``order`` e.g. ``-created_at``)."""
+        return list_collections(
+            self._session, f"{self.entity}/{self.project}", self.name, per_page, filters, order
+        )
+
+    async def collection(self, name: str) -> AsyncArtifactCollection:
+        """One collection of this type by name."""
+        return await fetch_collection_by_name(
+            self._session, self.entity, self.project,
+            check_artifact_name_part(name, "collection name"), self.name,
+        )  # fmt: skip
+
+
+# -- building objects ------------------------------------------------------------------
+
+
+def artifact_type_from(
+    session: AsyncSession, f: ArtifactTypeFields, entity: str, project: str
+) -> AsyncArtifactType:
+    """An :class:`AsyncArtifactType` from the generated ``ArtifactTypeFields``."""
+    return AsyncArtifactType(
+        id=f.id, name=f.name, description=f.description, created_at=f.created_at,
+        entity=entity, project=project, _session=session,
+    )  # fmt: skip
+
+
+def artifact_from_membership(
+    session: AsyncSession, m: ArtifactMembershipFields, operation: str, label: str | None = None
+) -> AsyncArtifact:
+    """The version a membership holds, as found through the membership's collection
+    (named ``collection:label`` when it was asked for by an alias)."""
+    if m.artifact is None or m.artifact_collection is None:
+        raise ResponseValidationError(
+            f"{operation}: a membership without its artifact or collection",
+            operation_name=operation,
+        )
+    collection = CollectionRef.of(m.artifact_collection, operation)
+    return AsyncArtifact(session, m.artifact, collection, m.version_index, label)
+
+
+def artifact_in_sequence(session: AsyncSession, f: ArtifactFields) -> AsyncArtifact | None:
+    """The version as found through its own sequence (``None`` if the sequence has
+    no project: a deleted one)."""
+    if f.artifact_sequence.project is None:
+        return None
+    return AsyncArtifact(session, f, CollectionRef.of(f.artifact_sequence, "artifact"), None)
+
+
+async def _project_of(
+    session: AsyncSession, entity: str | None, project: str | None
+) -> tuple[str, str]:
+    return await session.resolve_entity(entity), project or session.settings.project
+
+
+# -- versions --------------------------------------------------------------------------
+
+
+async def fetch_artifact(session: AsyncSession, name: str, type: str | None) -> AsyncArtifact:
+    """One version by name; :class:`NotFoundError` if absent or of another type."""
+    path = parse_artifact_name(name, organization=session.settings.organization)
+    if type is not None:
+        check_artifact_name_part(type, "type")
+    entity, project = await _project_of(session, path.entity, path.project)
+    result = await session.gql.artifact_by_name(entity=entity, project=project, name=path.name)
+    if result.project is None:
+        raise NotFoundError.of(f"project {entity}/{project}", "ArtifactByName")
+    membership = result.project.artifact_collection_membership
+    if membership is None:
+        raise NotFoundError.of(f"artifact {entity}/{project}/{path.name}", "ArtifactByName")
+    label = path.version if path.version_given else None
+    artifact = artifact_from_membership(session, membership, "ArtifactByName", label)
+    if type is not None and artifact.type != type:
+        raise NotFoundError(
+            f"artifact {entity}/{project}/{path.name} of type {type!r} not found "
+            f"(it is of type {artifact.type!r})",
+            operation_name="ArtifactByName",
+        )
+    return artifact
+
+
+async def artifact_exists(session: AsyncSession, name: str, type: str | None) -> bool:
+    """Whether the version exists (with that type, when given)."""
+    try:
+        await fetch_artifact(session, name, type)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _has_tags(artifact: AsyncArtifact, tags: tuple[str, ...]) -> bool:
+    return all(t in artifact.tags for t in tags)
+
+
+def list_artifacts(
+    session: AsyncSession,
+    type_name: str,
+    name: str,
+    per_page: int,
+    tags: Sequence[str] | str | None,
+) -> AsyncSizedPaginator[AsyncArtifact]:
+    """The committed versions of a collection (``[entity/][project/]collection``),
+    newest first; with ``tags``, only versions having all of them (filtered here, as
+    the official client does, so the count walks the listing)."""
+    check_artifact_name_part(type_name, "type_name")
+    entity_name, project_name, collection = parse_collection_path(
+        name, organization=session.settings.organization, what="name"
+    )
+    check_per_page(per_page)
+    wanted = tuple(check_artifact_tags([tags] if isinstance(tags, str) else tags, "tags")) if tags is not None else ()  # fmt: skip
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifact]:
+        entity, project = await _project_of(session, entity_name, project_name)
+        result = await session.gql.artifact_version_page(
+            entity=entity, project=project, collection=collection, filters={"state": "COMMITTED"},
+            cursor=cursor, per_page=first, with_count=cursor is None and not wanted,
+        )  # fmt: skip
+        where = f"artifact collection {entity}/{project}/{collection}"
+        if result.project is None:
+            raise NotFoundError.of(f"project {entity}/{project}", "ArtifactVersionPage")
+        found = result.project.artifact_collection
+        if found is None or found.default_artifact_type.name != type_name:
+            raise NotFoundError.of(f"{where} of type {type_name!r}", "ArtifactVersionPage")
+        ref = CollectionRef.of(found, "ArtifactVersionPage")
+        conn = found.artifacts
+        if conn is None:
+            return Page((), None, False, 0)
+        items = tuple(
+            a
+            for a in (
+                AsyncArtifact(session, e.node, ref, _version_index(e.version)) for e in conn.edges
+            )
+            if _has_tags(a, wanted)
+        )
+        return Page(items, conn.page_info.end_cursor, conn.page_info.has_next_page, conn.total_count)  # fmt: skip
+
+    return AsyncSizedPaginator(
+        fetch, per_page=per_page, what=f"versions of {name}", key=lambda a: a.id
+    )
+
+
+def _version_index(label: str) -> int | None:
+    """``"v3"`` -> 3 (``None`` for anything else)."""
+    return int(label[1:]) if label[:1] == "v" and label[1:].isdigit() else None
+
+
+# -- types -----------------------------------------------------------------------------
+
+
+def _project_path(project: str | None) -> tuple[str | None, str | None]:
+    if project is None:
+        return None, None
+    return parse_project_path(project)
+
+
+async def fetch_artifact_type(
+    session: AsyncSession, type_name: str, project: str | None
+) -> AsyncArtifactType:
+    """One artifact type of a project (``project`` or ``entity/project``)."""
+    check_artifact_name_part(type_name, "type_name")
+    entity, project_name = await _project_of(session, *_project_path(project))
+    result = await session.gql.artifact_type_by_name(
+        entity=entity, project=project_name, type_=type_name
+    )
+    if result.project is None:
+        raise NotFoundError.of(f"project {entity}/{project_name}", "ArtifactTypeByName")
+    if result.project.artifact_type is None:
+        raise NotFoundError.of(
+            f"artifact type {type_name!r} in {entity}/{project_name}", "ArtifactTypeByName"
+        )
+    return artifact_type_from(session, result.project.artifact_type, entity, project_name)
+
+
+def list_artifact_types(
+    session: AsyncSession, project: str | None, per_page: int = 50
+) -> AsyncSizedPaginator[AsyncArtifactType]:
+    """A project's artifact types (counted by walking: the server gives no count)."""
+    entity_name, project_name = _project_path(project)
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifactType]:
+        entity, name = await _project_of(session, entity_name, project_name)
+        result = await session.gql.artifact_type_page(
+            entity=entity, project=name, cursor=cursor, per_page=first
+        )
+        if result.project is None:
+            raise NotFoundError.of(f"project {entity}/{name}", "ArtifactTypePage")
+        return page_of(
+            result.project.artifact_types,
+            lambda node: artifact_type_from(session, node, entity, name),
+        )
+
+    what = f"artifact types of {project or 'the default project'}"
+    return AsyncSizedPaginator(fetch, per_page=per_page, what=what, key=lambda t: t.id)
+
+
+# -- collections -----------------------------------------------------------------------
+
+
+def _check_collection_query(
+    filters: Mapping[str, object] | None, order: str | None
+) -> tuple[JSONObject | None, str | None]:
+    checked = to_json_object(filters, "filters") if filters is not None else None
+    if order is not None:
+        check_optional_str(order, "order")
+        field = order.lstrip("+-")
+        if order.count("-") + order.count("+") > 1 or not field.replace("_", "a").isalnum():
+            raise InputError(f"order must be '[+-]field', e.g. '-created_at'; got {order!r}")
+    return checked, order
+
+
+def list_collections(
+    session: AsyncSession,
+    project_name: str,
+    type_name: str,
+    per_page: int,
+    filters: Mapping[str, object] | None = None,
+    order: str | None = None,
+) -> AsyncSizedPaginator[AsyncArtifactCollection]:
+    """The collections of one type in a project (``project`` or ``entity/project``)."""
+    entity_name, project = parse_project_path(project_name)
+    check_artifact_name_part(type_name, "type_name")
+    check_per_page(per_page)
+    checked, order = _check_collection_query(filters, order)
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifactCollection]:
+        entity, name = await _project_of(session, entity_name, project)
+        result = await session.gql.artifact_collection_page(
+            entity=entity, project=name, type_=type_name, filters=checked, order=order,
+            cursor=cursor, per_page=first, with_count=cursor is None,
+        )  # fmt: skip
+        if result.project is None:
+            raise NotFoundError.of(f"project {entity}/{name}", "ArtifactCollectionPage")
+        if result.project.artifact_type is None:
+            return Page((), None, False, 0)
+        conn = result.project.artifact_type.artifact_collections
+        return page_of(
+            conn,
+            lambda node: AsyncArtifactCollection(session, node),
+            conn.total_count if conn is not None else None,
+        )
+
+    what = f"{type_name} collections of {project_name}"
+    return AsyncSizedPaginator(fetch, per_page=per_page, what=what, key=lambda c: c.id)
+
+
+def list_project_collections(
+    session: AsyncSession,
+    entity: str,
+    project: str,
+    per_page: int,
+    filters: Mapping[str, object] | None,
+    order: str | None,
+) -> AsyncSizedPaginator[AsyncArtifactCollection]:
+    """The collections of every type in a project."""
+    check_per_page(per_page)
+    checked, order = _check_collection_query(filters, order)
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifactCollection]:
+        result = await session.gql.project_artifact_collection_page(
+            entity=entity, project=project, filters=checked, order=order,
+            cursor=cursor, per_page=first, with_count=cursor is None,
+        )  # fmt: skip
+        if result.project is None:
+            raise NotFoundError.of(f"project {entity}/{project}", "ProjectArtifactCollectionPage")
+        conn = result.project.artifact_collections
+        return page_of(
+            conn,
+            lambda node: AsyncArtifactCollection(session, node),
+            conn.total_count if conn is not None else None,
+        )
+
+    what = f"artifact collections of {entity}/{project}"
+    return AsyncSizedPaginator(fetch, per_page=per_page, what=what, key=lambda c: c.id)
+
+
+async def fetch_collection_by_name(
+    session: AsyncSession, entity: str, project: str, name: str, type_name: str | None
+) -> AsyncArtifactCollection:
+    """One collection by name (of ``type_name``, when given)."""
+    result = await session.gql.artifact_collection_by_name(
+        entity=entity, project=project, name=name
+    )
+    where = f"artifact collection {entity}/{project}/{name}"
+    if result.project is None:
+        raise NotFoundError.of(f"project {entity}/{project}", "ArtifactCollectionByName")
+    found = result.project.artifact_collection
+    if found is None:
+        raise NotFoundError.of(where, "ArtifactCollectionByName")
+    if type_name is not None and found.default_artifact_type.name != type_name:
+        raise NotFoundError(
+            f"{where} of type {type_name!r} not found "
+            f"(it is of type {found.default_artifact_type.name!r})",
+            operation_name="ArtifactCollectionByName",
+        )
+    return AsyncArtifactCollection(session, found)
+
+
+async def fetch_collection(
+    session: AsyncSession, type_name: str, name: str
+) -> AsyncArtifactCollection:
+    """One collection by ``[entity/][project/]name`` and type."""
+    check_artifact_name_part(type_name, "type_name")
+    entity_name, project_name, collection = parse_collection_path(
+        name, organization=session.settings.organization, what="name"
+    )
+    entity, project = await _project_of(session, entity_name, project_name)
+    return await fetch_collection_by_name(session, entity, project, collection, type_name)
+
+
+async def collection_exists(session: AsyncSession, name: str, type: str) -> bool:
+    """Whether the collection exists with that type."""
+    try:
+        await fetch_collection(session, type, name)
+    except NotFoundError:
+        return False
+    return True
+
+
+# -- runs ------------------------------------------------------------------------------
+
+
+def list_run_artifacts(
+    session: AsyncSession, run: AsyncRun, mode: Literal["logged", "used"], per_page: int
+) -> AsyncSizedPaginator[AsyncArtifact]:
+    """A run's logged (outputs) or used (inputs) versions, in the order recorded."""
+    check_per_page(per_page)
+    operation = "RunOutputArtifactPage" if mode == "logged" else "RunInputArtifactPage"
+
+    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifact | None]:
+        def convert(node: ArtifactFields) -> AsyncArtifact | None:
+            return artifact_in_sequence(session, node)
+
+        if mode == "logged":
+            out = await session.gql.run_output_artifact_page(
+                entity=run.entity, project=run.project, run=run.id,
+                cursor=cursor, per_page=first, with_count=cursor is None,
+            )  # fmt: skip
+            found = out.project.run if out.project is not None else None
+            if found is None:
+                raise NotFoundError.of(f"run {run.path}", operation)
+            conn = found.output_artifacts
+            return page_of(conn, convert, conn.total_count if conn is not None else None)
+        used = await session.gql.run_input_artifact_page(
+            entity=run.entity, project=run.project, run=run.id,
+            cursor=cursor, per_page=first, with_count=cursor is None,
+        )  # fmt: skip
+        found_in = used.project.run if used.project is not None else None
+        if found_in is None:
+            raise NotFoundError.of(f"run {run.path}", operation)
+        conn_in = found_in.input_artifacts
+        return page_of(conn_in, convert, conn_in.total_count if conn_in is not None else None)
+
+    async def present(cursor: str | None, first: int) -> Page[AsyncArtifact]:
+        page = await fetch(cursor, first)
+        items = tuple(a for a in page.items if a is not None)
+        return Page(items, page.end_cursor, page.has_next_page, page.total)
+
+    what = f"artifacts {mode} by {run.path}"
+    return AsyncSizedPaginator(present, per_page=per_page, what=what, key=lambda a: a.id)
+
+
+def _check_artifact(artifact: object) -> AsyncArtifact:
+    if not isinstance(artifact, AsyncArtifact):
+        raise InputError(
+            f"artifact must be an {AsyncArtifact.__name__} (from api.artifact()), "
+            f"got {type(artifact).__name__}"
+        )
+    return artifact
+
+
+async def use_artifact(
+    session: AsyncSession, run: AsyncRun, artifact: AsyncArtifact, use_as: str | None
+) -> AsyncArtifact:
+    """Record ``artifact`` as an input of ``run``."""
+    art = _check_artifact(artifact)
+    used_as = check_optional_str(use_as, "use_as")
+    result = await session.gql.use_artifact(
+        entity=run.entity, project=run.project, run=run.id, id=art.id,
+        used_as=used_as or art.name, artifact_entity=art.entity, artifact_project=art.project,
+    )  # fmt: skip
+    if result.use_artifact is None:
+        raise NotFoundError.of(f"run {run.path} or artifact {art.qualified_name}", "UseArtifact")
+    return art
+
+
+async def log_artifact(
+    session: AsyncSession,
+    run: AsyncRun,
+    artifact: AsyncArtifact,
+    aliases: Sequence[str] | None,
+    tags: Sequence[str] | None,
+) -> AsyncArtifact:
+    """Record an existing version of the run's project as an output of ``run``
+    (found by its digest; no new version is created), adding ``aliases`` and
+    ``tags``. Returns the version as the server has it now."""
+    from wandb_typed_gql.input_types import ArtifactAliasInput, TagInput
+
+    art = _check_artifact(artifact)
+    new_aliases = check_aliases(list(aliases) if aliases is not None else [], "aliases")
+    new_tags = check_artifact_tags(list(tags) if tags is not None else [], "tags")
+    if (art.source_entity, art.source_project) != (run.entity, run.project):
+        raise InputError(
+            f"run {run.path} cannot log {art.source_qualified_name}: a run logs artifacts of "
+            "its own project only"
+        )
+    collection = art.source_name.partition(":")[0]
+    result = await session.gql.log_run_artifact(
+        entity=run.entity, project=run.project, run=run.id, type_=art.type,
+        collection=collection, digest=art.digest,
+        aliases=[ArtifactAliasInput(alias=a, artifact_collection_name=collection) for a in new_aliases],
+        tags=[TagInput(tag_name=t) for t in new_tags],
+    )  # fmt: skip
+    if result.create_artifact is None:
+        raise NotFoundError.of(f"run {run.path}", "LogRunArtifact")
+    logged = artifact_in_sequence(session, result.create_artifact.artifact)
+    if logged is None:
+        raise ResponseValidationError(
+            "LogRunArtifact: the logged version has no project", operation_name="LogRunArtifact"
+        )
+    return logged
