@@ -122,7 +122,7 @@ ERRORS: list[tuple[str, Edit, Callable[[Api], object], type[WandbError], str]] =
     ("errors without data", on("Viewer", lambda b: {"errors": [{"message": "boom", "path": ["viewer"]}]}), lambda a: a.viewer, GraphQLError, r"Viewer: the server returned errors: boom \(at viewer\)\.$"),
     ("errors with partial data", on("RunByName", lambda b: {**b, "errors": [{"message": "summary unavailable", "path": ["project", "run", "summaryMetrics"]}]}), lambda a: a.run("p/r1"), GraphQLError, r"summary unavailable \(at project\.run\.summaryMetrics\)\. Partial data was returned"),
     ("errors is not a list", on("Viewer", lambda b: {"errors": "kaput", "data": None}), lambda a: a.viewer, GraphQLError, r"kaput"),
-    ("history row not JSON", on("RunHistoryWindow", lambda b: run_node(b).update(history=["{oops"])), lambda a: a.run("p/r1").history(pandas=False), ResponseValidationError, r"a history row is not JSON"),
+    ("history row not JSON", on("RunHistorySample", lambda b: run_node(b).update(history=["{oops"])), lambda a: a.run("p/r1").history(pandas=False), ResponseValidationError, r"a history row is not JSON"),
 ]  # fmt: skip
 
 

@@ -121,7 +121,7 @@ def test_no_change_breaks_nothing() -> None:
     [
         (lambda s: drop_field(s, "type Run", "exitcode: Int"), "FIELD_REMOVED", ()),
         (lambda s: drop_field(s, "type Sweep", "displayName: String"), "FIELD_REMOVED", ("SweepByName", "SweepPage")),
-        (lambda s: edit(s, "type Run", "history(samples: Int, ", "history("), "ARG_REMOVED", ("RunHistoryWindow",)),
+        (lambda s: edit(s, "type Run", "history(samples: Int, ", "history("), "ARG_REMOVED", ("RunHistorySample", "RunHistoryWindow")),
         (lambda s: edit(s, "type Project", "sweeps(filters: JSONString,", "sweeps(filters: JSONString, mode: Int!,"), "REQUIRED_ARG_ADDED", ("SweepPage",)),
         (lambda s: drop_field(s, "input UpsertBucketInput", "notes: String"), "FIELD_REMOVED", ("UpsertRun",)),
         (lambda s: drop_field(s, "input CreateRunFilesInput", "projectName: String!"), "FIELD_REMOVED", ("CreateRunUploadUrls",)),
@@ -146,7 +146,10 @@ def test_dangerous_changes_are_reported_without_breaking() -> None:
     report = diff_schemas(SCHEMA, new, QUERIES)
     assert report.breaking == () and not report.broken
     (change,) = report.dangerous
-    assert (change.kind, change.operations) == ("OPTIONAL_ARG_ADDED", ("RunHistoryWindow",))
+    assert (change.kind, change.operations) == (
+        "OPTIONAL_ARG_ADDED",
+        ("RunHistorySample", "RunHistoryWindow"),
+    )
 
 
 def test_facade_calls_are_named_by_module_and_function(tmp_path: Path) -> None:

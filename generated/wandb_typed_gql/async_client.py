@@ -47,6 +47,7 @@ from .report_page import ReportPage
 from .run_by_name import RunByName
 from .run_file_page import RunFilePage
 from .run_history_keys import RunHistoryKeys
+from .run_history_sample import RunHistorySample
 from .run_history_window import RunHistoryWindow
 from .run_input_artifact_page import RunInputArtifactPage
 from .run_output_artifact_page import RunOutputArtifactPage
@@ -2050,17 +2051,45 @@ class AsyncWandbClient(AsyncBaseClient):
         data = self.get_data(response)
         return self.validate_result(RunSampledHistory, data, "RunSampledHistory")
 
+    async def run_history_sample(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        samples: Union[Optional[int], UnsetType] = UNSET,
+    ) -> RunHistorySample:
+        query = gql("""
+            query RunHistorySample($entity: String!, $project: String!, $name: String!, $samples: Int) {
+              project(entityName: $entity, name: $project) {
+                run(name: $name) {
+                  history(samples: $samples)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunHistorySample", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunHistorySample, data, "RunHistorySample")
+
     async def run_history_window(
         self,
         entity: str,
         project: str,
         name: str,
-        min_step: Union[Optional[int], UnsetType] = UNSET,
-        max_step: Union[Optional[int], UnsetType] = UNSET,
-        samples: Union[Optional[int], UnsetType] = UNSET,
+        min_step: int,
+        max_step: int,
+        samples: int,
     ) -> RunHistoryWindow:
         query = gql("""
-            query RunHistoryWindow($entity: String!, $project: String!, $name: String!, $minStep: Int64, $maxStep: Int64, $samples: Int) {
+            query RunHistoryWindow($entity: String!, $project: String!, $name: String!, $minStep: Int64!, $maxStep: Int64!, $samples: Int!) {
               project(entityName: $entity, name: $project) {
                 run(name: $name) {
                   history(minStep: $minStep, maxStep: $maxStep, samples: $samples)

@@ -58,12 +58,12 @@ def history_rows(
             raise NotFoundError.of(f"run {run.path}", "RunSystemEvents")
         return parse_rows(events.project.run.events, "RunSystemEvents")
     if keys is None:
-        window = session.gql.run_history_window(
+        sample = session.gql.run_history_sample(
             entity=entity, project=project, name=name, samples=samples
         )
-        if window.project is None or window.project.run is None:
-            raise NotFoundError.of(f"run {run.path}", "RunHistoryWindow")
-        return parse_rows(window.project.run.history, "RunHistoryWindow")
+        if sample.project is None or sample.project.run is None:
+            raise NotFoundError.of(f"run {run.path}", "RunHistorySample")
+        return parse_rows(sample.project.run.history, "RunHistorySample")
     spec: JSONValue = {"keys": [x_axis, *[k for k in keys if k != x_axis]], "samples": samples}
     sampled = session.gql.run_sampled_history(entity=entity, project=project, name=name, spec=spec)
     if sampled.project is None or sampled.project.run is None:
