@@ -642,6 +642,10 @@ class Context:
 def worker_env(tmp: Path) -> dict[str, str]:
     """A clean environment: no inherited W&B settings, every W&B directory in ``tmp``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")}
+    # Workers leave bytecode behind, as `pip install` does for a wheel: with
+    # PYTHONDONTWRITEBYTECODE set (some sandboxes set it), every import round would
+    # compile our source again while site-packages (httpx, pydantic, wandb) has .pyc.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for name in ("DIR", "CACHE_DIR", "CONFIG_DIR", "DATA_DIR", "ARTIFACT_DIR"):
         path = tmp / f"wandb-{name.lower()}"
         path.mkdir(exist_ok=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import pandas as pd
 import pytest
 
-from wandb_typed import AsyncApi, HistoryRow, InputError, Run
+from wandb_typed import AsyncApi, HistoryRow, InputError, MissingDependencyError, Run
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from .support import make_api, run_async
@@ -160,3 +161,19 @@ def test_async_history_matches_sync(demo_server: LocalServer, long_run: Run) -> 
     sampled, scanned = run_async(scenario, demo_server)
     assert sampled == long_run.history(samples=9, pandas=False)
     assert scanned == list(long_run.scan_history(min_step=10, max_step=1500, page_size=256))
+
+
+def test_pandas_frames_without_pandas_are_a_missing_dependency(
+    long_run: Run, demo_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without pandas, a DataFrame is never silently a list: history(pandas=True) and
+    histories(format="pandas") raise MissingDependencyError naming the extra."""
+    monkeypatch.setitem(sys.modules, "pandas", None)  # `import pandas` now fails
+    demo_server.requests.clear()
+    with pytest.raises(MissingDependencyError, match=r"wandb-typed\[pandas\]"):
+        long_run.history(samples=10)
+    runs = make_api(demo_server).runs("demo/mnist", per_page=2)
+    with pytest.raises(MissingDependencyError, match=r"wandb-typed\[pandas\]"):
+        runs.histories(samples=2, format="pandas")
+    assert demo_server.requests == []  # both failed before any request
+    assert isinstance(long_run.history(samples=10, pandas=False), list)

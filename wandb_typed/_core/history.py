@@ -74,6 +74,16 @@ def sampled_rows(value: list[JSONValue | None] | None) -> list[HistoryRow]:
     return [row for row in first if isinstance(row, dict)]
 
 
+def require_pandas(what: str) -> None:
+    """:class:`MissingDependencyError` now, before any request, if pandas is missing."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError(
+            f"{what} needs pandas: pip install 'wandb-typed[pandas]' (or pass pandas=False)"
+        ) from None
+
+
 def frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) -> DataFrame:
     """A pandas DataFrame of ``rows`` (``MissingDependencyError`` without pandas)."""
     try:

@@ -24,6 +24,7 @@ from .._core.history import (
     check_scan_args,
     frame,
     parse_rows,
+    require_pandas,
     sampled_rows,
 )
 from .._core.paging import Page
@@ -82,6 +83,8 @@ def sampled_history(
 ) -> DataFrame | list[HistoryRow]:
     """``Run.history``: rows, or a DataFrame when asked for."""
     check_bool(pandas, "pandas")
+    if pandas:
+        require_pandas("history(pandas=True)")
     rows = history_rows(session, run, samples, keys, x_axis, stream)
     return frame(rows, "history(pandas=True)") if pandas else rows
 
@@ -99,6 +102,8 @@ def histories_of(
     if format not in ("default", "pandas"):
         raise InputError(f"format must be 'default' or 'pandas', got {format!r}")
     check_history_args(samples, keys, x_axis, stream)
+    if format == "pandas":
+        require_pandas("histories(format='pandas')")
     out: list[HistoryRow] = []
     for run in runs:
         for row in history_rows(session, run, samples, keys, x_axis, stream):
