@@ -76,8 +76,10 @@ def sampled_rows(value: list[JSONValue | None] | None) -> list[HistoryRow]:
 
 def require_pandas(what: str) -> None:
     """:class:`MissingDependencyError` now, before any request, if pandas is missing."""
+    import importlib
+
     try:
-        import pandas  # noqa: F401
+        importlib.import_module("pandas")
     except ImportError:
         raise MissingDependencyError(
             f"{what} needs pandas: pip install 'wandb-typed[pandas]' (or pass pandas=False)"

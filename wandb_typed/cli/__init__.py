@@ -9,8 +9,9 @@
     wandb-typed serve ... --fault-rate 0.2                    # ... failing 20% of requests
     wandb-typed schema fetch URL [-o schema.graphql]          # a server's SDL, by introspection
     wandb-typed schema diff OLD NEW [--queries DIR]           # which of our operations break
+    wandb-typed artifact download NAME [--root DIR]           # a version's files, verified
 
-``runs`` and ``history`` authenticate as ``Api()`` does (``WANDB_API_KEY``,
+``runs``, ``history`` and ``artifact`` authenticate as ``Api()`` does (``WANDB_API_KEY``,
 ``WANDB_BASE_URL``, netrc, settings files); Parquet needs the ``parquet`` extra and
 progress bars (on a terminal only) the ``progress`` extra. ``demo`` and ``serve``
 need the ``server`` extra, ``schema`` the ``schema`` extra.
@@ -20,10 +21,9 @@ Exit codes: 0 success; 1 an error of the server or of the user's data or setting
 error (an unknown option, a malformed value, a missing extra). Expected failures are
 one line on stderr, never a traceback.
 
-One module per command group (``_export``, ``_server``, ``_schema``); each exposes a
-function ``(argv) -> exit code``, imported only when its command runs. To add a
-command (``artifact download NAME [--root DIR]`` comes with the artifacts work), add
-its module and a line to :data:`COMMANDS`.
+One module per command group (``_export``, ``_server``, ``_schema``, ``_artifact``);
+each exposes a function ``(argv) -> exit code``, imported only when its command runs.
+To add a command, add its module and a line to :data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("._server", "demo", "the local server with demo data, queried"),
     "serve": ("._server", "serve", "run the local W&B-compatible server"),
     "schema": ("._schema", "command", "fetch a server's schema, or diff two schemas"),
+    "artifact": ("._artifact", "command", "download an artifact version, verified"),
 }
 
 EXTRAS = {"ariadne": "server", "uvicorn": "server", "yaml": "server"}
