@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import __version__
 from ._common import Parser
@@ -71,6 +73,18 @@ def demo(argv: Sequence[str]) -> int:
                 f"best run {best.id if best else '-'} by {sweep.order}"
             )
             print(f"reports of {mnist.path}: {[r.display_name for r in api.reports(mnist.path)]}")
+
+            model = api.artifact(f"{mnist.path}/mnist-cnn:best", type="model")
+            with tempfile.TemporaryDirectory() as scratch:
+                root = model.download(Path(scratch) / "model")
+                model.verify(root)  # every file present, each with the manifest's MD5
+                files = sorted(p.name for p in root.iterdir())
+            logger = model.logged_by()
+            print(
+                f"artifact {model.qualified_name} ({model.type}, {model.version}, aliases "
+                f"{model.aliases}): downloaded and verified {files}, logged by run "
+                f"{logger.id if logger else '-'}"
+            )
     return 0
 
 
