@@ -616,6 +616,8 @@ def _public_error(error: GraphQLError) -> dict[str, Any]:
     hold SQL, so it is logged here and answered without it."""
     original = error.original_error
     formatted: dict[str, Any] = dict(error.formatted)
+    if isinstance(original, StoreError):  # what the request asked for cannot be done
+        formatted.setdefault("extensions", {"code": "BAD_REQUEST"})
     if original is None or isinstance(original, (GraphQLError, FilterError, StoreError)):
         return formatted
     log.error("internal error in %s", error.path, exc_info=original)

@@ -67,10 +67,7 @@ REQUEST_ROW_BUDGET = 50_000
 def _charge(ctx: RequestContext, first: int | None, *, maximum: int = MAX_PAGE) -> None:
     """Count a listing's page size against the request's :data:`REQUEST_ROW_BUDGET`
     (kept on the request context, which lives for one request)."""
-    try:
-        rows = page_size(first, maximum=maximum)
-    except StoreError as exc:
-        raise _error(exc) from None
+    rows = page_size(first, maximum=maximum)
     spent = int(vars(ctx).get("_artifact_rows", 0)) + rows
     vars(ctx)["_artifact_rows"] = spent
     if spent > REQUEST_ROW_BUDGET:
@@ -79,10 +76,6 @@ def _charge(ctx: RequestContext, first: int | None, *, maximum: int = MAX_PAGE) 
             " rows; ask for smaller pages",
             extensions={"code": "TOO_LARGE"},
         )
-
-
-def _error(exc: StoreError) -> GraphQLError:
-    return GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"})
 
 
 def _readable(ctx: RequestContext, project_id: object) -> bool:
@@ -440,10 +433,7 @@ def _project_id(project: Row) -> int:
 
 
 def _membership_by_name(ctx: RequestContext, project_id: int, name: str) -> Row | None:
-    try:
-        collection_name, alias = split_name(name)
-    except StoreError as exc:
-        raise _error(exc) from None
+    collection_name, alias = split_name(name)
     store = ctx.store.artifacts
     collection = store.collection(project_id, collection_name)
     if collection is None:
@@ -493,10 +483,7 @@ def resolve_project_artifact_types(
 ) -> Row:
     ctx = request_context(info)
     _charge(ctx, first)
-    try:
-        page = ctx.store.artifacts.artifact_types_page(_project_id(project), first, after)
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = ctx.store.artifacts.artifact_types_page(_project_id(project), first, after)
     return connection(page, type_node)
 
 
@@ -522,12 +509,9 @@ def _collections_connection(
 ) -> Row:
     store = ctx.store.artifacts
     _charge(ctx, first)
-    try:
-        page = store.collections_page(
-            project_id, type_id=type_id, filters=filters, order=order, first=first, after=after
-        )
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = store.collections_page(
+        project_id, type_id=type_id, filters=filters, order=order, first=first, after=after
+    )
     nodes = iter(_collection_nodes(ctx, page.rows))
 
     def total(info: GraphQLResolveInfo) -> int:
@@ -616,10 +600,7 @@ def resolve_collection_tags(
     if tags is None:
         cid = int(collection["_row"]["id"])
         tags = request_context(info).store.artifacts.tags_of_collections([cid])[cid]
-    try:
-        size = page_size(first)
-    except StoreError as exc:
-        raise _error(exc) from None
+    size = page_size(first)
     start = next((i + 1 for i, t in enumerate(tags) if after == gid("Tag", int(t["id"]))), 0)
     window = tags[start : start + size]
     cursors = [gid("Tag", int(t["id"])) for t in window]
@@ -633,12 +614,7 @@ def resolve_collection_aliases(
 ) -> Row:
     ctx = request_context(info)
     _charge(ctx, first)
-    try:
-        page = ctx.store.artifacts.collection_aliases_page(
-            int(collection["_row"]["id"]), first, after
-        )
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = ctx.store.artifacts.collection_aliases_page(int(collection["_row"]["id"]), first, after)
     return connection(
         page,
         lambda a: {
@@ -663,10 +639,7 @@ def resolve_collection_artifacts(
     store = ctx.store.artifacts
     cid = int(collection["_row"]["id"])
     _charge(ctx, first)
-    try:
-        page = store.versions_page(cid, filters=filters, order=order, first=first, after=after)
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = store.versions_page(cid, filters=filters, order=order, first=first, after=after)
     nodes = artifact_nodes(ctx, page.rows)
 
     def total(info: GraphQLResolveInfo) -> int:
@@ -736,10 +709,7 @@ def _files_connection(
     store = ctx.store.artifacts
     artifact_id = int(artifact["id"])
     _charge(ctx, first, maximum=MAX_FILE_PAGE)
-    try:
-        page = store.files_page(artifact_id, names=names, first=first, after=after)
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = store.files_page(artifact_id, names=names, first=first, after=after)
     updated = artifact["updated_at"]
 
     def total(info: GraphQLResolveInfo) -> int:
@@ -791,10 +761,7 @@ def resolve_used_by(
     """Runs that used the version (runs in projects the viewer cannot read are left out)."""
     ctx = request_context(info)
     _charge(ctx, first)
-    try:
-        page = ctx.store.artifacts.users_page(int(artifact["_row"]["id"]), first, after)
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = ctx.store.artifacts.users_page(int(artifact["_row"]["id"]), first, after)
     runs: dict[int, Row | None] = {}
     for r in page.rows:
         runs[int(r["run_id"])] = ctx.store.run_by_id(int(r["run_id"]))
@@ -813,10 +780,7 @@ def resolve_artifact_memberships(
 ) -> Row:
     ctx = request_context(info)
     _charge(ctx, first)
-    try:
-        page = ctx.store.artifacts.memberships_page(int(artifact["_row"]["id"]), first, after)
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = ctx.store.artifacts.memberships_page(int(artifact["_row"]["id"]), first, after)
     page = _filtered(page, lambda r: _readable(ctx, r["project_id"]))
     nodes = iter(
         _membership_nodes(
@@ -840,10 +804,7 @@ def _run_artifacts(
     store = ctx.store.artifacts
     run_id = int(run["_row"]["id"])
     _charge(ctx, first)
-    try:
-        page = store.run_artifacts_page(run_id, inputs=inputs, first=first, after=after)
-    except StoreError as exc:
-        raise _error(exc) from None
+    page = store.run_artifacts_page(run_id, inputs=inputs, first=first, after=after)
     page = _filtered(page, lambda r: _can_read_artifact(ctx, r))
     nodes = iter(artifact_nodes(ctx, page.rows))
 
@@ -907,7 +868,7 @@ def _alias_mutation(info: GraphQLResolveInfo, input: Row, *, add: bool) -> Row:
     ctx = request_context(info)
     artifact = _artifact_for_read(ctx, input["artifactID"])
     if artifact["state"] == "DELETED":
-        raise _error(StoreError("the artifact is deleted"))
+        raise StoreError("the artifact is deleted")
     store = ctx.store.artifacts
     for collection_id, aliases in _alias_targets(
         ctx, artifact, input["aliases"], default=None
@@ -915,13 +876,10 @@ def _alias_mutation(info: GraphQLResolveInfo, input: Row, *, add: bool) -> Row:
         collection = store.collection_by_id(collection_id)
         assert collection is not None
         _require_write_project(ctx, collection["project_id"])
-        try:
-            if add:
-                store.add_aliases(collection_id, int(artifact["id"]), aliases)
-            else:
-                store.remove_aliases(collection_id, int(artifact["id"]), aliases)
-        except StoreError as exc:
-            raise _error(exc) from None
+        if add:
+            store.add_aliases(collection_id, int(artifact["id"]), aliases)
+        else:
+            store.remove_aliases(collection_id, int(artifact["id"]), aliases)
     return {"success": True, "clientMutationId": input.get("clientMutationId")}
 
 
@@ -942,7 +900,7 @@ def resolve_update_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
     ctx = request_context(info)
     artifact = _artifact_for_write(ctx, input["artifactID"])
     if artifact["state"] == "DELETED":
-        raise _error(StoreError("the artifact is deleted"))
+        raise StoreError("the artifact is deleted")
     store = ctx.store.artifacts
     artifact_id = int(artifact["id"])
     changes: dict[str, object] = {}
@@ -957,29 +915,21 @@ def resolve_update_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
         _tag_names(input.get("tagsToAdd")),
         _tag_names(input.get("tagsToDelete")),
     )
-    try:
-        for tag in tags_to_add:
-            validate_tag(tag)  # before anything changes
-    except StoreError as exc:
-        raise _error(exc) from None
+    for tag in tags_to_add:
+        validate_tag(tag)  # before anything changes
     ttl = input.get("ttlDurationSeconds")
     if ttl is not None:
         if int(ttl) == 0 or int(ttl) < -2:
             raise GraphQLError("ttlDurationSeconds: positive seconds, -1 (inherit) or -2 (off)")
         changes["ttl_seconds"] = int(ttl)
-    try:
-        if input.get("aliases") is not None:
-            groups: dict[int, list[str]] = _alias_targets(
-                ctx, artifact, input["aliases"], default=None
-            )
-            if not groups:  # an empty list clears the aliases in the version's sequence
-                groups = {int(artifact["sequence_id"]): []}
-            for collection_id, aliases in groups.items():
-                store.replace_aliases(collection_id, artifact_id, aliases)
-        store.tag_artifact(artifact_id, add=tags_to_add, remove=tags_to_delete)
-        row = store.update_artifact(artifact_id, changes)
-    except StoreError as exc:
-        raise _error(exc) from None
+    if input.get("aliases") is not None:
+        groups: dict[int, list[str]] = _alias_targets(ctx, artifact, input["aliases"], default=None)
+        if not groups:  # an empty list clears the aliases in the version's sequence
+            groups = {int(artifact["sequence_id"]): []}
+        for collection_id, aliases in groups.items():
+            store.replace_aliases(collection_id, artifact_id, aliases)
+    store.tag_artifact(artifact_id, add=tags_to_add, remove=tags_to_delete)
+    row = store.update_artifact(artifact_id, changes)
     return {
         "artifact": artifact_nodes(ctx, [row])[0],
         "clientMutationId": input.get("clientMutationId"),
@@ -990,12 +940,9 @@ def resolve_update_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
 def resolve_delete_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     ctx = request_context(info)
     artifact = _artifact_for_write(ctx, input["artifactID"])
-    try:
-        row = ctx.store.artifacts.delete_artifact(
-            int(artifact["id"]), delete_aliases=bool(input.get("deleteAliases"))
-        )
-    except StoreError as exc:
-        raise _error(exc) from None
+    row = ctx.store.artifacts.delete_artifact(
+        int(artifact["id"]), delete_aliases=bool(input.get("deleteAliases"))
+    )
     return {
         "artifact": artifact_nodes(ctx, [row])[0],
         "clientMutationId": input.get("clientMutationId"),
@@ -1026,11 +973,8 @@ def resolve_link_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
             )
         project = _project_for_write(ctx, str(entity), str(project_name))
     aliases = [str(a["alias"]) for a in bounded(input.get("aliases"), "aliases")]
-    try:
-        validate_name(name, "artifact portfolio")
-        row = ctx.store.artifacts.link(int(artifact["id"]), int(project["id"]), name, aliases)
-    except StoreError as exc:
-        raise _error(exc) from None
+    validate_name(name, "artifact portfolio")
+    row = ctx.store.artifacts.link(int(artifact["id"]), int(project["id"]), name, aliases)
     collection = ctx.store.artifacts.collection_by_id(int(row["membership_collection_id"]))
     assert collection is not None
     node = _membership_nodes(ctx, [row], _collection_nodes(ctx, [collection])[0])[0]
@@ -1067,7 +1011,7 @@ def resolve_use_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     run = _run_for_write(ctx, input["entityName"], input["projectName"], input["runName"])
     artifact = _artifact_for_read(ctx, input["artifactID"])
     if artifact["state"] == "DELETED":
-        raise _error(StoreError("the artifact is deleted"))
+        raise StoreError("the artifact is deleted")
     entity, project = input.get("artifactEntityName"), input.get("artifactProjectName")
     if entity or project:  # the path the client used must hold the version
         holder = ctx.store.project(str(entity or ""), str(project or ""))
@@ -1115,14 +1059,11 @@ def resolve_create_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Ro
         run = ctx.store.run(int(project["id"]), str(input["runName"]))
         if run is None:
             raise not_found(f"run {entity}/{project_name}/{input['runName']}")
-    try:
-        for collection_id, aliases in _alias_targets(
-            ctx, artifact, input.get("aliases") or [], default=sequence
-        ).items():
-            store.add_aliases(collection_id, int(artifact["id"]), aliases)
-        store.tag_artifact(int(artifact["id"]), add=_tag_names(input.get("tags")))
-    except StoreError as exc:
-        raise _error(exc) from None
+    for collection_id, aliases in _alias_targets(
+        ctx, artifact, input.get("aliases") or [], default=sequence
+    ).items():
+        store.add_aliases(collection_id, int(artifact["id"]), aliases)
+    store.tag_artifact(int(artifact["id"]), add=_tag_names(input.get("tags")))
     if run is not None:
         store.add_output(int(artifact["id"]), int(run["id"]))
     row = store.artifact_by_id(int(artifact["id"]))
@@ -1144,15 +1085,12 @@ def _collection_mutation(
 
 def _update_collection(info: GraphQLResolveInfo, input: Row, id_field: str, kind: str) -> Row:
     ctx, collection = _collection_mutation(info, input[id_field], kind)
-    try:
-        row = ctx.store.artifacts.update_collection(
-            int(collection["id"]),
-            name=input.get("name"),
-            description=input.get("description"),
-            set_description="description" in input,
-        )
-    except StoreError as exc:
-        raise _error(exc) from None
+    row = ctx.store.artifacts.update_collection(
+        int(collection["id"]),
+        name=input.get("name"),
+        description=input.get("description"),
+        set_description="description" in input,
+    )
     return {
         "artifactCollection": _collection_nodes(ctx, [row])[0],
         "clientMutationId": input.get("clientMutationId"),
@@ -1172,12 +1110,9 @@ def resolve_update_portfolio(_: None, info: GraphQLResolveInfo, input: Row) -> R
 @mutation.field("moveArtifactSequence")
 def resolve_move_sequence(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     ctx, collection = _collection_mutation(info, input["artifactSequenceID"], "SEQUENCE")
-    try:
-        row = ctx.store.artifacts.move_collection(
-            int(collection["id"]), str(input["destinationArtifactTypeName"])
-        )
-    except StoreError as exc:
-        raise _error(exc) from None
+    row = ctx.store.artifacts.move_collection(
+        int(collection["id"]), str(input["destinationArtifactTypeName"])
+    )
     return {
         "artifactCollection": _collection_nodes(ctx, [row])[0],
         "clientMutationId": input.get("clientMutationId"),
@@ -1212,12 +1147,9 @@ def _collection_tags(info: GraphQLResolveInfo, input: Row, *, add: bool) -> Row:
     )
     _require_write_project(ctx, collection["project_id"])
     names = _tag_names(input["tags"])
-    try:
-        added = ctx.store.artifacts.tag_collection(
-            int(collection["id"]), add=names if add else (), remove=() if add else names
-        )
-    except StoreError as exc:
-        raise _error(exc) from None
+    added = ctx.store.artifacts.tag_collection(
+        int(collection["id"]), add=names if add else (), remove=() if add else names
+    )
     return {
         "tags": [_tag_node(t) for t in added],
         "success": True,
