@@ -19,7 +19,6 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Protocol, TypeAlias, cast
 from urllib.parse import quote, urlsplit
@@ -29,6 +28,7 @@ from ..errors import InputError, ResponseValidationError, clip
 from ..paths import check_name
 from ..types import JSONObject, JSONValue, as_object
 from .checks import check_optional_str
+from .enums import OpenStrEnum
 
 if TYPE_CHECKING:
     from tqdm.asyncio import tqdm_asyncio
@@ -72,21 +72,12 @@ TTL_DISABLED = -2
 MANIFEST_HEADER = b"wandb-artifact-manifest-v1\n"
 
 
-class ArtifactState(str, Enum):
+class ArtifactState(OpenStrEnum):
     """A version's state. States a newer server adds become pseudo-members."""
 
     PENDING = "PENDING"
     COMMITTED = "COMMITTED"
     DELETED = "DELETED"
-
-    @classmethod
-    def _missing_(cls, value: object) -> ArtifactState | None:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value.upper()
-        member._value_ = value
-        return member
 
 
 # ---------------------------------------------------------------------- names

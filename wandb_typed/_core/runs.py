@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 
 from .._encode import check_tags, to_json_object
@@ -15,6 +14,7 @@ from ..filters import validate_filters, validate_order
 from ..paths import parse_project_path
 from ..types import JSONObject, as_object
 from .checks import check_dict, check_keys
+from .enums import OpenStrEnum
 from .paging import check_per_page
 from .typed import validate_as
 from .users import UserRef
@@ -38,7 +38,7 @@ T = TypeVar("T")
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
 
 
-class RunState(str, Enum):
+class RunState(OpenStrEnum):
     """A run's state. States a newer server adds become pseudo-members, not errors."""
 
     RUNNING = "running"
@@ -49,15 +49,6 @@ class RunState(str, Enum):
     PREEMPTED = "preempted"
     PREEMPTING = "preempting"
     PENDING = "pending"
-
-    @classmethod
-    def _missing_(cls, value: object) -> RunState | None:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value.upper()
-        member._value_ = value
-        return member
 
 
 @dataclass(frozen=True)
