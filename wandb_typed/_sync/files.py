@@ -12,10 +12,10 @@ outside ``root`` is refused before any request (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urljoin
 
 import httpx
@@ -109,12 +109,7 @@ def download_to(
         try:
             if response.status_code >= 400:
                 _read_body(response, what, url)
-                error = status_error(
-                    response.status_code, response.headers, response.content, redact(url), what
-                )
-                if response.status_code in connection.settings.retry.retry_statuses:
-                    raise Retryable(error)
-                raise error
+                _raise_status(connection, response, url, what)
             if etag is not None and response.headers.get("etag", "").strip('"') != etag.strip('"'):
                 raise ResponseValidationError(
                     f"{what}: the contents changed since the artifact was logged "
@@ -153,21 +148,44 @@ def fetch_bytes(connection: Connection, url: str, what: str) -> bytes:
     """GET ``url`` whole (a small document, e.g. a manifest), with the same retries."""
 
     def attempt(number: int) -> bytes:
-        response = connection.open("GET", url)
-        try:
-            _read_body(response, what, url)
-        finally:
-            response.close()
-        if response.status_code >= 400:
-            error = status_error(
-                response.status_code, response.headers, response.content, redact(url), what
-            )
-            if response.status_code in connection.settings.retry.retry_statuses:
-                raise Retryable(error)
-            raise error
-        return response.content
+        return _whole(connection, "GET", url, what, error_from=400)
 
     return connection.retrying(what, attempt)
+
+
+def _whole(
+    connection: Connection,
+    method: str,
+    url: str,
+    what: str,
+    *,
+    content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    error_from: int,
+) -> bytes:
+    """One attempt at a small exchange: send, read the whole body; a status from
+    ``error_from`` up is a typed error (see :func:`_raise_status`)."""
+    response = connection.open(method, url, content=content, headers=headers)
+    try:
+        _read_body(response, what, url)
+    finally:
+        response.close()
+    if response.status_code >= error_from:
+        _raise_status(connection, response, url, what)
+    return response.content
+
+
+def _raise_status(
+    connection: Connection, response: httpx.Response, url: str, what: str
+) -> NoReturn:
+    """The typed error for a file request's error status (its body read), wrapped in
+    :class:`Retryable` when the retry policy retries that status."""
+    error = status_error(
+        response.status_code, response.headers, response.content, redact(url), what
+    )
+    if response.status_code in connection.settings.retry.retry_statuses:
+        raise Retryable(error)
+    raise error
 
 
 def _read_body(response: httpx.Response, what: str, url: str) -> None:
@@ -243,18 +261,7 @@ def upload_file(session: Session, run: Run, path: str | Path, root: str | Path) 
     connection = session.connection
 
     def attempt(number: int) -> None:
-        response = connection.open("PUT", url, content=data, headers=extra)
-        try:
-            _read_body(response, what, url)
-        finally:
-            response.close()
-        if response.status_code >= 300:
-            error = status_error(
-                response.status_code, response.headers, response.content, redact(url), what
-            )
-            if response.status_code in session.settings.retry.retry_statuses:
-                raise Retryable(error)
-            raise error
+        _whole(connection, "PUT", url, what, content=data, headers=extra, error_from=300)
 
     connection.retrying(what, attempt)
     return fetch_file(session, run, name)
