@@ -156,6 +156,11 @@ READS: dict[str, Callable[[Api], Any]] = {
     "run_used_artifacts": lambda api: list(model_logger(api).used_artifacts()),
     "project_collections": lambda api: list(api.project("mnist").collections(order="-name")),
     "project_artifacts_types": lambda api: list(api.project("mnist").artifacts_types()),
+    # Operations only the generated client (api.client) exposes.
+    "client_artifact_by_id": lambda api: api.client.artifact_by_id(id=api.artifact(f"{CNN}:v0").id),
+    "client_artifact_memberships": lambda api: api.client.artifact_memberships(
+        id=api.artifact(f"{CNN}:v0").id
+    ),
     "job": lambda api: downloaded(lambda tmp: api.job("demo/mnist/train-mnist:latest", tmp)),
     "list_jobs": lambda api: api.list_jobs("demo", "mnist"),
 }
@@ -193,7 +198,13 @@ def _artifact_writes(api: Api) -> None:
     linked = art.link("weights-shelf", aliases=["production"])
     linked.aliases.append("canary")
     linked.save()
+    linked.aliases.remove("canary")
+    linked.save()
+    shelf = api.artifact_collection("model", "demo/snap-art/weights-shelf")
+    shelf.description = "a shelf"
+    shelf.save()
     linked.unlink()
+    shelf.delete()
     run = api.run("demo/snap-art/snapart1")
     run.use_artifact(art)
     run.log_artifact(art, aliases=["relogged"], tags=["again"])
