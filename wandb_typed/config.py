@@ -22,10 +22,8 @@ the key or the environment in its traceback (crash reporters capture locals).
 
 from __future__ import annotations
 
-import configparser
 import logging
 import math
-import netrc
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -302,6 +300,8 @@ def _netrc_key(env: Mapping[str, str], base_url: str) -> tuple[str, str] | None:
     for path in paths:
         if not path.is_file():
             continue
+        import netrc  # here: most processes have no netrc file to read
+
         try:
             parsed = netrc.netrc(str(path))
         except (netrc.NetrcParseError, OSError) as exc:
@@ -322,6 +322,8 @@ def _read_settings_files(env: Mapping[str, str]) -> dict[str, str]:
     for path in (config_dir / "settings", Path(env.get("WANDB_DIR") or ".") / "wandb" / "settings"):
         if not path.is_file():
             continue
+        import configparser  # here: most processes have no settings file to read
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read(path, encoding="utf-8")
