@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Protocol, TypeAlias, cast
+from typing import TYPE_CHECKING, Protocol, TypeAlias, cast
 from urllib.parse import quote, urlsplit
 
 from .._encode import check_tags, to_json_object
@@ -31,7 +31,6 @@ from .checks import check_optional_str
 from .enums import OpenStrEnum
 
 if TYPE_CHECKING:
-    from tqdm.asyncio import tqdm_asyncio
     from wandb_typed_gql.fragments import (
         ArtifactCollectionFields,
         ArtifactFields,
@@ -833,58 +832,6 @@ class Tally:
 
     def _snapshot(self) -> DownloadProgress:
         return DownloadProgress(self._bytes, self._bytes_total, self._files, self._files_total)
-
-
-class ProgressBar:
-    """A tqdm bar (``tqdm.auto``: a widget in notebooks) fed by a :class:`Tally`."""
-
-    def __init__(self, what: str) -> None:
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:
-            from ..errors import MissingDependencyError
-
-            raise MissingDependencyError(
-                "progress=True draws a bar with tqdm, which is not installed: "
-                "pip install 'wandb-typed[progress]' (or pass a callback as progress=)"
-            ) from None
-        self._tqdm = tqdm
-        self._what = what
-        self._bar: tqdm_asyncio[NoReturn] | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self, p: DownloadProgress) -> None:
-        with self._lock:
-            bar = self._bar
-            if bar is None:
-                bar = self._bar = self._tqdm(
-                    total=p.bytes_total, unit="B", unit_scale=True, unit_divisor=1024,
-                    desc=self._what, leave=True,
-                )  # fmt: skip
-            bar.update(p.bytes_done - bar.n)
-            bar.set_postfix_str(f"{p.files_done}/{p.files_total} files", refresh=False)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._bar is not None:
-                self._bar.close()
-
-
-def progress_reporter(
-    progress: object, what: str
-) -> tuple[Callable[[DownloadProgress], None] | None, Callable[[], None]]:
-    """``(report, close)`` for a download's ``progress`` argument: ``False``/``None``
-    (no report), ``True`` (a tqdm bar) or a callable taking :class:`DownloadProgress`."""
-    if progress is None or progress is False:
-        return None, (lambda: None)
-    if progress is True:
-        bar = ProgressBar(what)
-        return bar, bar.close
-    if callable(progress):
-        return cast("Callable[[DownloadProgress], None]", progress), (lambda: None)
-    raise InputError(
-        f"progress must be True, False, None or a callable, got {type(progress).__name__}"
-    )
 
 
 # ---------------------------------------------------------------------- jobs

@@ -33,11 +33,11 @@ from .._core.artifacts import (
     is_http_reference,
     md5_b64_of_file,
     parse_manifest,
-    progress_reporter,
 )
 from .._core.checks import check_bool, check_int, check_keys, check_text
 from .._core.files import FileData, Stop, safe_destination
 from .._core.paging import Page, Walk, page_of
+from .._progress import progress_reporter
 from ..errors import (
     InputError,
     NotFoundError,
