@@ -1,6 +1,7 @@
 """Build the wheel, install it into a fresh virtualenv, run the demo from outside the
 repo, and measure its type completeness.
 
+Installs what uv.lock pins for the server extra (hashes checked), then the wheel.
 Proves that both import packages (``wandb_typed`` and the generated
 ``wandb_typed_gql``, with its ``schema.graphql``) ship in the wheel and work
 without the source tree on ``sys.path``; then runs ``basedpyright --verifytypes
@@ -15,7 +16,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,36 +38,27 @@ def run(*cmd: str, cwd: Path) -> None:
 
 
 def main() -> int:
+    uv = str(Path(sys.executable).parent / "uv")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        run(
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "-w",
-            str(tmp / "dist"),
-            str(ROOT),
-            cwd=tmp,
-        )
+        # Built with the lock's hatchling (the dev extra), not a fresh one from PyPI.
+        run(uv, "build", "--wheel", "--no-build-isolation", "-q", "-o", str(tmp / "dist"),
+            str(ROOT), cwd=ROOT)  # fmt: skip
         wheel = next((tmp / "dist").glob("wandb_typed-*.whl"))
-        venv.create(tmp / "venv", with_pip=True)
-        python = tmp / "venv" / "bin" / "python"
-        run(
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            f"{wheel}[server]",
-            cwd=tmp,
-        )
+        # The fresh venv gets the server extra's packages as the lock pins them (hashes
+        # checked), then the wheel itself: what a user gets, minus the resolver's luck.
+        pinned = tmp / "server.txt"
+        run(uv, "export", "--locked", "--no-emit-project", "--extra", "server", "-q",
+            "-o", str(pinned), cwd=ROOT)  # fmt: skip
+        venv = tmp / "venv"
+        run(uv, "venv", "-q", "--python", sys.executable, str(venv), cwd=tmp)
+        python = venv / "bin" / "python"
+        install = (uv, "pip", "install", "-q", "--python", str(python))
+        run(*install, "--require-hashes", "-r", str(pinned), cwd=tmp)
+        run(*install, "--no-deps", str(wheel), cwd=tmp)
         run(str(python), "-c", CHECK, str(ROOT), cwd=tmp)
-        run(str(tmp / "venv" / "bin" / "wandb-typed"), "demo", cwd=tmp)
-        return verify_types(tmp / "venv", tmp)
+        run(str(venv / "bin" / "wandb-typed"), "demo", cwd=tmp)
+        return verify_types(venv, tmp)
 
 
 def verify_types(venv_dir: Path, cwd: Path) -> int:
