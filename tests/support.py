@@ -18,20 +18,31 @@ T = TypeVar("T")
 FAST_RETRY = RetryPolicy(max_attempts=4, initial_delay=0.01, max_delay=0.05, max_retry_after=0.2)
 
 
-def make_api(server: LocalServer, *, overrides: dict[str, str] | None = None, **kwargs: Any) -> Api:
-    """An Api on ``server`` (fast retries unless ``retry=`` is given)."""
+def make_api(
+    server: LocalServer,
+    *,
+    overrides: dict[str, str] | None = None,
+    api_key: str | None = None,
+    **kwargs: Any,
+) -> Api:
+    """An Api on ``server`` as its first user (or as the user whose ``api_key`` is
+    given, e.g. from ``server.add_user(...)``), with fast retries unless ``retry=``."""
     kwargs.setdefault("retry", FAST_RETRY)
-    return Api({"base_url": server.base_url, **(overrides or {})}, api_key=server.api_key, **kwargs)
+    settings = {"base_url": server.base_url, **(overrides or {})}
+    return Api(settings, api_key=api_key or server.api_key, **kwargs)
 
 
 def make_async_api(
-    server: LocalServer, *, overrides: dict[str, str] | None = None, **kwargs: Any
+    server: LocalServer,
+    *,
+    overrides: dict[str, str] | None = None,
+    api_key: str | None = None,
+    **kwargs: Any,
 ) -> AsyncApi:
     """The AsyncApi twin of :func:`make_api`."""
     kwargs.setdefault("retry", FAST_RETRY)
-    return AsyncApi(
-        {"base_url": server.base_url, **(overrides or {})}, api_key=server.api_key, **kwargs
-    )
+    settings = {"base_url": server.base_url, **(overrides or {})}
+    return AsyncApi(settings, api_key=api_key or server.api_key, **kwargs)
 
 
 def run_async(

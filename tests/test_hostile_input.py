@@ -75,7 +75,7 @@ def make_error(name: str) -> WandbError:
     if name == "APITimeoutError":
         return APITimeoutError("slow", url="http://x", attempts=4)
     if name in ("APIStatusError", "BadRequestError", "AuthenticationError",
-                "PermissionDeniedError", "ServerError"):  # fmt: skip
+                "PermissionDeniedError", "ConflictError", "ServerError"):  # fmt: skip
         cls: type[APIStatusError] = getattr(errors, name)
         return cls(f"{name} happened", **STATUS)
     if name == "NotFoundError":
@@ -84,6 +84,11 @@ def make_error(name: str) -> WandbError:
         return RateLimitError("slow down", retry_after=1.5, **STATUS)
     if name == "GraphQLError":
         return GraphQLError("errors", errors=[DETAIL], data={"a": 1}, operation_name="RunPage")
+    if name in ("GraphQLPermissionDeniedError", "GraphQLNotFoundError", "GraphQLConflictError"):
+        refusal: type[errors.GraphQLPermissionDeniedError] = getattr(errors, name)
+        return refusal(
+            "refused", errors=[DETAIL], data={"a": 1}, operation_name="UpsertRun", url="http://x"
+        )
     if name == "ResponseValidationError":
         return ResponseValidationError("bad shape", operation_name="Viewer")
     if name == "MissingDependencyError":
@@ -127,7 +132,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 20
+    assert len(ERROR_CLASSES) == 24
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

@@ -20,9 +20,13 @@ every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
     │   ├── AuthenticationError            401
     │   ├── PermissionDeniedError          403
     │   ├── NotFoundError (LookupError)    404, or a named object that does not exist
+    │   ├── ConflictError                  409: the write clashes with what exists
     │   ├── RateLimitError                 429 (after retries)
     │   └── ServerError                    5xx (after retries)
     ├── GraphQLError                       the server returned GraphQL ``errors``
+    │   ├── GraphQLPermissionDeniedError   code PERMISSION_ERROR: also a PermissionDeniedError
+    │   ├── GraphQLNotFoundError           code NOT_FOUND: also a NotFoundError
+    │   └── GraphQLConflictError           code CONFLICT: also a ConflictError
     ├── ResponseValidationError            the response does not match the schema
     ├── PaginationError                    a cursor that does not advance
     ├── UsageError (RuntimeError)          a closed client, or an AsyncApi on another event loop
@@ -46,8 +50,12 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigValidationError",
+    "ConflictError",
+    "GraphQLConflictError",
     "GraphQLError",
     "GraphQLErrorDetail",
+    "GraphQLNotFoundError",
+    "GraphQLPermissionDeniedError",
     "InputError",
     "MAX_MESSAGE",
     "MAX_SERVER_TEXT",
@@ -217,6 +225,11 @@ class NotFoundError(APIStatusError, LookupError):
         return cls(f"{what} not found", operation_name=operation_name)
 
 
+class ConflictError(APIStatusError):
+    """HTTP 409: the write clashes with what exists (a name already taken, an object
+    of another kind or type under that name)."""
+
+
 class RateLimitError(APIStatusError):
     """HTTP 429 after the configured retries; ``retry_after`` is the server's hint."""
 
@@ -305,12 +318,60 @@ class GraphQLError(WandbError):
         data: Mapping[str, object] | None = None,
         operation_name: str | None = None,
     ) -> None:
-        super().__init__(message)
+        WandbError.__init__(self, message)  # not super(): a refusal's next base is HTTP's
         self.errors: tuple[GraphQLErrorDetail, ...] = tuple(errors)
         """Each entry of the response's ``errors`` list."""
         self.data: Mapping[str, object] | None = data
         """The partial ``data`` the server sent with the errors, if any."""
         self.operation_name = operation_name
+
+
+class _GraphQLRefusal(GraphQLError):
+    """A GraphQL error whose ``extensions.code`` says what kind of refusal it is: it is
+    raised as that kind too (a :class:`PermissionDeniedError`, ...), so one ``except``
+    catches the refusal whether it came as an HTTP status or in a 200 reply."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: Sequence[GraphQLErrorDetail],
+        data: Mapping[str, object] | None = None,
+        operation_name: str | None = None,
+        url: str = "",
+    ) -> None:
+        GraphQLError.__init__(
+            self, message, errors=errors, data=data, operation_name=operation_name
+        )
+        self.status_code: int = 200
+        """The reply's HTTP status: a refusal in a GraphQL reply comes with 200."""
+        self.url: str = url
+        self.body: str = ""
+        self.request_id: str | None = None
+
+
+class GraphQLPermissionDeniedError(_GraphQLRefusal, PermissionDeniedError):
+    """The server refused the operation (``extensions.code`` ``PERMISSION_ERROR``): the
+    key's user may not read or write this. A :class:`GraphQLError` with ``errors``."""
+
+
+class GraphQLNotFoundError(_GraphQLRefusal, NotFoundError):
+    """An object the operation names does not exist (``extensions.code``
+    ``NOT_FOUND``). A :class:`GraphQLError` with ``errors``."""
+
+
+class GraphQLConflictError(_GraphQLRefusal, ConflictError):
+    """The write clashes with what exists (``extensions.code`` ``CONFLICT``). A
+    :class:`GraphQLError` with ``errors``."""
+
+
+#: GraphQL ``extensions.code`` values and the typed refusal each one raises.
+REFUSAL_CODES: Mapping[str, type[_GraphQLRefusal]] = {
+    "PERMISSION_ERROR": GraphQLPermissionDeniedError,
+    "FORBIDDEN": GraphQLPermissionDeniedError,
+    "NOT_FOUND": GraphQLNotFoundError,
+    "CONFLICT": GraphQLConflictError,
+}
 
 
 class ResponseValidationError(WandbError):

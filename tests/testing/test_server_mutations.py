@@ -7,8 +7,11 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
 import yaml
 
+from wandb_typed import InputError
+from wandb_typed.paths import check_name
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from .helpers import JSON, Gql, jdump
@@ -129,6 +132,26 @@ def test_other_users_cannot_write(server: LocalServer, gql: Gql) -> None:
         assert "permission denied" in errors[0]
         server.store.create_project("demo", "fresh", access="PUBLIC")  # readable, not writable
         assert "permission denied" in eve.errors(WRITE_SUMMARY, id=run_id, summaryMetrics="{}")[0]
+
+
+CREATE_PROJECT = """
+mutation CreateProject($name: String!) {
+  upsertModel(input: {name: $name, entityName: "demo"}) { project { name } }
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["a/b", " padded", "q?", "x" * 129, "tab\there"])
+def test_names_the_client_refuses_are_refused_here_too(gql: Gql, name: str) -> None:
+    """One rule on both sides (wandb_typed.paths.check_name): nothing the client would
+    refuse before sending can be created by another client."""
+    with pytest.raises(InputError) as refused:
+        check_name(name, "project name")
+    assert gql.errors(CREATE_PROJECT, name=name) == [refused.value.message]
+    errors = gql.errors(CREATE_RUN, project="fresh", entity="demo", name=name, state="running")
+    assert errors == [str(refused.value).replace("project name", "run id")]
+    assert gql.server.store.project("demo", name) is None
+    assert gql(CREATE_PROJECT, name="with space")["upsertModel"]["project"]["name"] == "with space"
 
 
 def test_upsert_sweep_create_and_update(gql: Gql) -> None:

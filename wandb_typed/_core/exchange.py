@@ -20,11 +20,13 @@ import httpx
 
 from ..config import RetryPolicy
 from ..errors import (
+    REFUSAL_CODES,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConflictError,
     GraphQLError,
     GraphQLErrorDetail,
     InputError,
@@ -189,7 +191,7 @@ def graphql_outcome(
         listed = cast("list[object]", errors) if isinstance(errors, list) else [errors]
         details = [GraphQLErrorDetail.from_json(e) for e in listed]
         raise graphql_error(
-            details, cast("dict[str, Any]", data) if isinstance(data, dict) else None, name
+            details, cast("dict[str, Any]", data) if isinstance(data, dict) else None, name, url
         )
     if not isinstance(data, dict):
         raise ResponseValidationError(
@@ -259,6 +261,7 @@ _STATUS_ERRORS: dict[int, tuple[type[APIStatusError], str]] = {
     ),
     403: (PermissionDeniedError, "the API key's user is not allowed to do this"),
     404: (NotFoundError, "the server has no such endpoint or object; check base_url and the path"),
+    409: (ConflictError, "the write clashes with what exists"),
     429: (RateLimitError, "rate limited; slow down or retry later"),
 }
 
@@ -289,20 +292,23 @@ def status_error(
 
 
 def graphql_error(
-    details: list[GraphQLErrorDetail], data: dict[str, Any] | None, name: str
+    details: list[GraphQLErrorDetail], data: dict[str, Any] | None, name: str, url: str = ""
 ) -> GraphQLError:
+    """The typed error for a reply's ``errors``: the refusal the first recognised
+    ``extensions.code`` names (:data:`REFUSAL_CODES`: a permission, not-found or
+    conflict error that is also a :class:`GraphQLError`), else a plain one."""
     shown = "; ".join(
         d.message + (f" (at {clip('.'.join(map(str, d.path)), 200)})" if d.path else "")
         for d in details[:3]
     )
     more = "" if len(details) <= 3 else f" (+{len(details) - 3} more)"
     partial = " Partial data was returned (see .data)." if data else ""
-    return GraphQLError(
-        f"{name}: the server returned errors: {shown}{more}.{partial}",
-        errors=details,
-        data=data,
-        operation_name=name,
-    )
+    message = f"{name}: the server returned errors: {shown}{more}.{partial}"
+    for detail in details:
+        refusal = REFUSAL_CODES.get(str(detail.extensions.get("code")))
+        if refusal is not None:
+            return refusal(message, errors=details, data=data, operation_name=name, url=url)
+    return GraphQLError(message, errors=details, data=data, operation_name=name)
 
 
 # -- retrying ----------------------------------------------------------------------

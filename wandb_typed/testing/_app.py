@@ -73,7 +73,7 @@ from ._filters import FilterError
 from ._limits import ServerLimits, check_cost, count_fields
 from ._resolvers import FileLinks, RequestContext, build_schema, can_read_project
 from ._routes_artifacts import ArtifactRoutes
-from ._store import Row, Store, StoreError
+from ._store import Row, Store, StoreConflict, StoreError
 
 __all__ = ["DocumentCache", "LocalApp", "OperationStats", "RecordedRequest"]
 
@@ -617,7 +617,8 @@ def _public_error(error: GraphQLError) -> dict[str, Any]:
     original = error.original_error
     formatted: dict[str, Any] = dict(error.formatted)
     if isinstance(original, StoreError):  # what the request asked for cannot be done
-        formatted.setdefault("extensions", {"code": "BAD_REQUEST"})
+        code = "CONFLICT" if isinstance(original, StoreConflict) else "BAD_REQUEST"
+        formatted.setdefault("extensions", {"code": code})
     if original is None or isinstance(original, (GraphQLError, FilterError, StoreError)):
         return formatted
     log.error("internal error in %s", error.path, exc_info=original)

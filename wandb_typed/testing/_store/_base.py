@@ -23,6 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, ClassVar, cast, overload
 
+from ...errors import InputError
+from ...paths import check_name
 from .._filters import (
     SQL_JSON,
     SQL_JSON_GET,
@@ -51,6 +53,7 @@ __all__ = [
     "format_time",
     "json_text",
     "utc_now",
+    "valid_name",
     "wrap_config",
 ]
 
@@ -60,7 +63,22 @@ _RUN_ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
 class StoreError(ValueError):
-    """A request the store cannot satisfy (bad cursor, unknown entity, ...)."""
+    """A request the store cannot satisfy (bad cursor, unknown entity, ...); answered
+    as a GraphQL error with code ``BAD_REQUEST``."""
+
+
+class StoreConflict(StoreError):
+    """A write that clashes with what exists (a name already taken, an object of
+    another kind under that name); answered with code ``CONFLICT``."""
+
+
+def valid_name(value: str, what: str) -> str:
+    """``value`` if it is a name the client would send (:func:`wandb_typed.paths.check_name`,
+    the one rule both sides share), else a :class:`StoreError` saying why."""
+    try:
+        return check_name(value, what)
+    except InputError as exc:
+        raise StoreError(exc.message) from None
 
 
 def utc_now() -> str:

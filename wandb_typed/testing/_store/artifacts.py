@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._filters import OrderKey
 from .._sql import Sql
-from ._base import Page, Row, RowQueries, StoreError, format_time, utc_now
+from ._base import Page, Row, RowQueries, StoreConflict, StoreError, format_time, utc_now
 
 if TYPE_CHECKING:
     import sqlite3
@@ -698,9 +698,9 @@ class ArtifactStore:
             return existing
         if existing["kind"] != kind:
             what = "sequence" if existing["kind"] == "SEQUENCE" else "portfolio"
-            raise StoreError(f"artifact collection {name!r} is a {what}")
+            raise StoreConflict(f"artifact collection {name!r} is a {what}")
         if int(existing["type_id"]) != int(type_row["id"]):
-            raise StoreError(
+            raise StoreConflict(
                 f"artifact collection {name!r} has type {existing['type_name']!r},"
                 f" not {type_row['name']!r}"
             )
@@ -722,7 +722,7 @@ class ArtifactStore:
             if name is not None and name != current["name"]:
                 validate_name(name, "artifact collection")
                 if self.collection(int(current["project_id"]), name) is not None:
-                    raise StoreError(f"an artifact collection named {name!r} already exists")
+                    raise StoreConflict(f"an artifact collection named {name!r} already exists")
                 db.execute(
                     "UPDATE artifact_collections SET name = ? WHERE id = ?", (name, collection_id)
                 )

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from .._filters import OrderKey
 from .._sql import Sql, sql
-from ._base import Page, Row, StoreError, format_time, utc_now
+from ._base import Page, Row, StoreError, format_time, utc_now, valid_name
 from .users import UsersStore
 
 __all__ = ["ProjectsStore"]
@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS projects (
         with self.transaction() as db:
             existing = self.project(entity, name)
             if existing is None:
+                valid_name(name, "project name")
                 db.execute(
                     "INSERT INTO projects (entity_id, name, description, access, views, user_id,"
                     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -11,7 +11,17 @@ from typing import Any, ClassVar
 
 from .._filters import compile_order, filter_sql
 from .._sql import sql
-from ._base import Page, Row, StoreError, dumps, format_time, json_text, utc_now, wrap_config
+from ._base import (
+    Page,
+    Row,
+    StoreError,
+    dumps,
+    format_time,
+    json_text,
+    utc_now,
+    valid_name,
+    wrap_config,
+)
 from .sweeps import SweepsStore
 
 __all__ = ["RunsStore"]
@@ -152,7 +162,7 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
         """
         with self.transaction() as db:
             project_id = self._project_id(entity, project)
-            run_name = name or self._unused_run_name(project_id)
+            run_name = valid_name(name, "run id") if name else self._unused_run_name(project_id)
             now = utc_now()
             created = format_time(created_at) or now
             user_id = self._user_id_for(entity, username)
