@@ -28,17 +28,12 @@ from ._async.paging import AsyncPaginator, AsyncSizedPaginator
 from ._async.projects import AsyncProject
 from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
 from ._async.sweeps import AsyncSweep
-from ._core.artifacts import (
-    ArtifactManifest,
-    ArtifactManifestEntry,
-    ArtifactState,
-    DownloadProgress,
-    JobSpec,
-    JobSummary,
-    JobVersion,
-)
+from ._core.artifacts import ArtifactState
 from ._core.history import HistoryRow
+from ._core.jobs import JobSpec, JobSummary, JobVersion
+from ._core.manifest import ArtifactManifest, ArtifactManifestEntry
 from ._core.paging import Page
+from ._core.progress import DownloadProgress
 from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
 from ._core.users import User, UserRef

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.artifacts import JobSummary
 from .._core.checks import check_instance
+from .._core.jobs import JobSummary
 from .._core.typed import C, S
 from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings

@@ -15,21 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .._core.artifacts import (
-    ArtifactCollectionData,
-    ArtifactData,
-    ArtifactManifest,
-    ArtifactTypeData,
-    CollectionRef,
-    ProgressArg,
+from .._core.artifact_collections import ArtifactCollectionData, CollectionRef
+from .._core.artifact_names import (
     check_aliases,
     check_artifact_name_part,
     check_artifact_tags,
     parse_artifact_name,
     parse_collection_path,
 )
+from .._core.artifact_types import ArtifactTypeData
+from .._core.artifacts import ArtifactData
 from .._core.checks import check_bool, check_optional_str
+from .._core.manifest import ArtifactManifest
 from .._core.paging import MAX_PER_PAGE, Page, Walk, check_per_page, page_of
+from .._core.progress import ProgressArg
 from .._core.runs import FULL
 from .._encode import to_json_object
 from ..errors import (
