@@ -19,8 +19,10 @@ and the generated models are only imported by the first call that needs them.
 from __future__ import annotations
 
 from ._async.api import AsyncApi
+from ._async.artifact_collections import AsyncArtifactCollection
 from ._async.artifact_files import AsyncArtifactEntry, AsyncArtifactFile
-from ._async.artifacts import AsyncArtifact, AsyncArtifactCollection, AsyncArtifactType
+from ._async.artifact_types import AsyncArtifactType
+from ._async.artifacts import AsyncArtifact
 from ._async.files import AsyncFile
 from ._async.history import AsyncHistoryScan
 from ._async.jobs import AsyncJob
@@ -38,8 +40,10 @@ from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
 from ._core.users import User, UserRef
 from ._sync.api import Api
+from ._sync.artifact_collections import ArtifactCollection
 from ._sync.artifact_files import ArtifactEntry, ArtifactFile
-from ._sync.artifacts import Artifact, ArtifactCollection, ArtifactType
+from ._sync.artifact_types import ArtifactType
+from ._sync.artifacts import Artifact
 from ._sync.files import File
 from ._sync.history import HistoryScan
 from ._sync.jobs import Job
