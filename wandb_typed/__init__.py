@@ -19,8 +19,10 @@ and the generated models are only imported by the first call that needs them.
 from __future__ import annotations
 
 from ._async.api import AsyncApi
+from ._async.artifact_collections import AsyncArtifactCollection
 from ._async.artifact_files import AsyncArtifactEntry, AsyncArtifactFile
-from ._async.artifacts import AsyncArtifact, AsyncArtifactCollection, AsyncArtifactType
+from ._async.artifact_types import AsyncArtifactType
+from ._async.artifacts import AsyncArtifact
 from ._async.files import AsyncFile
 from ._async.history import AsyncHistoryScan
 from ._async.jobs import AsyncJob
@@ -28,23 +30,20 @@ from ._async.paging import AsyncPaginator, AsyncSizedPaginator
 from ._async.projects import AsyncProject
 from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
 from ._async.sweeps import AsyncSweep
-from ._core.artifacts import (
-    ArtifactManifest,
-    ArtifactManifestEntry,
-    ArtifactState,
-    DownloadProgress,
-    JobSpec,
-    JobSummary,
-    JobVersion,
-)
+from ._core.artifacts import ArtifactState
 from ._core.history import HistoryRow
+from ._core.jobs import JobSpec, JobSummary, JobVersion
+from ._core.manifest import ArtifactManifest, ArtifactManifestEntry
 from ._core.paging import Page
+from ._core.progress import DownloadProgress
 from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
 from ._core.users import User, UserRef
 from ._sync.api import Api
+from ._sync.artifact_collections import ArtifactCollection
 from ._sync.artifact_files import ArtifactEntry, ArtifactFile
-from ._sync.artifacts import Artifact, ArtifactCollection, ArtifactType
+from ._sync.artifact_types import ArtifactType
+from ._sync.artifacts import Artifact
 from ._sync.files import File
 from ._sync.history import HistoryScan
 from ._sync.jobs import Job

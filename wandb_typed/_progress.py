@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol, cast
 
-from ._core.artifacts import DownloadProgress
+from ._core.progress import DownloadProgress
 from .errors import InputError, MissingDependencyError
 
 __all__ = ["ProgressBar", "progress_reporter"]

@@ -15,21 +15,25 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.artifacts import JobSummary
 from .._core.checks import check_instance
+from .._core.jobs import JobSummary
 from .._core.typed import C, S
 from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
 from ..types import JSONObject
+from . import artifact_collections as _collections
+from . import artifact_types as _types
 from . import artifacts as _artifacts
 from . import jobs as _jobs
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
-from .artifacts import AsyncArtifact, AsyncArtifactCollection, AsyncArtifactType
+from .artifact_collections import AsyncArtifactCollection
+from .artifact_types import AsyncArtifactType
+from .artifacts import AsyncArtifact
 from .jobs import AsyncJob
 from .paging import AsyncSizedPaginator
 from .projects import AsyncProject
@@ -406,11 +410,11 @@ class AsyncApi:
     async def artifact_type(self, type_name: str, project: str | None = None) -> AsyncArtifactType:
         """The artifact type ``type_name`` of ``project`` (``project`` or
         ``entity/project``; default: the configured one)."""
-        return await _artifacts.fetch_artifact_type(self._session, type_name, project)
+        return await _types.fetch_artifact_type(self._session, type_name, project)
 
     def artifact_types(self, project: str | None = None) -> AsyncSizedPaginator[AsyncArtifactType]:
         """The lazy collection of a project's artifact types."""
-        return _artifacts.list_artifact_types(self._session, project)
+        return _types.list_artifact_types(self._session, project)
 
     async def artifact_collection(self, type_name: str, name: str) -> AsyncArtifactCollection:
         """One collection of ``type_name`` by ``[entity/][project/]name``.
@@ -418,18 +422,18 @@ class AsyncApi:
         Raises:
             NotFoundError: no such collection, or it is of another type.
         """
-        return await _artifacts.fetch_collection(self._session, type_name, name)
+        return await _collections.fetch_collection(self._session, type_name, name)
 
     def artifact_collections(
         self, project_name: str, type_name: str, per_page: int = 50
     ) -> AsyncSizedPaginator[AsyncArtifactCollection]:
         """The lazy collection of a project's collections of one type
         (``project_name``: ``project`` or ``entity/project``)."""
-        return _artifacts.list_collections(self._session, project_name, type_name, per_page)
+        return _collections.list_collections(self._session, project_name, type_name, per_page)
 
     async def artifact_collection_exists(self, name: str, type: str) -> bool:
         """Whether the collection ``[entity/][project/]name`` exists with ``type``."""
-        return await _artifacts.collection_exists(self._session, name, type)
+        return await _collections.collection_exists(self._session, name, type)
 
     async def job(self, name: str, path: str | Path | None = None) -> AsyncJob:
         """The job version ``name`` (an artifact of type ``job``), downloaded into

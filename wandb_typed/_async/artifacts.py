@@ -1,62 +1,53 @@
-"""Artifacts: versions (:class:`AsyncArtifact`), collections, types; looking them up
-by name, listing them, editing and deleting them, linking, lineage.
+"""Artifact versions (:class:`AsyncArtifact`): looking them up by name (registry
+paths too), listing a collection's versions, editing and deleting them, linking,
+lineage.
 
 Creating or uploading new versions is the run SDK's job (``wandb.init()`` and
 ``run.log_artifact()``); this client reads, downloads and edits what exists, and
-records existing versions as a run's inputs or outputs. Downloads live in
-:mod:`.artifact_files`.
+records existing versions as a run's inputs or outputs (:mod:`.artifact_runs`).
+Collections live in :mod:`.artifact_collections`, types in :mod:`.artifact_types`,
+downloads in :mod:`.artifact_files`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from .._core.artifacts import (
-    ArtifactCollectionData,
-    ArtifactData,
-    ArtifactManifest,
-    ArtifactTypeData,
-    CollectionRef,
-    ProgressArg,
+from .._core.artifact_collections import CollectionRef
+from .._core.artifact_names import (
     check_aliases,
     check_artifact_name_part,
     check_artifact_tags,
     parse_artifact_name,
     parse_collection_path,
 )
-from .._core.checks import check_bool, check_optional_str
-from .._core.paging import MAX_PER_PAGE, Page, Walk, check_per_page, page_of
+from .._core.artifacts import ArtifactData
+from .._core.checks import check_bool
+from .._core.manifest import ArtifactManifest
+from .._core.paging import Page, Walk, check_per_page
+from .._core.progress import ProgressArg
 from .._core.runs import FULL
-from .._encode import to_json_object
 from ..errors import (
     GraphQLError,
-    InputError,
     NotFoundError,
     ResponseValidationError,
     UsageError,
     is_not_found,
 )
-from ..paths import parse_project_path
-from ..types import JSONObject
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import (
-        ArtifactCollectionFields,
-        ArtifactFields,
-        ArtifactMembershipFields,
-        ArtifactTypeFields,
-    )
+    from wandb_typed_gql.fragments import ArtifactFields, ArtifactMembershipFields
 
+    from .artifact_collections import AsyncArtifactCollection
     from .artifact_files import AsyncArtifactEntry, AsyncArtifactFile
     from .runs import AsyncRun
     from .session import AsyncSession
 
-__all__ = ["AsyncArtifact", "AsyncArtifactCollection", "AsyncArtifactType"]
+__all__ = ["AsyncArtifact"]
 
 logger = logging.getLogger("wandb_typed")
 
@@ -189,6 +180,8 @@ class AsyncArtifact(ArtifactData):
 
     async def _load_collection(self, ref: CollectionRef) -> AsyncArtifactCollection:
         if ref.id not in self._collections:
+            from .artifact_collections import fetch_collection_by_name
+
             self._collections[ref.id] = await fetch_collection_by_name(
                 self._session, ref.entity, ref.project, ref.name, None
             )
@@ -305,140 +298,7 @@ class AsyncArtifact(ArtifactData):
         return await download_single_file(self._session, self, root)
 
 
-class AsyncArtifactCollection(ArtifactCollectionData):
-    """A collection of versions: a sequence (versions logged there) or a portfolio
-    (versions linked there). Edit ``name``, ``description`` or ``tags`` and call
-    :meth:`save`."""
-
-    def __init__(self, session: AsyncSession, fields: ArtifactCollectionFields) -> None:
-        self._session = session
-        self._aliases: list[str] | None = None
-        super().__init__(fields, session.settings.app_url)
-
-    @property
-    def aliases(self) -> Awaitable[list[str]]:
-        """Every alias in the collection (fetched once)."""
-        return self._load_aliases()
-
-    async def _load_aliases(self) -> list[str]:
-        if self._aliases is None:
-            walk = Walk[str](None, None, f"aliases of {self.path}")
-            aliases: list[str] = []
-            while not walk.done:
-                result = await self._session.gql.artifact_collection_alias_page(
-                    id=self.id, per_page=MAX_PER_PAGE, cursor=walk.cursor
-                )
-                if result.artifact_collection is None:
-                    raise NotFoundError.of(
-                        f"artifact collection {self.path}", "ArtifactCollectionAliasPage"
-                    )
-                page = page_of(result.artifact_collection.aliases, lambda n: n.alias)
-                aliases.extend(walk.accept(page).items)
-            self._aliases = aliases
-        return self._aliases
-
-    def artifacts(self, per_page: int = 50) -> AsyncSizedPaginator[AsyncArtifact]:
-        """The collection's versions, newest first."""
-        return list_artifacts(
-            self._session, self.type, f"{self.entity}/{self.project}/{self._saved_name}",
-            per_page, None,
-        )  # fmt: skip
-
-    async def save(self) -> None:
-        """Write local edits of ``name``, ``description`` and ``tags`` back (one
-        request; nothing is sent when nothing changed)."""
-        from wandb_typed_gql.base_model import UNSET
-        from wandb_typed_gql.input_types import TagInput
-
-        name, description, description_changed, added, removed = self._edits()
-        if name is None and not description_changed and not added and not removed:
-            return
-        tags_to_add = [TagInput(tag_name=t) for t in added]
-        tags_to_delete = [TagInput(tag_name=t) for t in removed]
-        new_name = name if name is not None else UNSET
-        new_description = description if description_changed else UNSET
-        collection: ArtifactCollectionFields | None
-        if self._sequence:
-            result = await self._session.gql.save_artifact_sequence(
-                id=self.id, entity=self.entity, project=self.project,
-                collection=self._saved_name, type_=self.type, change_type=False,
-                tags_to_add=tags_to_add, tags_to_delete=tags_to_delete,
-                add_tags=bool(added), delete_tags=bool(removed),
-                name=new_name, description=new_description,
-            )  # fmt: skip
-            sequence = result.update_artifact_sequence
-            collection = sequence.artifact_collection if sequence is not None else None
-        else:
-            saved = await self._session.gql.save_artifact_portfolio(
-                id=self.id, entity=self.entity, project=self.project, collection=self._saved_name,
-                tags_to_add=tags_to_add, tags_to_delete=tags_to_delete,
-                add_tags=bool(added), delete_tags=bool(removed),
-                name=new_name, description=new_description,
-            )  # fmt: skip
-            portfolio = saved.update_artifact_portfolio
-            collection = portfolio.artifact_collection if portfolio is not None else None
-        if collection is None:
-            operation = "SaveArtifactSequence" if self._sequence else "SaveArtifactPortfolio"
-            raise NotFoundError.of(f"artifact collection {self.path}", operation)
-        self._apply(collection)
-
-    async def change_type(self, new_type: str) -> None:
-        """Move a sequence and its versions to another artifact type (created if new)."""
-        new_type = check_artifact_name_part(new_type, "new_type")
-        if not self._sequence:
-            raise UsageError(f"{self.path} is a portfolio, whose type cannot change")
-        result = await self._session.gql.move_artifact_sequence(id=self.id, type_=new_type)
-        moved = result.move_artifact_sequence
-        if moved is None or moved.artifact_collection is None:
-            raise NotFoundError.of(f"artifact collection {self.path}", "MoveArtifactSequence")
-        self._apply(moved.artifact_collection)
-
-    async def delete(self) -> None:
-        """Delete the collection: a sequence with every version in it, a portfolio
-        with its links (the linked versions stay in their sequences)."""
-        if self._sequence:
-            await self._session.gql.delete_artifact_sequence(id=self.id)
-        else:
-            await self._session.gql.delete_artifact_portfolio(id=self.id)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class AsyncArtifactType(ArtifactTypeData):
-    """An artifact type of a project, with its collections."""
-
-    _session: AsyncSession = field(compare=False)
-
-    def collections(
-        self,
-        filters: Mapping[str, object] | None = None,
-        order: str | None = None,
-        per_page: int = 50,
-    ) -> AsyncSizedPaginator[AsyncArtifactCollection]:
-        """This type's collections (``filters`` on ``name``, ``tag``, ``description``,
-        ``created_at``, ``updated_at``; ``order`` e.g. ``-created_at``)."""
-        return list_collections(
-            self._session, f"{self.entity}/{self.project}", self.name, per_page, filters, order
-        )
-
-    async def collection(self, name: str) -> AsyncArtifactCollection:
-        """One collection of this type by name."""
-        return await fetch_collection_by_name(
-            self._session, self.entity, self.project,
-            check_artifact_name_part(name, "collection name"), self.name,
-        )  # fmt: skip
-
-
 # -- building objects ------------------------------------------------------------------
-
-
-def artifact_type_from(
-    session: AsyncSession, f: ArtifactTypeFields, entity: str, project: str
-) -> AsyncArtifactType:
-    """An :class:`AsyncArtifactType` from the generated ``ArtifactTypeFields``."""
-    return AsyncArtifactType(
-        id=f.id, name=f.name, description=f.description, created_at=f.created_at,
-        entity=entity, project=project, _session=session,
-    )  # fmt: skip
 
 
 def artifact_from_membership(
@@ -463,9 +323,11 @@ def artifact_in_sequence(session: AsyncSession, f: ArtifactFields) -> AsyncArtif
     return AsyncArtifact(session, f, CollectionRef.of(f.artifact_sequence, "artifact"), None)
 
 
-async def _project_of(
+async def project_of(
     session: AsyncSession, entity: str | None, project: str | None
 ) -> tuple[str, str]:
+    """``(entity, project)``: the ones given, else the defaults (the entity as
+    :meth:`AsyncSession.resolve_entity` finds it, the settings' project)."""
     return await session.resolve_entity(entity), project or session.settings.project
 
 
@@ -477,7 +339,7 @@ async def fetch_artifact(session: AsyncSession, name: str, type: str | None) -> 
     path = parse_artifact_name(name, organization=session.settings.organization)
     if type is not None:
         check_artifact_name_part(type, "type")
-    entity, project = await _project_of(session, path.entity, path.project)
+    entity, project = await project_of(session, path.entity, path.project)
     result = await session.gql.artifact_by_name(entity=entity, project=project, name=path.name)
     if result.project is None:
         raise NotFoundError.of(f"project {entity}/{project}", "ArtifactByName")
@@ -526,7 +388,7 @@ def list_artifacts(
     wanted = tuple(check_artifact_tags([tags] if isinstance(tags, str) else tags, "tags")) if tags is not None else ()  # fmt: skip
 
     async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifact]:
-        entity, project = await _project_of(session, entity_name, project_name)
+        entity, project = await project_of(session, entity_name, project_name)
         result = await session.gql.artifact_version_page(
             entity=entity, project=project, collection=collection, filters={"state": "COMMITTED"},
             cursor=cursor, per_page=first, with_count=cursor is None and not wanted,
@@ -558,279 +420,3 @@ def list_artifacts(
 def _version_index(label: str) -> int | None:
     """``"v3"`` -> 3 (``None`` for anything else)."""
     return int(label[1:]) if label[:1] == "v" and label[1:].isdigit() else None
-
-
-# -- types -----------------------------------------------------------------------------
-
-
-def _project_path(project: str | None) -> tuple[str | None, str | None]:
-    if project is None:
-        return None, None
-    return parse_project_path(project)
-
-
-async def fetch_artifact_type(
-    session: AsyncSession, type_name: str, project: str | None
-) -> AsyncArtifactType:
-    """One artifact type of a project (``project`` or ``entity/project``)."""
-    check_artifact_name_part(type_name, "type_name")
-    entity, project_name = await _project_of(session, *_project_path(project))
-    result = await session.gql.artifact_type_by_name(
-        entity=entity, project=project_name, type_=type_name
-    )
-    if result.project is None:
-        raise NotFoundError.of(f"project {entity}/{project_name}", "ArtifactTypeByName")
-    if result.project.artifact_type is None:
-        raise NotFoundError.of(
-            f"artifact type {type_name!r} in {entity}/{project_name}", "ArtifactTypeByName"
-        )
-    return artifact_type_from(session, result.project.artifact_type, entity, project_name)
-
-
-def list_artifact_types(
-    session: AsyncSession, project: str | None, per_page: int = 50
-) -> AsyncSizedPaginator[AsyncArtifactType]:
-    """A project's artifact types (counted by walking: the server gives no count)."""
-    entity_name, project_name = _project_path(project)
-
-    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifactType]:
-        entity, name = await _project_of(session, entity_name, project_name)
-        result = await session.gql.artifact_type_page(
-            entity=entity, project=name, cursor=cursor, per_page=first
-        )
-        if result.project is None:
-            raise NotFoundError.of(f"project {entity}/{name}", "ArtifactTypePage")
-        return page_of(
-            result.project.artifact_types,
-            lambda node: artifact_type_from(session, node, entity, name),
-        )
-
-    what = f"artifact types of {project or 'the default project'}"
-    return AsyncSizedPaginator(fetch, per_page=per_page, what=what, key=lambda t: t.id)
-
-
-# -- collections -----------------------------------------------------------------------
-
-
-def _check_collection_query(
-    filters: Mapping[str, object] | None, order: str | None
-) -> tuple[JSONObject | None, str | None]:
-    checked = to_json_object(filters, "filters") if filters is not None else None
-    if order is not None:
-        check_optional_str(order, "order")
-        field = order.lstrip("+-")
-        if order.count("-") + order.count("+") > 1 or not field.replace("_", "a").isalnum():
-            raise InputError(f"order must be '[+-]field', e.g. '-created_at'; got {order!r}")
-    return checked, order
-
-
-def list_collections(
-    session: AsyncSession,
-    project_name: str,
-    type_name: str,
-    per_page: int,
-    filters: Mapping[str, object] | None = None,
-    order: str | None = None,
-) -> AsyncSizedPaginator[AsyncArtifactCollection]:
-    """The collections of one type in a project (``project`` or ``entity/project``)."""
-    entity_name, project = parse_project_path(project_name)
-    check_artifact_name_part(type_name, "type_name")
-    check_per_page(per_page)
-    checked, order = _check_collection_query(filters, order)
-
-    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifactCollection]:
-        entity, name = await _project_of(session, entity_name, project)
-        result = await session.gql.artifact_collection_page(
-            entity=entity, project=name, type_=type_name, filters=checked, order=order,
-            cursor=cursor, per_page=first, with_count=cursor is None,
-        )  # fmt: skip
-        if result.project is None:
-            raise NotFoundError.of(f"project {entity}/{name}", "ArtifactCollectionPage")
-        if result.project.artifact_type is None:
-            return Page((), None, False, 0)
-        conn = result.project.artifact_type.artifact_collections
-        return page_of(
-            conn,
-            lambda node: AsyncArtifactCollection(session, node),
-            conn.total_count if conn is not None else None,
-        )
-
-    what = f"{type_name} collections of {project_name}"
-    return AsyncSizedPaginator(fetch, per_page=per_page, what=what, key=lambda c: c.id)
-
-
-def list_project_collections(
-    session: AsyncSession,
-    entity: str,
-    project: str,
-    per_page: int,
-    filters: Mapping[str, object] | None,
-    order: str | None,
-) -> AsyncSizedPaginator[AsyncArtifactCollection]:
-    """The collections of every type in a project."""
-    check_per_page(per_page)
-    checked, order = _check_collection_query(filters, order)
-
-    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifactCollection]:
-        result = await session.gql.project_artifact_collection_page(
-            entity=entity, project=project, filters=checked, order=order,
-            cursor=cursor, per_page=first, with_count=cursor is None,
-        )  # fmt: skip
-        if result.project is None:
-            raise NotFoundError.of(f"project {entity}/{project}", "ProjectArtifactCollectionPage")
-        conn = result.project.artifact_collections
-        return page_of(
-            conn,
-            lambda node: AsyncArtifactCollection(session, node),
-            conn.total_count if conn is not None else None,
-        )
-
-    what = f"artifact collections of {entity}/{project}"
-    return AsyncSizedPaginator(fetch, per_page=per_page, what=what, key=lambda c: c.id)
-
-
-async def fetch_collection_by_name(
-    session: AsyncSession, entity: str, project: str, name: str, type_name: str | None
-) -> AsyncArtifactCollection:
-    """One collection by name (of ``type_name``, when given)."""
-    result = await session.gql.artifact_collection_by_name(
-        entity=entity, project=project, name=name
-    )
-    where = f"artifact collection {entity}/{project}/{name}"
-    if result.project is None:
-        raise NotFoundError.of(f"project {entity}/{project}", "ArtifactCollectionByName")
-    found = result.project.artifact_collection
-    if found is None:
-        raise NotFoundError.of(where, "ArtifactCollectionByName")
-    if type_name is not None and found.default_artifact_type.name != type_name:
-        raise NotFoundError(
-            f"{where} of type {type_name!r} not found "
-            f"(it is of type {found.default_artifact_type.name!r})",
-            operation_name="ArtifactCollectionByName",
-        )
-    return AsyncArtifactCollection(session, found)
-
-
-async def fetch_collection(
-    session: AsyncSession, type_name: str, name: str
-) -> AsyncArtifactCollection:
-    """One collection by ``[entity/][project/]name`` and type."""
-    check_artifact_name_part(type_name, "type_name")
-    entity_name, project_name, collection = parse_collection_path(
-        name, organization=session.settings.organization, what="name"
-    )
-    entity, project = await _project_of(session, entity_name, project_name)
-    return await fetch_collection_by_name(session, entity, project, collection, type_name)
-
-
-async def collection_exists(session: AsyncSession, name: str, type: str) -> bool:
-    """Whether the collection exists with that type."""
-    try:
-        await fetch_collection(session, type, name)
-    except NotFoundError:
-        return False
-    return True
-
-
-# -- runs ------------------------------------------------------------------------------
-
-
-def list_run_artifacts(
-    session: AsyncSession, run: AsyncRun, mode: Literal["logged", "used"], per_page: int
-) -> AsyncSizedPaginator[AsyncArtifact]:
-    """A run's logged (outputs) or used (inputs) versions, in the order recorded."""
-    check_per_page(per_page)
-    operation = "RunOutputArtifactPage" if mode == "logged" else "RunInputArtifactPage"
-
-    async def fetch(cursor: str | None, first: int) -> Page[AsyncArtifact | None]:
-        def convert(node: ArtifactFields) -> AsyncArtifact | None:
-            return artifact_in_sequence(session, node)
-
-        if mode == "logged":
-            out = await session.gql.run_output_artifact_page(
-                entity=run.entity, project=run.project, run=run.id,
-                cursor=cursor, per_page=first, with_count=cursor is None,
-            )  # fmt: skip
-            found = out.project.run if out.project is not None else None
-            if found is None:
-                raise NotFoundError.of(f"run {run.path}", operation)
-            conn = found.output_artifacts
-            return page_of(conn, convert, conn.total_count if conn is not None else None)
-        used = await session.gql.run_input_artifact_page(
-            entity=run.entity, project=run.project, run=run.id,
-            cursor=cursor, per_page=first, with_count=cursor is None,
-        )  # fmt: skip
-        found_in = used.project.run if used.project is not None else None
-        if found_in is None:
-            raise NotFoundError.of(f"run {run.path}", operation)
-        conn_in = found_in.input_artifacts
-        return page_of(conn_in, convert, conn_in.total_count if conn_in is not None else None)
-
-    async def present(cursor: str | None, first: int) -> Page[AsyncArtifact]:
-        page = await fetch(cursor, first)
-        items = tuple(a for a in page.items if a is not None)
-        return Page(items, page.end_cursor, page.has_next_page, page.total)
-
-    what = f"artifacts {mode} by {run.path}"
-    return AsyncSizedPaginator(present, per_page=per_page, what=what, key=lambda a: a.id)
-
-
-def _check_artifact(artifact: object) -> AsyncArtifact:
-    if not isinstance(artifact, AsyncArtifact):
-        raise InputError(
-            f"artifact must be an {AsyncArtifact.__name__} (from api.artifact()), "
-            f"got {type(artifact).__name__}"
-        )
-    return artifact
-
-
-async def use_artifact(
-    session: AsyncSession, run: AsyncRun, artifact: AsyncArtifact, use_as: str | None
-) -> AsyncArtifact:
-    """Record ``artifact`` as an input of ``run``."""
-    art = _check_artifact(artifact)
-    used_as = check_optional_str(use_as, "use_as")
-    result = await session.gql.use_artifact(
-        entity=run.entity, project=run.project, run=run.id, id=art.id,
-        used_as=used_as or art.name, artifact_entity=art.entity, artifact_project=art.project,
-    )  # fmt: skip
-    if result.use_artifact is None:
-        raise NotFoundError.of(f"run {run.path} or artifact {art.qualified_name}", "UseArtifact")
-    return art
-
-
-async def log_artifact(
-    session: AsyncSession,
-    run: AsyncRun,
-    artifact: AsyncArtifact,
-    aliases: Sequence[str] | None,
-    tags: Sequence[str] | None,
-) -> AsyncArtifact:
-    """Record an existing version of the run's project as an output of ``run``
-    (found by its digest; no new version is created), adding ``aliases`` and
-    ``tags``. Returns the version as the server has it now."""
-    from wandb_typed_gql.input_types import ArtifactAliasInput, TagInput
-
-    art = _check_artifact(artifact)
-    new_aliases = check_aliases(list(aliases) if aliases is not None else [], "aliases")
-    new_tags = check_artifact_tags(list(tags) if tags is not None else [], "tags")
-    if (art.source_entity, art.source_project) != (run.entity, run.project):
-        raise InputError(
-            f"run {run.path} cannot log {art.source_qualified_name}: a run logs artifacts of "
-            "its own project only"
-        )
-    collection = art.source_name.partition(":")[0]
-    result = await session.gql.log_run_artifact(
-        entity=run.entity, project=run.project, run=run.id, type_=art.type,
-        collection=collection, digest=art.digest,
-        aliases=[ArtifactAliasInput(alias=a, artifact_collection_name=collection) for a in new_aliases],
-        tags=[TagInput(tag_name=t) for t in new_tags],
-    )  # fmt: skip
-    if result.create_artifact is None:
-        raise NotFoundError.of(f"run {run.path}", "LogRunArtifact")
-    logged = artifact_in_sequence(session, result.create_artifact.artifact)
-    if logged is None:
-        raise ResponseValidationError(
-            "LogRunArtifact: the logged version has no project", operation_name="LogRunArtifact"
-        )
-    return logged

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._core.artifacts import ArtifactState, CollectionRef, JobSpec, JobSummary, JobVersion
+from .._core.artifact_collections import CollectionRef
+from .._core.artifacts import ArtifactState
+from .._core.jobs import JobSpec, JobSummary, JobVersion
 from .._core.paging import Page, Walk, page_of
 from ..errors import NotFoundError
 from ..paths import check_name

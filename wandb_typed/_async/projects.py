@@ -17,7 +17,8 @@ from .paging import AsyncSizedPaginator
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ProjectFields
 
-    from .artifacts import AsyncArtifactCollection, AsyncArtifactType
+    from .artifact_collections import AsyncArtifactCollection
+    from .artifact_types import AsyncArtifactType
     from .reports import Report
     from .runs import AsyncRuns
     from .session import AsyncSession
@@ -57,7 +58,7 @@ class AsyncProject(ProjectData):
 
     def artifacts_types(self, per_page: int = 50) -> AsyncSizedPaginator[AsyncArtifactType]:
         """This project's artifact types (the official client's spelling)."""
-        from .artifacts import list_artifact_types
+        from .artifact_types import list_artifact_types
 
         return list_artifact_types(self._session, self.path, per_page)
 
@@ -70,7 +71,7 @@ class AsyncProject(ProjectData):
         """This project's artifact collections of every type (``filters`` on ``name``,
         ``tag``, ``description``, ``created_at``, ``updated_at``; ``order`` e.g.
         ``-created_at``)."""
-        from .artifacts import list_project_collections
+        from .artifact_collections import list_project_collections
 
         return list_project_collections(
             self._session, self.entity, self.name, per_page, filters, order

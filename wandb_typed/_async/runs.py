@@ -229,13 +229,13 @@ class AsyncRun(RunData):
 
     def logged_artifacts(self, per_page: int = 100) -> AsyncSizedPaginator[AsyncArtifact]:
         """The artifact versions the run logged (its outputs), in the order it did."""
-        from .artifacts import list_run_artifacts
+        from .artifact_runs import list_run_artifacts
 
         return list_run_artifacts(self._session, self, "logged", per_page)
 
     def used_artifacts(self, per_page: int = 100) -> AsyncSizedPaginator[AsyncArtifact]:
         """The artifact versions the run used (its inputs), in the order it did."""
-        from .artifacts import list_run_artifacts
+        from .artifact_runs import list_run_artifacts
 
         return list_run_artifacts(self._session, self, "used", per_page)
 
@@ -244,7 +244,7 @@ class AsyncRun(RunData):
     ) -> AsyncArtifact:
         """Record ``artifact`` as an input of the run (``use_as``: how the run refers
         to it, default its name); returns it."""
-        from .artifacts import use_artifact
+        from .artifact_runs import use_artifact
 
         return await use_artifact(self._session, self, artifact, use_as)
 
@@ -258,7 +258,7 @@ class AsyncRun(RunData):
         run, adding ``aliases`` and ``tags`` (no new version is created: new
         artifacts are logged by the run SDK, ``wandb.init()`` and
         ``run.log_artifact()``). Returns the version as the server has it now."""
-        from .artifacts import log_artifact
+        from .artifact_runs import log_artifact
 
         return await log_artifact(self._session, self, artifact, aliases, tags)
 

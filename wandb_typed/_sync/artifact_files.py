@@ -23,20 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .._core.artifacts import (
+from .._core.checks import check_bool, check_int, check_keys, check_text
+from .._core.files import FileData, Stop, safe_destination
+from .._core.manifest import (
     ArtifactManifest,
     ArtifactManifestEntry,
-    DownloadProgress,
-    Tally,
     check_path_prefix,
     default_root,
     is_http_reference,
     md5_b64_of_file,
     parse_manifest,
 )
-from .._core.checks import check_bool, check_int, check_keys, check_text
-from .._core.files import FileData, Stop, safe_destination
 from .._core.paging import Page, Walk, page_of
+from .._core.progress import DownloadProgress, Tally
 from .._progress import progress_reporter
 from ..errors import (
     InputError,

@@ -19,7 +19,8 @@ from .paging import SizedPaginator
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ProjectFields
 
-    from .artifacts import ArtifactCollection, ArtifactType
+    from .artifact_collections import ArtifactCollection
+    from .artifact_types import ArtifactType
     from .reports import Report
     from .runs import Runs
     from .session import Session
@@ -59,7 +60,7 @@ class Project(ProjectData):
 
     def artifacts_types(self, per_page: int = 50) -> SizedPaginator[ArtifactType]:
         """This project's artifact types (the official client's spelling)."""
-        from .artifacts import list_artifact_types
+        from .artifact_types import list_artifact_types
 
         return list_artifact_types(self._session, self.path, per_page)
 
@@ -72,7 +73,7 @@ class Project(ProjectData):
         """This project's artifact collections of every type (``filters`` on ``name``,
         ``tag``, ``description``, ``created_at``, ``updated_at``; ``order`` e.g.
         ``-created_at``)."""
-        from .artifacts import list_project_collections
+        from .artifact_collections import list_project_collections
 
         return list_project_collections(
             self._session, self.entity, self.name, per_page, filters, order

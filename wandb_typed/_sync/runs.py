@@ -225,20 +225,20 @@ class Run(RunData):
 
     def logged_artifacts(self, per_page: int = 100) -> SizedPaginator[Artifact]:
         """The artifact versions the run logged (its outputs), in the order it did."""
-        from .artifacts import list_run_artifacts
+        from .artifact_runs import list_run_artifacts
 
         return list_run_artifacts(self._session, self, "logged", per_page)
 
     def used_artifacts(self, per_page: int = 100) -> SizedPaginator[Artifact]:
         """The artifact versions the run used (its inputs), in the order it did."""
-        from .artifacts import list_run_artifacts
+        from .artifact_runs import list_run_artifacts
 
         return list_run_artifacts(self._session, self, "used", per_page)
 
     def use_artifact(self, artifact: Artifact, use_as: str | None = None) -> Artifact:
         """Record ``artifact`` as an input of the run (``use_as``: how the run refers
         to it, default its name); returns it."""
-        from .artifacts import use_artifact
+        from .artifact_runs import use_artifact
 
         return use_artifact(self._session, self, artifact, use_as)
 
@@ -252,7 +252,7 @@ class Run(RunData):
         run, adding ``aliases`` and ``tags`` (no new version is created: new
         artifacts are logged by the run SDK, ``wandb.init()`` and
         ``run.log_artifact()``). Returns the version as the server has it now."""
-        from .artifacts import log_artifact
+        from .artifact_runs import log_artifact
 
         return log_artifact(self._session, self, artifact, aliases, tags)
 
