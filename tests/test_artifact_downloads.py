@@ -15,7 +15,6 @@ import random
 import signal
 import sys
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,11 @@ def file_gets(server: LocalServer, since: int) -> int:
 # ---------------------------------------------------------------------- transports
 
 
+#: How long a gated body waits before failing the test: only a bug waits this long
+#: (a gate is opened by an event the test controls, never by time passing).
+GATE_LIMIT = 120.0
+
+
 class _Body(httpx.SyncByteStream):
     """The server's body in 16 KiB pieces, with ``fault`` applied half-way."""
 
@@ -99,9 +103,12 @@ class _Body(httpx.SyncByteStream):
                     return
                 if self.fault == "interrupt":
                     raise KeyboardInterrupt
-                if self.fault == "slow":
-                    time.sleep(0.2)
+                if self.fault == "gate":
+                    self.owner.wait_at_gate(more=i < len(pieces))
             if piece is not None:
+                if self.owner.gate.is_set() and self.fault == "gate":
+                    with self.owner.lock:
+                        self.owner.pieces_after_gate += 1
                 yield piece
 
     def close(self) -> None:
@@ -113,22 +120,50 @@ class _Body(httpx.SyncByteStream):
 class Faulty(httpx.BaseTransport):
     """Passes requests to the real server. Artifact file GETs take the next fault in
     ``faults`` (then ``always``): ``503``/``500``/``404`` (no body from the server),
-    ``reset``/``truncate``/``interrupt``/``slow`` half-way, ``corrupt``. Counts
-    responses opened and closed, and file transfers in flight. ``manifest`` may
-    rewrite the manifest's JSON."""
+    ``reset``/``truncate``/``interrupt``/``gate`` half-way, ``corrupt``. A ``gate``
+    body stops half-way until :attr:`gate` is set (by the test, on an event: never
+    by time passing); :attr:`at_gate_event` is set once ``gate_quorum`` bodies wait
+    there at once, and a ``404`` waits for that too when ``hold_failure`` (so the
+    failure lands while those transfers are mid-way). Counts file requests, responses
+    opened and closed, file transfers in flight, and pieces sent after the gate
+    opened; remembers the thread a ``404`` was sent to. ``manifest`` may rewrite the
+    manifest's JSON."""
 
     def __init__(
         self,
         faults: list[str] | None = None,
         always: str | None = None,
         manifest: Callable[[dict[str, Any]], None] | None = None,
+        gate_quorum: int = 1,
+        hold_failure: bool = False,
     ) -> None:
         self.inner = httpx.HTTPTransport()
         self.faults = list(faults or [])
         self.always = always
         self.manifest = manifest
         self.lock = threading.Lock()
-        self.opened = self.closed = self.in_flight = self.max_in_flight = 0
+        self.requests = self.opened = self.closed = self.in_flight = self.max_in_flight = 0
+        self.hold_failure = hold_failure
+        self.gate = threading.Event()
+        self.gate_quorum = gate_quorum
+        self.at_gate = 0
+        self.at_gate_event = threading.Event()
+        self.pieces_after_gate = 0
+        self.gated_with_more = 0  # gated bodies with pieces left after the gate
+        self.failed_in: threading.Thread | None = None
+        self.failed = threading.Event()
+
+    def wait_at_gate(self, more: bool) -> None:
+        with self.lock:
+            self.gated_with_more += more
+            self.at_gate += 1
+            if self.at_gate >= self.gate_quorum:
+                self.at_gate_event.set()
+        opened = self.gate.wait(GATE_LIMIT)
+        with self.lock:
+            self.at_gate -= 1
+        if not opened:
+            raise AssertionError("the test never opened the gate")
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -140,9 +175,16 @@ class Faulty(httpx.BaseTransport):
         if not path.startswith(FILE_ROUTE):
             return self.inner.handle_request(request)
         with self.lock:
+            self.requests += 1
             fault = self.faults.pop(0) if self.faults else self.always
-            if fault in ("503", "500", "404"):
-                return httpx.Response(int(fault), json={"errors": [{"message": "injected"}]})
+        if fault in ("503", "500", "404"):
+            if fault == "404" and self.hold_failure and not self.at_gate_event.wait(GATE_LIMIT):
+                raise AssertionError("the other transfers never reached the gate")
+            if fault == "404":
+                self.failed_in = threading.current_thread()
+                self.failed.set()
+            return httpx.Response(int(fault), json={"errors": [{"message": "injected"}]})
+        with self.lock:
             self.opened += 1
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -152,6 +194,21 @@ class Faulty(httpx.BaseTransport):
         return httpx.Response(
             response.status_code, headers=headers, stream=_Body(content, fault, self)
         )
+
+
+def open_gate_when(ready: Callable[[], object], transport: Faulty) -> threading.Thread:
+    """A thread that opens ``transport.gate`` once ``ready()`` returns (it blocks on
+    events, never on time); join it after the download."""
+
+    def run() -> None:
+        try:
+            ready()
+        finally:
+            transport.gate.set()
+
+    thread = threading.Thread(target=run, name="gate-opener")
+    thread.start()
+    return thread
 
 
 def faulty_api(server: LocalServer, transport: httpx.BaseTransport) -> Api:
@@ -334,21 +391,44 @@ def test_persistent_faults_are_typed_errors_and_leave_nothing(
 
 
 def test_one_failing_transfer_stops_the_others(server: LocalServer, tmp_path: Path) -> None:
-    transport = Faulty(faults=["404"], always="slow")
+    """The failure is held until three other transfers wait half-way; they are held
+    there until the failed one's worker has ended (so the download is stopping), then
+    each ends at its next chunk: one piece after the gate. None starts after it."""
+    transport = Faulty(faults=["404"], always="gate", gate_quorum=3, hold_failure=True)
     api = faulty_api(server, transport)
-    started = time.monotonic()
-    with pytest.raises(NotFoundError):
-        api.artifact("demo/w/blobs:v0").download(tmp_path / "s", max_workers=4)
-    assert time.monotonic() - started < 5  # the others stopped at their next chunk
+    art = api.artifact("demo/w/blobs:v0")
+
+    def failed_worker_ended() -> None:
+        assert transport.failed.wait(GATE_LIMIT)
+        assert transport.failed_in is not None
+        transport.failed_in.join(GATE_LIMIT)
+
+    opener = open_gate_when(failed_worker_ended, transport)
+    try:
+        with pytest.raises(NotFoundError):
+            art.download(tmp_path / "s", max_workers=4)
+    finally:
+        opener.join()
+    assert transport.opened == 3 and transport.requests == 4  # nothing after the failure
+    # each stopped at its next chunk (an empty file has none: it may complete)
+    assert transport.pieces_after_gate == transport.gated_with_more >= 2
     assert leftovers(tmp_path) == []
+    assert set(on_disk(tmp_path)) <= {"s/empty.txt"}
     assert transport.closed == transport.opened
 
 
 @pytest.mark.parametrize("workers", [1, 3])
 def test_concurrency_is_bounded(server: LocalServer, tmp_path: Path, workers: int) -> None:
-    transport = Faulty(always="slow")
+    """The first ``workers`` transfers meet half-way (the gate opens only when all of
+    them wait there at once: so many ran together), and no more ever run at once."""
+    transport = Faulty(always="gate", gate_quorum=workers)
     api = faulty_api(server, transport)
-    root = api.artifact("demo/w/blobs:v0").download(tmp_path / "c", max_workers=workers)
+    art = api.artifact("demo/w/blobs:v0")
+    opener = open_gate_when(lambda: transport.at_gate_event.wait(GATE_LIMIT), transport)
+    try:
+        root = art.download(tmp_path / "c", max_workers=workers)
+    finally:
+        opener.join()
     assert on_disk(root) == blobs()
     assert transport.max_in_flight == workers
 
@@ -419,7 +499,7 @@ def test_progress_bar_without_tqdm_names_the_extra(
 
 
 def test_keyboard_interrupt_leaves_no_partial_file(server: LocalServer, tmp_path: Path) -> None:
-    transport = Faulty(faults=["ok", "ok", "interrupt"], always="slow")
+    transport = Faulty(faults=["ok", "ok", "interrupt"])
     api = faulty_api(server, transport)
     art = api.artifact("demo/w/blobs:v0")
     with pytest.raises(KeyboardInterrupt):
@@ -444,26 +524,34 @@ def test_keyboard_interrupt_in_the_calling_thread(server: LocalServer, tmp_path:
 
 def test_ctrl_c_during_a_threaded_download(server: LocalServer, tmp_path: Path) -> None:
     """A real SIGINT while worker threads transfer: the main thread, waiting for
-    them, raises ``KeyboardInterrupt`` once they have stopped and cleaned up."""
-    transport = Faulty(always="slow")
+    them, raises ``KeyboardInterrupt`` once they have stopped and cleaned up. The
+    transfers are held half-way until the signal has been delivered, so the download
+    cannot finish first however busy the machine is."""
+    transport = Faulty(always="gate", gate_quorum=2)
     api = faulty_api(server, transport)
     art = api.artifact("demo/w/blobs:v0")
     main = threading.main_thread().ident
     assert main is not None and threading.current_thread().ident == main
+    delivered = threading.Event()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        delivered.set()
+        raise KeyboardInterrupt
 
     def interrupt_when_busy() -> None:
-        deadline = time.monotonic() + 10
-        while transport.opened < 2 and time.monotonic() < deadline:
-            time.sleep(0.005)
+        assert transport.at_gate_event.wait(GATE_LIMIT)  # two transfers are open
         signal.pthread_kill(main, signal.SIGINT)
+        assert delivered.wait(GATE_LIMIT)
 
-    sender = threading.Thread(target=interrupt_when_busy)
-    sender.start()
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    opener = open_gate_when(interrupt_when_busy, transport)
     try:
         with pytest.raises(KeyboardInterrupt):
             art.download(tmp_path / "c", max_workers=4)
     finally:
-        sender.join()
+        opener.join()
+        signal.signal(signal.SIGINT, previous)
+    assert delivered.is_set()
     assert leftovers(tmp_path) == []
     assert all(blobs()[n] == b for n, b in on_disk(tmp_path / "c").items())
     assert transport.in_flight == 0
@@ -520,7 +608,7 @@ def test_cancelled_async_download_leaves_no_partial_file(
         ) as aapi:  # fmt: skip
             art = await aapi.artifact("demo/w/blobs:v0")
             task = asyncio.create_task(art.download(tmp_path / "a", max_workers=4))
-            await asyncio.wait_for(transport.stalled.wait(), 10)
+            await asyncio.wait_for(transport.stalled.wait(), GATE_LIMIT)
             assert leftovers(tmp_path)  # mid-transfer
             task.cancel()
             with pytest.raises(asyncio.CancelledError):

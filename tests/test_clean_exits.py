@@ -139,7 +139,7 @@ def test_cancelled_async_download_closes_and_cleans_up(fresh: LocalServer, tmp_p
         ) as aapi:  # fmt: skip
             big = await (await aapi.run("demo/p/r1")).file("big.bin")
             task = asyncio.create_task(big.download(root=tmp_path))
-            await asyncio.wait_for(transport.stalled.wait(), 10)
+            await asyncio.wait_for(transport.stalled.wait(), 120)
             assert any(p.suffix == ".part" for p in tmp_path.rglob("*"))  # mid-transfer
             task.cancel()
             with pytest.raises(asyncio.CancelledError):

@@ -45,7 +45,7 @@ def test_paging_under_20_percent_faults_sees_every_run_once(
     fresh.faults = FaultPlan(
         rate=0.2, kinds=KINDS, seed=7, retry_after=0.01, slow_seconds=0.05, when=when
     )
-    api = make_api(fresh, retry=PATIENT, timeout=5)
+    api = make_api(fresh, retry=PATIENT, timeout=60)
     got = [run.id for run in api.runs("demo/big", per_page=25, include_sweeps=False)]
     injected = dict(fresh.faults.injected)
     print(f"\n600 runs, faults {when}: injected {sum(injected.values())} {injected}")
@@ -58,7 +58,7 @@ def test_async_paging_under_faults(fresh: LocalServer) -> None:
     fresh.faults = FaultPlan(rate=0.2, kinds=KINDS, seed=11, retry_after=0.01, slow_seconds=0.05)
 
     async def main() -> list[str]:
-        async with make_async_api(fresh, retry=PATIENT, timeout=5) as aapi:
+        async with make_async_api(fresh, retry=PATIENT, timeout=60) as aapi:
             assert isinstance(aapi, AsyncApi)
             return [
                 run.id async for run in aapi.runs("demo/big", per_page=20, include_sweeps=False)
@@ -73,7 +73,7 @@ def test_mutations_under_faults_apply_at_most_once(fresh: LocalServer) -> None:
     fresh.faults = FaultPlan(
         rate=0.3, kinds=("500", "reset", "non_json", "429"), seed=5, when="after", retry_after=0.01
     )
-    api = make_api(fresh, retry=PATIENT, timeout=5)
+    api = make_api(fresh, retry=PATIENT, timeout=60)
     outcomes: list[str] = []
     for i in range(40):
         try:

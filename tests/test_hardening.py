@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -296,46 +295,59 @@ def test_f21_absurd_run_counts_are_typed_errors(fresh: LocalServer, count: int) 
 # -- F24: a trickling server is timed out -------------------------------------------------------
 
 
-@pytest.fixture
-def trickler() -> Iterator[str]:
-    """A raw HTTP server that sends its headers, then one body byte every 0.3 s, forever."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    stop = threading.Event()
+class Trickler:
+    """A raw HTTP server that sends its headers, then one body byte every 0.3 s (each
+    gap shorter than the client's read timeout), until the client hangs up: only the
+    client's deadline for the whole exchange can end the call. ``hung_up`` is set when
+    a send fails; ``sent`` counts body bytes."""
 
-    def serve(conn: socket.socket) -> None:
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stop = threading.Event()
+        self.hung_up = threading.Event()
+        self.sent = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
         with conn:
             conn.recv(65536)
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                          b"Content-Length: 1000000\r\n\r\n")  # fmt: skip
-            while not stop.is_set():
+            while not self.stop.wait(0.3):  # the pace of a trickle, not a race
                 try:
                     conn.sendall(b" ")
                 except OSError:
+                    self.hung_up.set()
                     return
-                time.sleep(0.3)
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    listener.close()
+                self.sent += 1
 
 
-def test_f24_a_trickling_server_is_timed_out(trickler: str) -> None:
-    api = Api({"base_url": trickler}, api_key="k" * 40, timeout=0.5, retry=RetryPolicy.none())
-    started = time.monotonic()
+@pytest.fixture
+def trickler() -> Iterator[Trickler]:
+    server = Trickler()
+    yield server
+    server.stop.set()
+    server.listener.close()
+
+
+def test_f24_a_trickling_server_is_timed_out(trickler: Trickler) -> None:
+    api = Api({"base_url": trickler.url}, api_key="k" * 40, timeout=0.5, retry=RetryPolicy.none())
     with pytest.raises(APITimeoutError):
         api.project("p", entity="e")
-    assert time.monotonic() - started < 5  # the deadline is 3 x the 0.5 s read timeout
+    # The client hung up (a send fails) long before the 1,000,000-byte body was sent.
+    assert trickler.hung_up.wait(120)
+    assert trickler.sent < 1_000
 
 
 # -- F27: an AsyncApi bound to another event loop ---------------------------------------------
@@ -352,15 +364,17 @@ def test_f27_aclose_while_another_task_iterates(demo_server: LocalServer) -> Non
     async def scenario() -> None:
         aapi = AsyncApi({"base_url": demo_server.base_url}, api_key=demo_server.api_key)
         seen: list[str] = []
+        three = asyncio.Event()
 
         async def walk() -> None:
             async for run in aapi.runs("demo/mnist", per_page=5, include_sweeps=False):
                 seen.append(run.id)
+                if len(seen) == 3:
+                    three.set()
                 await asyncio.sleep(0)
 
         task = asyncio.create_task(walk())
-        while len(seen) < 3:
-            await asyncio.sleep(0.01)
+        await three.wait()
         await aapi.aclose()
         with pytest.raises(UsageError, match="closed"):
             await task

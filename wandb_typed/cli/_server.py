@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,7 +108,11 @@ def serve(argv: Sequence[str]) -> int:
         parser.error("--fault-rate must be between 0 and 1")
     from ..testing import serve as run_server
 
-    run_server(
-        args.port, args.db, args.seed, fault_rate=args.fault_rate, fault_seed=args.fault_seed
-    )
+    try:
+        run_server(
+            args.port, args.db, args.seed, fault_rate=args.fault_rate, fault_seed=args.fault_seed
+        )
+    except OSError as exc:  # the port is taken, or not ours to bind
+        print(f"wandb-typed serve: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 1
     return 0

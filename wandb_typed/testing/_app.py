@@ -404,7 +404,7 @@ class LocalApp:
         record.fault = fault
         if fault is not None and self.faults.when == "before":
             if fault == "slow":
-                await asyncio.sleep(self.faults.slow_seconds)
+                await self.faults.wait_slow()
             else:
                 fake = _error_body(f"injected {fault}")
                 await self._fault(send, record, fault, fake)
@@ -419,7 +419,7 @@ class LocalApp:
         out = _json_bytes(response)
         if fault is not None and self.faults.when == "after":
             if fault == "slow":
-                await asyncio.sleep(self.faults.slow_seconds)
+                await self.faults.wait_slow()
             else:
                 await self._fault(send, record, fault, out)
                 return

@@ -17,7 +17,8 @@ Kinds:
 ``"reset"``
     The TCP connection is dropped without a response (RST).
 ``"slow"``
-    The request waits ``slow_seconds`` and then answers normally.
+    The request waits ``slow_seconds`` (or until :meth:`FaultPlan.release_slow`)
+    and then answers normally.
 ``"truncated"``
     Status 200 and only the first half of the JSON body.
 ``"non_json"``
@@ -30,8 +31,10 @@ executed (a mutation takes effect) and then the response is lost or replaced.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -68,6 +71,7 @@ class FaultPlan:
     _forced: list[str] = field(default_factory=list, repr=False)
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _released: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -108,6 +112,18 @@ class FaultPlan:
                 return None
             self.injected[kind] += 1
             return kind
+
+    async def wait_slow(self) -> None:
+        """A ``slow`` request's wait: ``slow_seconds``, or less once released."""
+        deadline = time.monotonic() + self.slow_seconds
+        while not self._released.is_set() and (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(left, 0.01))
+
+    def release_slow(self) -> None:
+        """End every ``slow`` wait now and skip later ones: a test that holds requests
+        with a long ``slow_seconds`` (so a client timeout fires first, however busy the
+        machine) lets them finish before the server stops."""
+        self._released.set()
 
     @property
     def total_injected(self) -> int:

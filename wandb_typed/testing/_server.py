@@ -48,6 +48,19 @@ def _uvicorn_config(app: LocalApp, host: str, port: int) -> uvicorn.Config:
     )
 
 
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` and listening: from here on the kernel
+    queues connections, so a client that read the printed URL never meets a refusal
+    while uvicorn starts."""
+    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets
+    # whose proto says TCP, and without it every keep-alive response waits ~40 ms.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
 class _ThreadedUvicorn(uvicorn.Server):
     """uvicorn.Server that notices ``should_exit`` within 10 ms (stock: 100 ms), so
     test fixtures that start and stop many servers stay fast."""
@@ -116,15 +129,12 @@ class LocalServer:
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self, timeout: float = 10.0) -> LocalServer:
-        """Bind, start uvicorn in a daemon thread and wait until it accepts requests."""
+    def start(self, timeout: float = 60.0) -> LocalServer:
+        """Bind, start uvicorn in a daemon thread and wait until it accepts requests
+        (``timeout`` only bounds a failure to start: a busy machine may be slow)."""
         if self._thread is not None:
             return self
-        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets
-        # whose proto says TCP, and without it every keep-alive response waits ~40 ms.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._requested_port))
+        sock = _listening_socket(self.host, self._requested_port)
         self.port = int(sock.getsockname()[1])
         server = _ThreadedUvicorn(_uvicorn_config(self.app, self.host, self.port))
         thread = threading.Thread(
@@ -230,6 +240,7 @@ def serve(
             seed_demo(store, entity=username)
         faults = FaultPlan(rate=fault_rate, seed=fault_seed, retry_after=0.2, slow_seconds=1.0)
         app = LocalApp(store, faults=faults)
+        sock = _listening_socket(host, port)  # before the URL is printed: see its docstring
         print(f"W&B-compatible server on http://{host}:{port}", flush=True)
         print(f"  entity:  {username}", flush=True)
         if fault_rate:
@@ -241,6 +252,6 @@ def serve(
             f"  use: WANDB_BASE_URL=http://{host}:{port} WANDB_API_KEY={user['api_key']}",
             flush=True,
         )
-        uvicorn.Server(_uvicorn_config(app, host, port)).run()
+        uvicorn.Server(_uvicorn_config(app, host, port)).run(sockets=[sock])
     finally:
         store.close()
