@@ -1,6 +1,7 @@
-"""The driver side: runs each measurement in a fresh worker process (this package's
-``scripts/bench.py --worker``) with a clean environment, and takes medians over repeats,
-interleaving variants so that load from other processes falls on all of them alike."""
+"""The driver side: runs each measurement in a fresh worker process (the entry point
+again, ``scripts/bench.py --worker SPEC``) with a clean environment, and takes medians
+over repeats, interleaving variants so that load from other processes falls on all of
+them alike."""
 
 from __future__ import annotations
 
