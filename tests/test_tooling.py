@@ -60,6 +60,8 @@ CASES: list[tuple[str, str, type]] = [
     ("reports", SYNC + "for r in api.reports('e/p'):\n    r.", wt.Report),
     ("from_path", SYNC + "api.from_path('e/p/r').", wt.Report),
     ("pages", SYNC + "for page in api.projects().pages():\n    page.", wt.Page),
+    ("sized_paginator", SYNC + "ps = api.projects()\nps.", wt.SizedPaginator),
+    ("paginator", SYNC + "ps = api.projects()\nps.", wt.Paginator),
     ("typed_runs", TYPED + "runs = api.runs('e/p', config_type=Cfg)\nruns.", wt.TypedRuns),
     ("typed_items", TYPED + "for r in api.runs('e/p', config_type=Cfg):\n    r.", wt.TypedRun),
     (
@@ -145,6 +147,18 @@ CASES: list[tuple[str, str, type]] = [
         wt.AsyncProject,
     ),
     ("async_runs", ASYNC + "    runs = api.runs('e/p')\n    runs.", wt.AsyncRuns),
+    ("async_sized_paginator", ASYNC + "    ps = api.projects()\n    ps.", wt.AsyncSizedPaginator),
+    ("async_paginator", ASYNC + "    ps = api.projects()\n    ps.", wt.AsyncPaginator),
+    (
+        "async_scan",
+        ASYNC + "    run = await api.run('e/p/r')\n    run.scan_history().",
+        wt.AsyncHistoryScan,
+    ),
+    (
+        "async_typed_runs",
+        ATYPED + "    runs = api.runs('e/p', config_type=Cfg)\n    runs.",
+        wt.AsyncTypedRuns,
+    ),
     ("async_runs_items", ASYNC + "    async for r in api.runs('e/p'):\n        r.", wt.AsyncRun),
     ("async_at", ASYNC + "    r = await api.runs('e/p').at(0)\n    r.", wt.AsyncRun),
     (

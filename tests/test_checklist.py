@@ -1,0 +1,96 @@
+"""The contributor's checklist, checked: every public class of the facade (a class of a
+``wandb_typed/_async`` or ``_sync`` module) is exported from ``wandb_typed``, listed in
+``__all__``, has an entry in the docs reference, a jedi completion case and a place in
+the signature checks of ``tests/test_tooling.py``. Forgetting one of those lists fails
+here, naming the class and the list.
+
+(That every ``AsyncApi`` member has a snapshot is checked in ``tests/test_snapshots.py``.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import wandb_typed
+
+from . import test_tooling
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Plumbing the resources share; not user-facing, so not exported.
+INTERNAL = {"AsyncSession", "Session", "AsyncConnection", "Connection"}
+
+
+def facade_classes() -> list[type]:
+    """Every class defined in a public-named module of ``_async`` and ``_sync``."""
+    found: list[type] = []
+    for package in ("wandb_typed._async", "wandb_typed._sync"):
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            if info.name.startswith("_"):  # _mode: written by hand once per mode
+                continue
+            module = importlib.import_module(f"{package}.{info.name}")
+            found += [
+                obj
+                for name, obj in vars(module).items()
+                if inspect.isclass(obj)
+                and obj.__module__ == module.__name__
+                and not name.startswith("_")
+                and name not in INTERNAL
+            ]
+    return found
+
+
+CLASSES = facade_classes()
+IDS = [c.__name__ for c in CLASSES]
+
+
+def reference_entries() -> set[str]:
+    """The names the docs reference renders (``::: wandb_typed.Name`` lines)."""
+    text = "\n".join(p.read_text() for p in (ROOT / "docs" / "reference").glob("*.md"))
+    return set(re.findall(r"^::: wandb_typed\.(\w+)\s*$", text, re.MULTILINE))
+
+
+def test_the_scan_finds_the_facade() -> None:
+    names = set(IDS)
+    assert {"Api", "AsyncApi", "Run", "AsyncRun", "Artifact", "AsyncArtifact"} <= names
+    assert len(CLASSES) >= 36
+    assert not names & INTERNAL
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_exported_and_in_all(cls: type) -> None:
+    name = cls.__name__
+    assert getattr(wandb_typed, name, None) is cls, f"export {name} from wandb_typed/__init__.py"
+    assert name in wandb_typed.__all__, f"add {name!r} to wandb_typed.__all__"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_in_the_docs_reference(cls: type) -> None:
+    assert cls.__name__ in reference_entries(), (
+        f"add '::: wandb_typed.{cls.__name__}' to a page of docs/reference/"
+    )
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_has_a_jedi_case_and_signature_checks(cls: type) -> None:
+    completed = {case[2] for case in test_tooling.CASES}
+    assert cls in completed, f"add a jedi case for {cls.__name__} to CASES in test_tooling.py"
+    assert cls in test_tooling.CLASSES, f"add {cls.__name__} to CLASSES in test_tooling.py"
+
+
+def test_internal_classes_stay_internal() -> None:
+    """The exemptions above name classes that exist (a stale one fails) and are not
+    exported (exporting one would make it public API)."""
+    defined = {
+        name
+        for package in ("wandb_typed._async", "wandb_typed._sync")
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__)
+        for name in vars(importlib.import_module(f"{package}.{info.name}"))
+    }
+    assert defined >= INTERNAL
+    assert not INTERNAL & set(wandb_typed.__all__)
