@@ -17,6 +17,9 @@ import wandb_typed
 from wandb_typed import Api
 from wandb_typed.testing import LocalServer
 
+#: Starts a tool or a process: left out of the inner loop (pytest -m "not tooling").
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

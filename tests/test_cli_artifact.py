@@ -9,10 +9,15 @@ import base64
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from wandb_typed import Api
 from wandb_typed.testing import LocalServer
 
 from .test_cli_export import cli, failed, ok
+
+#: Starts a tool or a process: left out of the inner loop (pytest -m "not tooling").
+pytestmark = pytest.mark.tooling
 
 
 def test_download_writes_every_file_verified(

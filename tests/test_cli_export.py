@@ -29,6 +29,9 @@ from wandb_typed import Api, Run
 from wandb_typed.testing import LocalServer
 from wandb_typed.types import JSONValue
 
+#: Starts a tool or a process: left out of the inner loop (pytest -m "not tooling").
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = "id,name,state,created_at,tags,user,config.lr,config.model.name,summary.acc,summary.best"
 

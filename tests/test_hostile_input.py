@@ -169,6 +169,7 @@ def _square(n: int) -> int:
     return n * n
 
 
+@pytest.mark.tooling  # starts a process
 def test_f7_a_process_pool_worker_can_raise_every_error() -> None:
     context = multiprocessing.get_context("spawn")  # no fork of a threaded test process
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:

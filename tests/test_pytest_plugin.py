@@ -19,7 +19,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 # One worker runs them all, so the seeded template in the shared cache is built once.
-pytestmark = pytest.mark.xdist_group("pytest_plugin")
+pytestmark = [pytest.mark.xdist_group("pytest_plugin"), pytest.mark.tooling]  # pytest in pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 

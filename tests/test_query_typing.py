@@ -11,9 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .test_typing import HERE, ROOT, mypy
 
 USAGE = HERE / "typing" / "filters_usage.py"
+
+#: Starts a tool (mypy, basedpyright): left out of the inner loop (pytest -m "not tooling").
+pytestmark = pytest.mark.tooling
 
 
 def basedpyright(tmp_path: Path, target: Path) -> subprocess.CompletedProcess[str]:

@@ -37,6 +37,9 @@ from wandb_typed.testing import LocalServer
 
 from .test_corpus import Hostile
 
+#: Starts a tool or a process: left out of the inner loop (pytest -m "not tooling").
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 SCHEMA = (ROOT / "schema.graphql").read_text()

@@ -18,6 +18,9 @@ import pytest
 
 import wandb_typed as wt
 
+#: Starts a tool or a process: left out of the inner loop (pytest -m "not tooling").
+pytestmark = pytest.mark.tooling
+
 SYNC = "import wandb_typed\napi = wandb_typed.Api()\n"
 ASYNC = "import wandb_typed\nasync def main():\n    api = wandb_typed.AsyncApi()\n"
 #: A declared config type, in the completed source and here (its attributes must appear).

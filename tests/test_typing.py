@@ -9,8 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+
+#: Starts a tool (mypy, basedpyright): left out of the inner loop (pytest -m "not tooling").
+pytestmark = pytest.mark.tooling
 
 
 def mypy(*args: str) -> subprocess.CompletedProcess[str]:

@@ -55,6 +55,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.tooling  # starts the server as a process
 def test_serve_prints_url_and_key_and_serves_the_demo(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
