@@ -221,8 +221,11 @@ class NotFoundError(APIStatusError, LookupError):
 
     @classmethod
     def of(cls, what: str, operation_name: str | None = None) -> NotFoundError:
-        """``<what> not found``: the server answered null for a named object."""
-        return cls(f"{what} not found", operation_name=operation_name)
+        """``<what> not found``: the server answered null for a named object (which is
+        also how it answers for an object this API key may not see)."""
+        return cls(
+            f"{what} not found (or not visible to this API key)", operation_name=operation_name
+        )
 
 
 class ConflictError(APIStatusError):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .._core.checks import check_optional_str
 from .._core.paging import Page, page_of
 from .._core.projects import ProjectData
-from .._core.users import User
+from .._core.users import user_from
 from ..errors import NotFoundError
 from ..paths import check_name
 from .paging import AsyncSizedPaginator
@@ -84,7 +84,7 @@ def project_from(session: AsyncSession, f: ProjectFields) -> AsyncProject:
         id=f.id, name=f.name, entity=f.entity_name, description=f.description, access=f.access,
         is_benchmark=f.is_benchmark, read_only=f.read_only, created_at=f.created_at,
         updated_at=f.updated_at, run_count=f.run_count,
-        owner=User.from_fields(f.user) if f.user is not None else None,
+        owner=user_from(f.user) if f.user is not None else None,
         app_url=session.settings.app_url, _session=session,
     )  # fmt: skip
 
@@ -95,10 +95,7 @@ async def fetch_project(session: AsyncSession, name: str, entity: str | None) ->
     ent = await session.resolve_entity(entity)
     result = await session.gql.project_by_name(entity=ent, name=name)
     if result.project is None:
-        raise NotFoundError(
-            f"project {ent}/{name} not found (or not visible to this API key)",
-            operation_name="ProjectByName",
-        )
+        raise NotFoundError.of(f"project {ent}/{name}", "ProjectByName")
     return project_from(session, result.project)
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .._core.checks import check_text
 from .._core.paging import Page, page_of
-from .._core.reports import Report
+from .._core.reports import Report, report_from
 from ..errors import NotFoundError
 from .paging import AsyncSizedPaginator
 
@@ -32,9 +32,7 @@ def list_reports(
         if result.project is None:
             raise NotFoundError.of(f"project {ent}/{project}", "ReportPage")
         app = session.settings.app_url
-        return page_of(
-            result.project.all_views, lambda node: Report.from_fields(node, ent, project, app)
-        )
+        return page_of(result.project.all_views, lambda node: report_from(node, ent, project, app))
 
     what = f"reports of {entity or '<default>'}/{project}"
     return AsyncSizedPaginator(fetch, per_page=per_page, what=what, key=lambda r: r.id)

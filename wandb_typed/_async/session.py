@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .._core.users import User
+from .._core.users import User, user_from
 from .._version import __version__
 from ..config import Settings
 from ..errors import InputError, UsageError
@@ -86,7 +86,7 @@ class AsyncSession:
             result = await self.gql.viewer()
             if result.viewer is None:
                 raise InputError("the server returned no viewer for this API key")
-            self.viewer_cache = User.from_fields(result.viewer)
+            self.viewer_cache = user_from(result.viewer)
         return self.viewer_cache
 
     async def resolve_entity(self, entity: str | None) -> str:

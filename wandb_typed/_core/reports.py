@@ -15,7 +15,7 @@ from .users import UserRef
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ReportFields
 
-__all__ = ["BetaReport", "Report"]
+__all__ = ["BetaReport", "Report", "report_from"]
 
 
 @dataclass(frozen=True)
@@ -47,15 +47,16 @@ class Report:
         groups = self.spec.get("panelGroups")
         return groups if isinstance(groups, list) else []
 
-    @classmethod
-    def from_fields(cls, f: ReportFields, entity: str, project: str, app_url: str) -> Report:
-        return cls(
-            id=f.id, name=f.name, display_name=f.display_name, description=f.description,
-            spec=as_object(f.spec, f"report {f.name or f.id}: spec"),
-            user=UserRef(f.user.name, f.user.username) if f.user is not None else None,
-            created_at=f.created_at, updated_at=f.updated_at, entity=entity, project=project,
-            app_url=app_url,
-        )  # fmt: skip
+
+def report_from(f: ReportFields, entity: str, project: str, app_url: str) -> Report:
+    """Build from the generated ``ReportFields`` fragment (the view knows no path)."""
+    return Report(
+        id=f.id, name=f.name, display_name=f.display_name, description=f.description,
+        spec=as_object(f.spec, f"report {f.name or f.id}: spec"),
+        user=UserRef(f.user.name, f.user.username) if f.user is not None else None,
+        created_at=f.created_at, updated_at=f.updated_at, entity=entity, project=project,
+        app_url=app_url,
+    )  # fmt: skip
 
 
 #: The official client's name for :class:`Report`.

@@ -11,7 +11,7 @@ from ..types import JSONObject, as_object
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import UserFields
 
-__all__ = ["User", "UserRef"]
+__all__ = ["User", "UserRef", "user_from"]
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,21 @@ class User:
     teams: tuple[str, ...]
     """Names of the team entities the user belongs to."""
 
-    @classmethod
-    def from_fields(cls, f: UserFields) -> User:
-        """Build from the generated ``UserFields`` fragment."""
-        teams = f.teams.edges if f.teams is not None else []
-        return cls(
-            id=f.id,
-            name=f.name,
-            username=f.username,
-            email=f.email,
-            admin=bool(f.admin),
-            entity=f.entity,
-            flags=as_object(f.flags, f"user {f.name}: flags"),
-            deleted_at=f.deleted_at,
-            teams=tuple(e.node.name for e in teams if e.node is not None),
-        )
+
+def user_from(f: UserFields) -> User:
+    """Build from the generated ``UserFields`` fragment."""
+    teams = f.teams.edges if f.teams is not None else []
+    return User(
+        id=f.id,
+        name=f.name,
+        username=f.username,
+        email=f.email,
+        admin=bool(f.admin),
+        entity=f.entity,
+        flags=as_object(f.flags, f"user {f.name}: flags"),
+        deleted_at=f.deleted_at,
+        teams=tuple(e.node.name for e in teams if e.node is not None),
+    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .._core.checks import check_optional_str
 from .._core.paging import Page, page_of
 from .._core.projects import ProjectData
-from .._core.users import User
+from .._core.users import user_from
 from ..errors import NotFoundError
 from ..paths import check_name
 from .paging import SizedPaginator
@@ -86,7 +86,7 @@ def project_from(session: Session, f: ProjectFields) -> Project:
         id=f.id, name=f.name, entity=f.entity_name, description=f.description, access=f.access,
         is_benchmark=f.is_benchmark, read_only=f.read_only, created_at=f.created_at,
         updated_at=f.updated_at, run_count=f.run_count,
-        owner=User.from_fields(f.user) if f.user is not None else None,
+        owner=user_from(f.user) if f.user is not None else None,
         app_url=session.settings.app_url, _session=session,
     )  # fmt: skip
 
@@ -97,10 +97,7 @@ def fetch_project(session: Session, name: str, entity: str | None) -> Project:
     ent = session.resolve_entity(entity)
     result = session.gql.project_by_name(entity=ent, name=name)
     if result.project is None:
-        raise NotFoundError(
-            f"project {ent}/{name} not found (or not visible to this API key)",
-            operation_name="ProjectByName",
-        )
+        raise NotFoundError.of(f"project {ent}/{name}", "ProjectByName")
     return project_from(session, result.project)
 
 
