@@ -14,10 +14,11 @@ Needs the ``server`` extra (ariadne, uvicorn, pyyaml).  Those heavy imports
 happen on first use of a name below, so ``import wandb_typed.testing`` is cheap.
 
 Modules: ``_store`` (SQLite schema and queries, one module per resource), ``_filters`` (run filters ->
-SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``), ``_app``
-(ASGI routes, auth, request log), ``_faults`` (fault injection), ``_server``
-(threaded server and ``serve``), ``_demo`` (demo data); artifacts have their own
-``_store/artifacts``, ``_resolvers_artifacts``, ``_routes_artifacts`` (signed
+SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``, one module per
+resource), ``_app`` (ASGI routes, auth, request log), ``_faults`` (fault
+injection), ``_server`` (threaded server and ``serve``), ``_demo`` (demo data);
+artifacts have their own ``_store/artifacts``, ``_resolvers/artifact*`` (and
+``memberships``, ``aliases``, ``tags``, ``lineage``), ``_routes_artifacts`` (signed
 downloads) and ``_demo_artifacts``.
 """
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
 from ._resolvers import FileLinks, RequestContext
-from ._resolvers_artifacts import manifest_bytes
+from ._resolvers.artifact_files import manifest_bytes
 from ._store import Row, Store
 
 if TYPE_CHECKING:
