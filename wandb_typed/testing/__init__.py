@@ -27,10 +27,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._app import RecordedRequest
     from ._demo import DemoInfo
     from ._faults import FaultPlan
     from ._limits import ServerLimits
+    from ._recording import RecordedRequest
     from ._server import LocalServer, serve
     from ._store import RunSeed, Store
 
@@ -49,7 +49,7 @@ _LAZY = {
     "DemoInfo": "._demo",
     "FaultPlan": "._faults",
     "LocalServer": "._server",
-    "RecordedRequest": "._app",
+    "RecordedRequest": "._recording",
     "RunSeed": "._store",
     "ServerLimits": "._limits",
     "Store": "._store",
