@@ -63,6 +63,7 @@ class ArtifactRoutes:
         return None
 
     def handles(self, path: str, method: str) -> bool:
+        """Whether this is a GET or HEAD of one of the artifact routes."""
         return method in ("GET", "HEAD") and self.label(path) is not None
 
     async def __call__(

@@ -71,6 +71,7 @@ class AliasesStore(VersionsStore):
         )
 
     def aliases_of_memberships(self, membership_ids: Sequence[int]) -> dict[int, list[Row]]:
+        """Aliases of several memberships in one query (a page's worth)."""
         return self._grouped(
             "SELECT al.membership_id AS owner, al.id AS alias_id, al.alias FROM artifact_aliases al"
             " WHERE al.membership_id IN ({marks}) ORDER BY al.alias, al.id",
@@ -80,6 +81,7 @@ class AliasesStore(VersionsStore):
     def collection_aliases_page(
         self, collection_id: int, first: int | None, after: str | None
     ) -> Page:
+        """A collection's aliases by name, keyset-paginated."""
         return self._page(
             "al.id AS alias_id, al.alias, al.membership_id, al.collection_id",
             "FROM artifact_aliases al WHERE al.collection_id = ?",
@@ -131,6 +133,7 @@ class AliasesStore(VersionsStore):
         return row
 
     def unlink(self, artifact_id: int, portfolio_id: int) -> bool:
+        """Remove a version from a portfolio (never from its sequence); whether it was there."""
         with self._store.transaction() as db:
             return (
                 db.execute(

@@ -21,6 +21,7 @@ class CollectionsStore(ArtifactTypesStore):
     """Sequences and portfolios: lookups, filtered pages, renames, moves, deletes."""
 
     def collection(self, project_id: int, name: str, *, type_id: int | None = None) -> Row | None:
+        """A project's collection by name (``type_id``: only of that type), or ``None``."""
         sql = f"SELECT {COLLECTION_COLUMNS} {COLLECTION_FROM} WHERE c.project_id = ? AND c.name = ?"
         params: list[object] = [project_id, name]
         if type_id is not None:
@@ -29,6 +30,7 @@ class CollectionsStore(ArtifactTypesStore):
         return self._one(sql, params)
 
     def collection_by_id(self, collection_id: int) -> Row | None:
+        """A collection by id (with its type, project and entity names), or ``None``."""
         return self._one(
             f"SELECT {COLLECTION_COLUMNS} {COLLECTION_FROM} WHERE c.id = ?", (collection_id,)
         )
@@ -68,6 +70,7 @@ class CollectionsStore(ArtifactTypesStore):
     def collection_count(
         self, project_id: int, *, type_id: int | None = None, filters: object = None
     ) -> int:
+        """How many collections :meth:`collections_page` would list in all (one count query)."""
         where, params = self._collection_scope(project_id, type_id, filters)
         return int(
             self._scalar(f"SELECT count(*) FROM artifact_collections c WHERE {where}", params)

@@ -28,11 +28,13 @@ class ArtifactTypesStore(ArtifactStoreBase):
         return row
 
     def artifact_type(self, project_id: int, name: str) -> Row | None:
+        """A project's artifact type by name, or ``None``."""
         return self._one(
             "SELECT * FROM artifact_types WHERE project_id = ? AND name = ?", (project_id, name)
         )
 
     def artifact_types_page(self, project_id: int, first: int | None, after: str | None) -> Page:
+        """A project's artifact types, oldest first, keyset-paginated."""
         return self._page(
             "t.*",
             "FROM artifact_types t WHERE t.project_id = ?",

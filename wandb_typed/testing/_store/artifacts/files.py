@@ -72,6 +72,7 @@ class ArtifactFilesStore(ArtifactStoreBase):
         )
 
     def file_count(self, artifact_id: int, names: Sequence[str] | None = None) -> int:
+        """How many files :meth:`files_page` would list in all (one count query)."""
         where, params = self._file_scope(artifact_id, names)
         return int(self._scalar(f"SELECT count(*) FROM artifact_files f WHERE {where}", params))
 
@@ -88,12 +89,14 @@ class ArtifactFilesStore(ArtifactStoreBase):
         return where, params
 
     def file(self, artifact_id: int, path: str) -> Row | None:
+        """A version's file by path, or ``None``."""
         return self._one(
             f"SELECT {FILE_COLUMNS} FROM artifact_files f WHERE f.artifact_id = ? AND f.path = ?",
             (artifact_id, path),
         )
 
     def blob(self, digest: str) -> bytes | None:
+        """The contents stored under an MD5 digest (base64), or ``None``."""
         value = self._scalar("SELECT content FROM artifact_blobs WHERE digest = ?", (digest,))
         return bytes(value) if value is not None else None
 

@@ -26,6 +26,7 @@ class LineageStore(ArtifactStoreBase):
             )
 
     def add_output(self, artifact_id: int, run_id: int) -> None:
+        """Record the version as an output of a run (again: no change)."""
         with self._store.transaction() as db:
             db.execute(
                 "INSERT INTO artifact_outputs (artifact_id, run_id, created_at) VALUES (?, ?, ?)"

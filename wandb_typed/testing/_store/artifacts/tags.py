@@ -35,6 +35,7 @@ class TagsStore(ArtifactStoreBase):
     def tag_artifact(
         self, artifact_id: int, add: Sequence[str] = (), remove: Sequence[str] = ()
     ) -> None:
+        """Add and remove a version's tags (at most :data:`MAX_PER_VERSION` remain)."""
         add, remove = bounded(add, "tags"), bounded(remove, "tags")
         with self._store.transaction() as db:
             for tag_id in self._tag_ids(db, add):
@@ -102,6 +103,7 @@ class TagsStore(ArtifactStoreBase):
         )
 
     def tags_of_collections(self, collection_ids: Sequence[int]) -> dict[int, list[Row]]:
+        """Tags of several collections in one query (a page's worth)."""
         return self._grouped(
             "SELECT ta.collection_id AS owner, tg.id, tg.name"
             " FROM artifact_collection_tag_assignments ta JOIN artifact_tags tg"

@@ -185,6 +185,7 @@ class VersionsStore(CollectionsStore, TagsStore):
             raise StoreError(f"too many aliases on one version (> {MAX_PER_VERSION})")
 
     def artifact_by_id(self, artifact_id: int) -> Row | None:
+        """A version by id, deleted ones too (``ARTIFACT_COLUMNS``), or ``None``."""
         return self._one(
             f"SELECT {ARTIFACT_COLUMNS} {ARTIFACT_FROM} WHERE a.id = ?", (artifact_id,)
         )
@@ -210,6 +211,7 @@ class VersionsStore(CollectionsStore, TagsStore):
         )
 
     def membership_of(self, collection_id: int, artifact_id: int) -> Row | None:
+        """The version's membership of a collection (version + membership columns), or ``None``."""
         return self._one(
             f"SELECT {ARTIFACT_COLUMNS}, {MEMBERSHIP_COLUMNS} {ARTIFACT_FROM}"
             " JOIN artifact_memberships m ON m.artifact_id = a.id"
@@ -242,6 +244,7 @@ class VersionsStore(CollectionsStore, TagsStore):
         )
 
     def version_count(self, collection_id: int, filters: object = None) -> int:
+        """How many members :meth:`versions_page` would list in all (one count query)."""
         where, params = self._version_scope(collection_id, filters)
         return int(
             self._scalar(
@@ -252,6 +255,7 @@ class VersionsStore(CollectionsStore, TagsStore):
         )
 
     def latest_version(self, collection_id: int) -> Row | None:
+        """The collection's newest live member (highest ``vN``), or ``None``."""
         return self._one(
             f"SELECT {ARTIFACT_COLUMNS}, {MEMBERSHIP_COLUMNS} {ARTIFACT_FROM}"
             " JOIN artifact_memberships m ON m.artifact_id = a.id"
