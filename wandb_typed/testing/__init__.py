@@ -13,12 +13,14 @@ Used by wandb-typed's own tests, by users' tests, by the offline demo
 Needs the ``server`` extra (ariadne, uvicorn, pyyaml).  Those heavy imports
 happen on first use of a name below, so ``import wandb_typed.testing`` is cheap.
 
-Modules: ``_store`` (SQLite schema and queries, one module per resource), ``_filters`` (run filters ->
-SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``), ``_app``
-(ASGI routes, auth, request log), ``_faults`` (fault injection), ``_server``
-(threaded server and ``serve``), ``_demo`` (demo data); artifacts have their own
-``_store/artifacts``, ``_resolvers_artifacts``, ``_routes_artifacts`` (signed
-downloads) and ``_demo_artifacts``.
+Modules: ``_store`` (SQLite schema and queries, one module per resource), ``_filters``
+(run filters -> SQL), ``_resolvers`` (GraphQL resolvers over ``schema.graphql``, one
+module per resource), ``_app`` (the ASGI app, composed of ``_graphql_route``,
+``_file_routes`` and ``_recording`` (request log, ``/_local/stats``), over ``_auth``,
+``_documents`` and ``_asgi``), ``_faults`` (fault injection), ``_server`` (threaded
+server and ``serve``), ``_demo`` (demo data); artifacts have their own
+``_store/artifacts``, ``_resolvers/artifact*`` (and ``memberships``, ``aliases``,
+``tags``, ``lineage``), ``_routes_artifacts`` (signed downloads) and ``_demo_artifacts``.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._app import RecordedRequest
     from ._demo import DemoInfo
     from ._faults import FaultPlan
     from ._limits import ServerLimits
+    from ._recording import RecordedRequest
     from ._server import LocalServer, serve
     from ._store import RunSeed, Store
 
@@ -48,7 +50,7 @@ _LAZY = {
     "DemoInfo": "._demo",
     "FaultPlan": "._faults",
     "LocalServer": "._server",
-    "RecordedRequest": "._app",
+    "RecordedRequest": "._recording",
     "RunSeed": "._store",
     "ServerLimits": "._limits",
     "Store": "._store",

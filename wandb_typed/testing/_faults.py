@@ -127,4 +127,5 @@ class FaultPlan:
 
     @property
     def total_injected(self) -> int:
+        """How many faults have been injected so far, all kinds together."""
         return sum(self.injected.values())

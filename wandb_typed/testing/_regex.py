@@ -325,6 +325,8 @@ class Regex:
         self._lock = threading.Lock()
 
     def search(self, text: str) -> bool:
+        """Whether the pattern matches anywhere in ``text`` (lazy DFA; uncached steps count
+        against the thread's :func:`budget`)."""
         state, before = 0, _START
         moves = self._moves
         last = len(text) - 1

@@ -25,12 +25,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
+from ._asgi import respond
 from ._resolvers import FileLinks, RequestContext
-from ._resolvers_artifacts import manifest_bytes
+from ._resolvers.artifact_files import manifest_bytes
 from ._store import Row, Store
 
 if TYPE_CHECKING:
-    from ._app import RecordedRequest, Send
+    from ._asgi import Send
+    from ._recording import RecordedRequest
 
 __all__ = ["ArtifactRoutes"]
 
@@ -61,6 +63,7 @@ class ArtifactRoutes:
         return None
 
     def handles(self, path: str, method: str) -> bool:
+        """Whether this is a GET or HEAD of one of the artifact routes."""
         return method in ("GET", "HEAD") and self.label(path) is not None
 
     async def __call__(
@@ -137,8 +140,6 @@ def _refusal(reason: str) -> tuple[int, bytes, str]:
 async def _finish(
     send: Send, record: RecordedRequest, status: int, body: bytes, content_type: str, *, head: bool
 ) -> None:
-    from ._app import respond  # imported late: _app imports this module
-
     record.status = status
     record.response_bytes = 0 if head else len(body)
     await respond(send, status, b"" if head else body, content_type, content_length=len(body))

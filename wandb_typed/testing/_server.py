@@ -12,10 +12,11 @@ from types import TracebackType
 
 import uvicorn
 
-from ._app import LocalApp, RecordedRequest
+from ._app import LocalApp
 from ._demo import DemoInfo, seed_demo
 from ._faults import FaultPlan
 from ._limits import ServerLimits
+from ._recording import RecordedRequest
 from ._store import Row, Store
 
 __all__ = ["LocalServer", "serve"]

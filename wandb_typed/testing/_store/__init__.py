@@ -18,8 +18,9 @@ Run config is stored the way W&B stores it: ``{"key": {"value": v, "desc": null}
 Modules: ``_base`` (connection, transactions, keyset pages), ``users`` (users,
 entities, memberships), ``projects``, ``sweeps``, ``runs`` (incl. the bulk
 seeding API), ``history`` (history rows and events), ``logs`` (console lines),
-``files``, ``reports`` (views), ``artifacts`` (types, collections, versions,
-aliases, tags, content-addressed files, lineage).  Each defines one class with its tables
+``files``, ``reports`` (views), ``artifacts`` (a package: types, collections,
+tags, versions, aliases and links, content-addressed files, lineage, one module
+each, composed into ``ArtifactStore``).  Each defines one class with its tables
 (``SCHEMA``) and methods; :class:`Store` composes them.  A new resource is a new
 module whose class derives from the resources it needs, added to ``Store``'s bases.
 """

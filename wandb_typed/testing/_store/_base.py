@@ -133,6 +133,7 @@ class Page:
 
     @property
     def end_cursor(self) -> str | None:
+        """The cursor after the last row (``None`` for an empty page)."""
         return self.cursors[-1] if self.cursors else None
 
 
@@ -142,6 +143,8 @@ def encode_cursor(values: Sequence[object]) -> str:
 
 
 def decode_cursor(cursor: str, arity: int) -> list[object]:
+    """An :func:`encode_cursor` cursor -> its ``arity`` keyset values; a malformed
+    cursor, or one of another ordering, is a :class:`StoreError`."""
     try:
         values: object = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
@@ -199,6 +202,7 @@ class StoreBase:
                 self._conn.execute("PRAGMA journal_mode = WAL")
 
     def close(self) -> None:
+        """Close the SQLite connection (the store is unusable afterwards)."""
         with self._lock:
             self._conn.close()
 

@@ -79,15 +79,18 @@ CREATE TABLE IF NOT EXISTS files (
             )
 
     def file(self, run_id: int, name: str) -> Row | None:
+        """A run's file by name (uploaded or only reserved), or ``None``."""
         return self._one(
             f"SELECT {_FILE_COLUMNS} FROM files f WHERE f.run_id = ? AND f.name = ?",
             (run_id, name),
         )
 
     def file_by_id(self, file_id: int) -> Row | None:
+        """A run file by id, or ``None``."""
         return self._one(f"SELECT {_FILE_COLUMNS} FROM files f WHERE f.id = ?", (file_id,))
 
     def file_content(self, file_id: int) -> bytes | None:
+        """A run file's bytes (``None`` until uploaded)."""
         value = self._scalar("SELECT content FROM files WHERE id = ?", (file_id,))
         return bytes(value) if value is not None else None
 
@@ -117,11 +120,13 @@ CREATE TABLE IF NOT EXISTS files (
         )
 
     def file_count(self, run_id: int) -> int:
+        """How many uploaded files a run has."""
         return int(
             self._scalar("SELECT count(*) FROM files WHERE run_id = ? AND uploaded", (run_id,))
         )
 
     def delete_files(self, file_ids: Sequence[int], project_id: int | None = None) -> int:
+        """Delete run files by id (``project_id``: only that project's); how many went."""
         if not file_ids:
             return 0
         marks = ", ".join("?" for _ in file_ids)

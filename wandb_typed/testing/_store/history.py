@@ -235,4 +235,5 @@ CREATE TABLE IF NOT EXISTS events (
         return len(batch)
 
     def events(self, run_id: int, samples: int | None = None) -> list[str]:
+        """A run's system-metric events as JSON text, evenly sampled in SQL."""
         return [str(r["row"]) for r in self._sampled("events", "seq", run_id, samples, "1", [])]

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS log_lines (
         level: str = "info",
         timestamp: str | None = None,
     ) -> int:
+        """Append console lines to a run, numbered on from its last; how many were added."""
         with self.transaction() as db:
             start = int(
                 db.execute(
@@ -54,11 +55,13 @@ CREATE TABLE IF NOT EXISTS log_lines (
         return len(batch)
 
     def log_line_count(self, run_id: int) -> int:
+        """How many console lines a run has."""
         return int(self._scalar("SELECT count(*) FROM log_lines WHERE run_id = ?", (run_id,)))
 
     def log_lines_page(
         self, run_id: int, first: int | None, after: str | None, last: int | None
     ) -> Page:
+        """A run's console lines in order, keyset-paginated (``last`` alone: the tail)."""
         if last is not None and first is None:
             rows = self._all(
                 "SELECT * FROM (SELECT * FROM log_lines WHERE run_id = ? ORDER BY number DESC"

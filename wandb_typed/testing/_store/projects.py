@@ -87,9 +87,11 @@ CREATE TABLE IF NOT EXISTS projects (
         return {**row, "inserted": inserted}
 
     def project(self, entity: str, name: str) -> Row | None:
+        """A project by entity and name (with its entity's name), or ``None``."""
         return self._one(_PROJECT_SELECT + " WHERE e.name = ? AND p.name = ?", (entity, name))
 
     def project_by_id(self, project_id: int) -> Row | None:
+        """A project by id (with its entity's name), or ``None``."""
         return self._one(_PROJECT_SELECT + " WHERE p.id = ?", (project_id,))
 
     def projects_page(
@@ -113,6 +115,7 @@ CREATE TABLE IF NOT EXISTS projects (
         )
 
     def delete_project(self, project_id: int) -> bool:
+        """Delete a project and everything in it; whether it existed."""
         with self.transaction() as db:
             return db.execute("DELETE FROM projects WHERE id = ?", (project_id,)).rowcount > 0
 

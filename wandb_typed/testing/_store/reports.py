@@ -80,6 +80,7 @@ CREATE TABLE IF NOT EXISTS views (
         first: int | None,
         after: str | None,
     ) -> Page:
+        """A project's views (of a type, by name or display name), keyset-paginated."""
         where = sql("FROM views v WHERE v.project_id = {}", project_id)
         if view_type:
             where = sql("{} AND v.type = {}", where, view_type)

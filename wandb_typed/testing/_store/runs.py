@@ -336,16 +336,19 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
         return row
 
     def delete_run(self, run_id: int) -> bool:
+        """Delete a run with its history, events, console lines and files; whether it existed."""
         with self.transaction() as db:
             return db.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount > 0
 
     def run(self, project_id: int, name: str) -> Row | None:
+        """A project's run by name (``RUN_COLUMNS``), or ``None``."""
         return self._one(
             f"SELECT {RUN_COLUMNS} {RUN_FROM} WHERE r.project_id = ? AND r.name = ?",
             (project_id, name),
         )
 
     def run_by_id(self, run_id: int) -> Row | None:
+        """A run by id (``RUN_COLUMNS``), or ``None``."""
         return self._one(f"SELECT {RUN_COLUMNS} {RUN_FROM} WHERE r.id = ?", (run_id,))
 
     def runs_page(

@@ -147,14 +147,17 @@ CREATE TABLE IF NOT EXISTS sweeps (
     """
 
     def sweep(self, project_id: int, name: str) -> Row | None:
+        """A project's sweep by name (with its run count), or ``None``."""
         return self._one(
             self._SWEEP_SELECT + " WHERE sw.project_id = ? AND sw.name = ?", (project_id, name)
         )
 
     def sweep_by_id(self, sweep_id: int) -> Row | None:
+        """A sweep by id (with its run count), or ``None``."""
         return self._one(self._SWEEP_SELECT + " WHERE sw.id = ?", (sweep_id,))
 
     def sweeps_page(self, project_id: int, first: int | None, after: str | None) -> Page:
+        """A project's sweeps, oldest first, keyset-paginated."""
         return self._page(
             "sw.*, (SELECT count(*) FROM runs r WHERE r.sweep_id = sw.id) AS run_count,"
             " p.name AS project_name, e.name AS entity_name",
@@ -169,6 +172,7 @@ CREATE TABLE IF NOT EXISTS sweeps (
         )
 
     def sweep_count(self, project_id: int) -> int:
+        """How many sweeps a project has."""
         return int(self._scalar("SELECT count(*) FROM sweeps WHERE project_id = ?", (project_id,)))
 
     def _sweep_id(self, project_id: int, sweep: str) -> int:

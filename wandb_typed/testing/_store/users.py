@@ -101,25 +101,32 @@ CREATE TABLE IF NOT EXISTS members (
         return entity
 
     def set_api_key(self, user_id: int, api_key: str) -> None:
+        """Give a user another API key (the old one stops working)."""
         with self.transaction() as db:
             db.execute("UPDATE users SET api_key = ? WHERE id = ?", (api_key, user_id))
 
     def user_by_key(self, api_key: str) -> Row | None:
+        """The user an API key belongs to, or ``None``."""
         return self._one("SELECT * FROM users WHERE api_key = ?", (api_key,))
 
     def user_by_id(self, user_id: int) -> Row | None:
+        """A user by id, or ``None``."""
         return self._one("SELECT * FROM users WHERE id = ?", (user_id,))
 
     def user_by_name(self, username: str) -> Row | None:
+        """A user by username, or ``None``."""
         return self._one("SELECT * FROM users WHERE username = ?", (username,))
 
     def entity(self, name: str) -> Row | None:
+        """An entity (a user's own or a team) by name, or ``None``."""
         return self._one("SELECT * FROM entities WHERE name = ?", (name,))
 
     def entity_by_id(self, entity_id: int) -> Row | None:
+        """An entity by id, or ``None``."""
         return self._one("SELECT * FROM entities WHERE id = ?", (entity_id,))
 
     def is_member(self, entity_id: int, user_id: int) -> bool:
+        """Whether the user belongs to the entity (its own user, or a team member)."""
         return bool(
             self._scalar(
                 "SELECT 1 FROM members WHERE entity_id = ? AND user_id = ?", (entity_id, user_id)
@@ -127,6 +134,7 @@ CREATE TABLE IF NOT EXISTS members (
         )
 
     def teams_of(self, user_id: int) -> list[Row]:
+        """The team entities a user belongs to, by id."""
         return self._all(
             "SELECT e.* FROM entities e JOIN members m ON m.entity_id = e.id"
             " WHERE m.user_id = ? AND e.is_team ORDER BY e.id",
@@ -134,6 +142,7 @@ CREATE TABLE IF NOT EXISTS members (
         )
 
     def members_of(self, entity_id: int) -> list[Row]:
+        """An entity's members, with ``member_admin`` (their role there), by id."""
         return self._all(
             "SELECT u.*, m.admin AS member_admin FROM users u JOIN members m ON m.user_id = u.id"
             " WHERE m.entity_id = ? ORDER BY u.id",

@@ -1,0 +1,69 @@
+"""Custom scalars: ``JSONString``, ``JSON``, ``DateTime`` and ``Int64``, serialized as
+W&B does (JSONString as JSON *text*; NaN and infinities as strings in ``JSON``)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from typing import cast
+
+from ariadne import ScalarType, SchemaBindable
+
+from .._store import format_time
+
+__all__ = ["BINDABLES"]
+
+
+def _serialize_json_string(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _serialize_datetime(value: object) -> str | None:
+    if isinstance(value, datetime):
+        return format_time(value)
+    return None if value is None else str(value)
+
+
+def _identity(value: object) -> object:
+    return value
+
+
+def _serialize_json(value: object) -> object:
+    """A ``JSON`` value with NaN and infinities as the strings ``"NaN"``,
+    ``"Infinity"`` and ``"-Infinity"``: a response body must be strict JSON (Go's
+    decoder in wandb-core rejects bare ``NaN``), and history may hold them."""
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (math.inf, -math.inf):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, dict):
+        return {k: _serialize_json(v) for k, v in cast("dict[object, object]", value).items()}
+    if isinstance(value, (list, tuple)):
+        return [_serialize_json(v) for v in cast("Sequence[object]", value)]
+    return value
+
+
+def _parse_json_string(value: object) -> object:
+    """A JSONString input must be JSON text (NaN and infinities allowed, as W&B clients
+    write them): anything else is refused here, before any resolver runs, so no
+    malformed text is ever stored (it would break every later read of it)."""
+    if isinstance(value, str):
+        try:
+            json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"not valid JSON: {exc}") from None
+    return value
+
+
+json_string = ScalarType(
+    "JSONString", serializer=_serialize_json_string, value_parser=_parse_json_string
+)
+json_scalar = ScalarType("JSON", serializer=_serialize_json, value_parser=_identity)
+datetime_scalar = ScalarType("DateTime", serializer=_serialize_datetime, value_parser=_identity)
+int64_scalar = ScalarType("Int64", serializer=int, value_parser=int)
+
+BINDABLES: list[SchemaBindable] = [json_string, json_scalar, datetime_scalar, int64_scalar]
