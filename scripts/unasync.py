@@ -65,6 +65,7 @@ TEST_RULES: list[Rule] = [
     (r"^\s*pytestmark = pytest\.mark\.anyio\s*$", None),
     (r"\basync with\b", "with"),
     (r"\bmake_async_api\b", "make_api"),
+    (r"\banext\(", "next("),
 ]
 
 BEGIN_ASYNC_ONLY = "# unasync: begin async-only"
