@@ -65,6 +65,7 @@ TEST_RULES: list[Rule] = [
     (r"^\s*pytestmark = pytest\.mark\.anyio\s*$", None),
     (r"\basync with\b", "with"),
     (r"\bmake_async_api\b", "make_api"),
+    (r"\bhandle_async_request\b", "handle_request"),
     (r"\banext\(", "next("),
 ]
 
