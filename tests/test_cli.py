@@ -15,12 +15,13 @@ import pytest
 
 import wandb_typed
 from wandb_typed import Api
-from wandb_typed.testing import LocalServer
+from wandb_typed.testing import DemoInfo, LocalServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_demo_runs_and_prints_a_table() -> None:
+def test_demo_runs_and_prints_a_table(demo: DemoInfo) -> None:
+    """``wandb-typed demo`` seeds what ``seed_demo()`` does: the ``demo`` fixture's data."""
     result = subprocess.run(
         [sys.executable, "-m", "wandb_typed.cli", "demo"],
         capture_output=True,
@@ -28,8 +29,8 @@ def test_demo_runs_and_prints_a_table() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "Projects of demo (3):" in result.stdout
-    assert re.search(r"mnist\s+300\s+2024-01-01", result.stdout)
+    assert f"Projects of demo ({len(demo.projects)}):" in result.stdout
+    assert re.search(rf"mnist\s+{demo.run_counts['mnist']}\s+2024-01-01", result.stdout)
     assert "Top runs of demo/mnist" in result.stdout
 
 
@@ -60,10 +61,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
         proc.wait(timeout=30)
 
 
-def test_serve_prints_url_and_key_and_serves(served: tuple[str, str, Path]) -> None:
+def test_serve_prints_url_and_key_and_serves(served: tuple[str, str, Path], demo: DemoInfo) -> None:
     base_url, key, db = served
     api = Api({"base_url": base_url}, api_key=key)
-    assert [p.name for p in api.projects()] == ["mnist", "llm-finetune", "empty"]
+    assert [p.name for p in api.projects()] == list(demo.projects)  # what seed_demo() makes
     assert db.exists()
 
 
