@@ -15,9 +15,9 @@ Called by ``scripts/codegen``. Two source -> target pairs (``PAIRS``):
 Every module is rewritten line by line with the ordered substitutions of its pair
 (the pair's own ``rules`` first, then ``SHARED_RULES``), in the manner of httpcore's
 ``scripts/unasync.py``, then formatted with the project's pinned ruff. A rule whose
-replacement is ``None`` drops every line it matches (``@pytest.mark.anyio``), and the
-lines from ``# unasync: begin async-only`` to ``# unasync: end async-only`` are
-dropped too (the tests' ``anyio_backend`` fixture). We use this small script rather
+replacement is ``None`` drops every line it matches (``pytestmark = pytest.mark.anyio``),
+and the lines from ``# unasync: begin async-only`` to ``# unasync: end async-only``
+are dropped too (the tests' ``anyio_backend`` fixture). We use this small script rather
 than the ``unasync`` package because that package rewrites tokens only: docstrings
 would keep ``await`` and ``async for``, and it has no general ``Async<Name>`` ->
 ``<Name>`` rule.
@@ -133,10 +133,11 @@ def _strip_awaitable(line: str) -> tuple[str, bool]:
 
 
 def convert(text: str, rules: list[Rule], used: set[str], where: str = "<text>") -> str:
-    """The sync version of one async module's text."""
+    """The sync version of one async module's text (``where`` names it in errors)."""
     out: list[str] = []
+    leftover: list[str] = []
     async_only = False
-    for line in text.splitlines():
+    for n, line in enumerate(text.splitlines(), 1):
         if line.strip() == BEGIN_ASYNC_ONLY:
             async_only = True
         if async_only:
@@ -156,8 +157,12 @@ def convert(text: str, rules: list[Rule], used: set[str], where: str = "<text>")
                 used.add(raw)
         else:
             out.append(line)
+            if _LEFTOVER.search(line):
+                leftover.append(f"{where}:{n}: {line.strip()}")
     if async_only:
         sys.exit(f"unasync: {where}: {BEGIN_ASYNC_ONLY!r} without {END_ASYNC_ONLY!r}")
+    if leftover:
+        sys.exit("unasync: async words left in the sync output:\n  " + "\n  ".join(leftover))
     return "\n".join(out) + "\n"
 
 
@@ -169,13 +174,6 @@ def build(pair: Pair, into: Path, used: set[str]) -> None:
     for name in pair.generated_names():
         where = str((pair.source / name).relative_to(ROOT))
         text = convert((pair.source / name).read_text(), rules, used, where)
-        leftover = [
-            f"{where}:{n}: {line.strip()}"
-            for n, line in enumerate(text.splitlines(), 1)
-            if _LEFTOVER.search(line)
-        ]
-        if leftover:
-            sys.exit("unasync: async words left in the sync output:\n  " + "\n  ".join(leftover))
         (into / name).write_text(pair.banner(name) + text)
     ruff = [sys.executable, "-m", "ruff"]
     config = ["--config", str(ROOT / "pyproject.toml")]
