@@ -62,6 +62,18 @@ def stored_version(server: LocalServer, project: str, name: str) -> dict[str, An
     }
 
 
+def stored_aliases(server: LocalServer, project: str, collection: str) -> list[str]:
+    """The server's own aliases of the collection ``demo/<project>/<collection>``, sorted."""
+    arts = server.store.artifacts
+    row = server.store.project("demo", project)
+    assert row is not None
+    found = arts.collection(int(row["id"]), collection)
+    assert found is not None
+    return sorted(
+        str(a["alias"]) for a in arts.collection_aliases_page(int(found["id"]), None, None).rows
+    )
+
+
 def _membership(server: LocalServer, project: str, name: str) -> dict[str, Any]:
     arts = server.store.artifacts
     row = server.store.project("demo", project)
@@ -303,7 +315,7 @@ def of_type(demo: DemoInfo, type_name: str) -> list[str]:
     return [name for name, t in demo.artifact_collections.items() if t == type_name]
 
 
-def test_types_and_collections(api: Api, demo: DemoInfo) -> None:
+def test_types_and_collections(api: Api, demo_server: LocalServer, demo: DemoInfo) -> None:
     where = f"demo/{demo.artifact_project}"
     types = api.artifact_types(where)
     assert [t.name for t in types] == list(demo.artifact_types)
@@ -321,7 +333,9 @@ def test_types_and_collections(api: Api, demo: DemoInfo) -> None:
         demo.model_artifact, demo.model_type, "demo",
     )  # fmt: skip
     assert collection.is_sequence()
-    assert "latest" in collection.aliases
+    aliases = stored_aliases(demo_server, demo.artifact_project, demo.model_artifact)
+    assert sorted(collection.aliases) == aliases
+    assert len(aliases) > 1 and "latest" in aliases  # latest and the demo's own
     assert [a.version for a in collection.artifacts()] == labels(demo)
     assert model.collection(demo.model_artifact) == collection
     by_filter = model.collections(filters={"name": demo.model_artifact}, order="-name")
@@ -330,7 +344,9 @@ def test_types_and_collections(api: Api, demo: DemoInfo) -> None:
     assert datasets.count() == len(of_type(demo, demo.dataset_type))
     assert sorted([c.name for c in datasets]) == sorted(of_type(demo, demo.dataset_type))
     by_name = api.artifact_collection(demo.dataset_type, f"{where}/{demo.dataset_artifact}")
-    assert by_name.aliases == ["latest"]  # one version
+    aliases = stored_aliases(demo_server, demo.artifact_project, demo.dataset_artifact)
+    assert sorted(by_name.aliases) == aliases
+    assert "latest" in aliases
     assert by_name.path == f"{where}/{demo.dataset_artifact}"
     assert by_name.url.endswith(f"/{where}/artifacts/{demo.dataset_type}/{demo.dataset_artifact}")
     project = api.project(demo.artifact_project, "demo")
