@@ -71,3 +71,78 @@ class Recorder(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+class AsyncRecorder(httpx.AsyncBaseTransport):
+    """The AsyncApi twin of :class:`Recorder` (``tests/_sync`` gets ``Recorder``)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.bodies: list[dict[str, Any]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/graphql"):
+            self.bodies.append(json.loads(request.content))
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def seed_runs(server: LocalServer, count: int, project: str = "p") -> list[str]:
+    """``count`` runs in ``demo/<project>`` (a new project), oldest first; their names."""
+    server.store.create_project("demo", project)
+    return [
+        str(
+            server.store.create_run(
+                "demo",
+                project,
+                name=f"run{i:04d}",
+                created_at=f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}",
+            )["name"]
+        )
+        for i in range(count)
+    ]
+
+
+class Rewrite(httpx.BaseTransport):
+    """Forwards to the real server, letting a test rewrite RunPage responses:
+    ``edit(variables, data)`` changes the decoded reply in place."""
+
+    def __init__(self, edit: Callable[[dict[str, Any], dict[str, Any]], None]) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.edit = edit
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        body = json.loads(request.content) if request.content else {}
+        if body.get("operationName") != "RunPage":
+            return response
+        response.read()
+        data = json.loads(response.content)
+        self.edit(body["variables"], data)
+        return httpx.Response(response.status_code, json=data, request=request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRewrite(httpx.AsyncBaseTransport):
+    """The AsyncApi twin of :class:`Rewrite` (``tests/_sync`` gets ``Rewrite``)."""
+
+    def __init__(self, edit: Callable[[dict[str, Any], dict[str, Any]], None]) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.edit = edit
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        body = json.loads(request.content) if request.content else {}
+        if body.get("operationName") != "RunPage":
+            return response
+        await response.aread()
+        data = json.loads(response.content)
+        self.edit(body["variables"], data)
+        return httpx.Response(response.status_code, json=data, request=request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

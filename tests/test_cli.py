@@ -7,7 +7,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 import wandb_typed
 from wandb_typed import Api
-from wandb_typed.testing import LocalServer
+from wandb_typed.testing import DemoInfo, LocalServer
 
 #: Starts a tool or a process: left out of the inner loop (pytest -m "not tooling").
 pytestmark = pytest.mark.tooling
@@ -23,7 +22,8 @@ pytestmark = pytest.mark.tooling
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_demo_runs_and_prints_a_table() -> None:
+def test_demo_runs_and_prints_a_table(demo: DemoInfo) -> None:
+    """``wandb-typed demo`` seeds what ``seed_demo()`` does: the ``demo`` fixture's data."""
     result = subprocess.run(
         [sys.executable, "-m", "wandb_typed.cli", "demo"],
         capture_output=True,
@@ -31,8 +31,8 @@ def test_demo_runs_and_prints_a_table() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "Projects of demo (3):" in result.stdout
-    assert re.search(r"mnist\s+300\s+2024-01-01", result.stdout)
+    assert f"Projects of demo ({len(demo.projects)}):" in result.stdout
+    assert re.search(rf"mnist\s+{demo.run_counts['mnist']}\s+2024-01-01", result.stdout)
     assert "Top runs of demo/mnist" in result.stdout
 
 
@@ -50,9 +50,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
     try:
         assert proc.stdout is not None
         lines: list[str] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any("API key" in line for line in lines):
-            lines.append(proc.stdout.readline())
+        while not any("API key" in line for line in lines):
+            line = proc.stdout.readline()  # blocks until the server prints, or exits
+            if not line:
+                break
+            lines.append(line)
         text = "".join(lines)
         assert f"http://127.0.0.1:{port}" in text, text
         key = re.search(r"API key:?\s+([0-9a-f]{40})", text)
@@ -63,10 +65,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
         proc.wait(timeout=30)
 
 
-def test_serve_prints_url_and_key_and_serves(served: tuple[str, str, Path]) -> None:
+def test_serve_prints_url_and_key_and_serves(served: tuple[str, str, Path], demo: DemoInfo) -> None:
     base_url, key, db = served
     api = Api({"base_url": base_url}, api_key=key)
-    assert [p.name for p in api.projects()] == ["mnist", "llm-finetune", "empty"]
+    assert [p.name for p in api.projects()] == list(demo.projects)  # what seed_demo() makes
     assert db.exists()
 
 

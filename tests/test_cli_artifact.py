@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wandb_typed import Api
-from wandb_typed.testing import LocalServer
+from wandb_typed.testing import DemoInfo, LocalServer
 
 from .test_cli_export import cli, failed, ok
 
@@ -21,12 +21,13 @@ pytestmark = pytest.mark.tooling
 
 
 def test_download_writes_every_file_verified(
-    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path
+    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path, demo: DemoInfo
 ) -> None:
     root = tmp_path / "model"
-    out = ok(cli("artifact", "download", "demo/mnist/mnist-cnn:best", "--root", str(root)))
+    name = f"demo/{demo.artifact_project}/{demo.model_artifact}:latest"
+    out = ok(cli("artifact", "download", name, "--root", str(root)))
     assert out.strip() == str(root)
-    artifact = wandb_api.artifact("demo/mnist/mnist-cnn:best")
+    artifact = wandb_api.artifact(name)
     entries = {entry.path: entry for entry in artifact.manifest}
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == sorted(
         entries
@@ -37,19 +38,24 @@ def test_download_writes_every_file_verified(
         md5 = hashlib.md5(data, usedforsecurity=False).digest()
         assert base64.b64encode(md5).decode() == entry.digest
     requests = len(wandb_env.requests)
-    ok(cli("artifact", "download", "demo/mnist/mnist-cnn:best", "--root", str(root)))
+    ok(cli("artifact", "download", name, "--root", str(root)))
     file_requests = [r for r in wandb_env.requests[requests:] if "artifact-files" in r.path]
     assert file_requests == []  # every file already in place: nothing fetched again
 
 
-def test_download_failures_are_one_line(wandb_env: LocalServer, tmp_path: Path) -> None:
+def test_download_failures_are_one_line(
+    wandb_env: LocalServer, tmp_path: Path, demo: DemoInfo
+) -> None:
+    where = f"demo/{demo.artifact_project}"
     failed(
-        cli("artifact", "download", "demo/mnist/no-such:v0", "--root", str(tmp_path)),
+        cli("artifact", "download", f"{where}/no-such:v0", "--root", str(tmp_path)),
         1,
         "not found",
     )
     failed(
-        cli("artifact", "download", "demo/mnist/mnist-cnn:v0", "--type", "dataset"),
+        cli(
+            "artifact", "download", f"{where}/{demo.model_artifact}:v0", "--type", demo.dataset_type
+        ),
         1,
         "NotFoundError",
     )

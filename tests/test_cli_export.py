@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from wandb_typed import Api, Run
-from wandb_typed.testing import LocalServer
+from wandb_typed.testing import DemoInfo, LocalServer
 from wandb_typed.types import JSONValue
 
 #: Starts a tool or a process: left out of the inner loop (pytest -m "not tooling").
@@ -58,8 +58,21 @@ def failed(result: subprocess.CompletedProcess[str], code: int, message: str) ->
     assert "Traceback" not in result.stderr
 
 
-def long_run(api: Api) -> Run:
-    return max(api.runs("demo/llm-finetune"), key=lambda r: r.history_line_count)
+def long_run(api: Api, demo: DemoInfo) -> Run:
+    """The demo run with the longest history (the plugin seeds what ``seed_demo()`` does)."""
+    return api.run(f"demo/{demo.long_history_project}/{demo.long_history_run}")
+
+
+def row_groups(rows: int, page_size: int, row_group_rows: int) -> list[int]:
+    """The row groups a Parquet export of ``rows`` history rows writes: whole pages,
+    flushed once they hold at least ``row_group_rows`` rows."""
+    groups, pending = [], 0
+    for start in range(0, rows, page_size):
+        pending += min(page_size, rows - start)
+        if pending >= row_group_rows:
+            groups.append(pending)
+            pending = 0
+    return [*groups, pending] if pending else groups
 
 
 def number(text: str, value: JSONValue) -> bool:
@@ -83,12 +96,14 @@ def expected_runs(api: Api, **kwargs: Any) -> list[Run]:
     return list(api.runs("demo/mnist", **kwargs))
 
 
-def test_runs_csv_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_path: Path) -> None:
+def test_runs_csv_round_trip(
+    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path, demo: DemoInfo
+) -> None:
     out = tmp_path / "runs.csv"
     assert ok(cli("runs", "demo/mnist", "--fields", FIELDS, "-o", str(out))) == ""
     rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
     runs = expected_runs(wandb_api)
-    assert len(rows) == len(runs) == 300
+    assert len(rows) == len(runs) == demo.run_counts["mnist"]
     assert list(rows[0]) == FIELDS.split(",")
     for row, run in zip(rows, runs, strict=True):
         assert (row["id"], row["name"], row["state"]) == (
@@ -108,7 +123,7 @@ def test_runs_csv_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_path: P
 
 
 def test_runs_jsonl_with_filter_and_descending_order(
-    wandb_env: LocalServer, wandb_api: Api
+    wandb_env: LocalServer, wandb_api: Api, demo: DemoInfo
 ) -> None:
     args = ("--filter", '{"state": "finished", "config.lr": {"$gte": 0.001}}',
             "--order", "-summary_metrics.acc", "--fields", FIELDS, "--format", "jsonl")  # fmt: skip
@@ -117,7 +132,7 @@ def test_runs_jsonl_with_filter_and_descending_order(
         wandb_api, filters={"state": "finished", "config.lr": {"$gte": 0.001}},
         order="-summary_metrics.acc",
     )  # fmt: skip
-    assert 0 < len(lines) == len(runs) < 300
+    assert 0 < len(lines) == len(runs) < demo.run_counts["mnist"]
     for line, run in zip(lines, runs, strict=True):
         record = json.loads(line)
         assert list(record) == FIELDS.split(",")
@@ -130,7 +145,9 @@ def test_runs_jsonl_with_filter_and_descending_order(
     assert accs == sorted(accs, reverse=True)
 
 
-def test_runs_parquet_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_path: Path) -> None:
+def test_runs_parquet_round_trip(
+    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path, demo: DemoInfo
+) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -142,7 +159,7 @@ def test_runs_parquet_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_pat
     assert types["tags"] == pa.list_(pa.string())
     assert types["config.lr"] == pa.float64()
     assert types["state"] == types["config.model.name"] == types["summary.best"] == pa.string()
-    assert pq.ParquetFile(out).metadata.num_rows == 300
+    assert pq.ParquetFile(out).metadata.num_rows == demo.run_counts["mnist"]
     runs = expected_runs(wandb_api)
     for record, run in zip(table.to_pylist(), runs, strict=True):
         assert record["id"] == run.id
@@ -171,12 +188,14 @@ def test_runs_table_and_light_listing(
 # ---------------------------------------------------------------- history
 
 
-def test_history_csv_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_path: Path) -> None:
-    run = long_run(wandb_api)
+def test_history_csv_round_trip(
+    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path, demo: DemoInfo
+) -> None:
+    run = long_run(wandb_api, demo)
     out = tmp_path / "history.csv"
     ok(cli("history", run.path, "-o", str(out)))
     rows = list(run.scan_history())
-    assert len(rows) == 20_000
+    assert len(rows) == demo.long_history_steps
     with out.open(newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
@@ -188,36 +207,43 @@ def test_history_csv_round_trip(wandb_env: LocalServer, wandb_api: Api, tmp_path
             count += 1
             for column, text in zip(header, cells, strict=True):
                 assert number(text, row.get(column)), (column, text, row)
-    assert count == 20_000
+    assert count == demo.long_history_steps
 
 
-def test_history_jsonl_with_keys_to_stdout(wandb_env: LocalServer, wandb_api: Api) -> None:
-    run = long_run(wandb_api)
+def test_history_jsonl_with_keys_to_stdout(
+    wandb_env: LocalServer, wandb_api: Api, demo: DemoInfo
+) -> None:
+    run = long_run(wandb_api, demo)
     text = ok(cli("history", run.path, "--keys", "loss,eval/loss", "--format", "jsonl"))
     records = [json.loads(line) for line in text.splitlines()]
     assert records == list(run.scan_history(keys=["loss", "eval/loss"]))
-    assert len(records) == 81  # eval/loss every 250 steps, and at the last
+    sparse = [r for r in run.scan_history() if "eval/loss" in r]  # every 250 steps, the last
+    assert 1 < len(records) == len(sparse) < demo.long_history_steps
     assert all(list(r) == ["_step", "loss", "eval/loss"] for r in records)
 
 
 def test_history_parquet_streams_row_groups_of_whole_pages(
-    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path
+    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path, demo: DemoInfo
 ) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    run = long_run(wandb_api)
+    run = long_run(wandb_api, demo)
+    steps = demo.long_history_steps
+    assert row_groups(20_000, 2500, 5000) == [5000] * 4  # the helper, on 20,000 rows
+    assert row_groups(20_000, 1500, 4000) == [4500] * 4 + [2000]
     out = tmp_path / "history.parquet"
     ok(cli("history", run.path, "-o", str(out), "--page-size", "2500", "--row-group-rows", "5000"))
     parquet = pq.ParquetFile(out)
     groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
-    assert groups == [5000] * 4  # written as the pages came, two pages per row group
+    assert groups == row_groups(steps, 2500, 5000)  # as the pages came, two per row group
     ok(cli("history", run.path, "-o", str(out), "--page-size", "1500", "--row-group-rows", "4000"))
     parquet = pq.ParquetFile(out)
     groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
-    assert groups == [4500] * 4 + [2000]  # whole pages: 3 x 1,500 rows, then the rest
+    assert groups == row_groups(steps, 1500, 4000)  # whole pages: 3 x 1,500 rows, the rest
     ok(cli("history", run.path, "-o", str(out)))
-    assert pq.ParquetFile(out).num_row_groups == 1  # 20,000 rows < the default 65,536
+    # the default page size (1,000) and row group size (65,536)
+    assert pq.ParquetFile(out).num_row_groups == len(row_groups(steps, 1000, 65_536))
     parquet = pq.ParquetFile(out)
     assert parquet.schema_arrow.field("_step").type == pa.int64()
     assert parquet.schema_arrow.field("loss").type == pa.float64()
@@ -349,8 +375,10 @@ def test_parquet_without_pyarrow_names_the_extra(wandb_env: LocalServer, tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_closed_pipe_stops_quietly(wandb_env: LocalServer, wandb_api: Api) -> None:
-    run = long_run(wandb_api)
+def test_a_closed_pipe_stops_quietly(
+    wandb_env: LocalServer, wandb_api: Api, demo: DemoInfo
+) -> None:
+    run = long_run(wandb_api, demo)
     proc = subprocess.Popen(
         [sys.executable, "-m", "wandb_typed.cli", "history", run.path, "--page-size", "200"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -390,14 +418,14 @@ def on_a_terminal(args: list[str], code: str = "") -> tuple[int, str]:
 
 
 def test_progress_bars_on_a_terminal_only(
-    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path
+    wandb_env: LocalServer, wandb_api: Api, tmp_path: Path, demo: DemoInfo
 ) -> None:
-    run = long_run(wandb_api)
+    run = long_run(wandb_api, demo)
     code, drawn = on_a_terminal(["history", run.path, "-o", str(tmp_path / "h.jsonl")])
     assert code == 0
-    assert "history" in drawn and "step" in drawn and "20000" in drawn
+    assert "history" in drawn and "step" in drawn and str(demo.long_history_steps) in drawn
     code, drawn = on_a_terminal(["runs", "demo/mnist", "-o", str(tmp_path / "r.csv")])
-    assert code == 0 and "run" in drawn and "300" in drawn
+    assert code == 0 and "run" in drawn and str(demo.run_counts["mnist"]) in drawn
     code, drawn = on_a_terminal(
         ["runs", "demo/mnist", "-o", str(tmp_path / "r2.csv")],
         code="import sys; sys.modules['tqdm'] = None",

@@ -1,176 +1,26 @@
-"""Run files: listing, download (atomic, verified, no credential leaks), upload, delete."""
+"""Run files, the sync-only surface: ``len()`` and ``[i]`` of a file listing. Every
+other file behaviour is tested in both modes by ``tests/_async/test_files.py`` and
+its generated twin."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
-import httpx
 import pytest
 
-from wandb_typed import Api, AsyncApi, InputError, NotFoundError, Run
 from wandb_typed.testing import LocalServer
 
-from .support import make_api, run_async
+from .support import make_api
 
 
-@pytest.fixture
-def run(fresh: LocalServer) -> Run:
+def test_len_and_index_of_a_file_listing(fresh: LocalServer) -> None:
     row = fresh.store.create_run("demo", "p", name="r1")
-    fresh.store.add_file(int(row["id"]), "config.yaml", "lr: 0.1\n")
-    fresh.store.add_file(int(row["id"]), "media/table.json", b'{"a": 1}')
-    fresh.store.add_file(int(row["id"]), "big.bin", bytes(range(256)) * 4096)
-    return make_api(fresh).run("demo/p/r1")
-
-
-def file_requests(server: LocalServer) -> list[tuple[str, bool]]:
-    """(host name without port, whether an Authorization header came) of each file request."""
-    return [
-        ((r.host or "").rsplit(":", 1)[0], r.had_authorization)
-        for r in server.requests
-        if r.path.startswith("/files")
-    ]
-
-
-def test_list_len_and_lookup(run: Run, fresh: LocalServer) -> None:
-    files = run.files(per_page=2)
-    assert sorted(f.name for f in files) == ["big.bin", "config.yaml", "media/table.json"]
-    assert len(files) == 3
-    assert [f.name for f in run.files(names=["config.yaml"])] == ["config.yaml"]
-    assert len(run.files(names=["config.yaml", "nope"])) == 1
-    big = run.file("big.bin")
-    assert (big.size, big.mimetype) == (1024 * 1024, "application/octet-stream")
-    assert big.md5 and big.url and big.updated_at is not None
-    with pytest.raises(NotFoundError, match="file 'nope' not found"):
-        run.file("nope")
-
-
-def test_download_is_complete_and_verified(run: Run, tmp_path: Path, fresh: LocalServer) -> None:
-    big = run.file("big.bin")
-    path = big.download(root=tmp_path)
-    assert path == tmp_path / "big.bin"
-    assert (
-        hashlib.sha256(path.read_bytes()).hexdigest()
-        == hashlib.sha256(bytes(range(256)) * 4096).hexdigest()
-    )
-    nested = run.file("media/table.json").download(root=tmp_path)
-    assert nested.read_bytes() == b'{"a": 1}'
-    assert sorted(p.name for p in tmp_path.rglob("*")) == [
-        "big.bin",
-        "media",
-        "table.json",
-    ]  # no leftovers
-
-
-def test_existing_files_need_replace_or_exist_ok(
-    run: Run, tmp_path: Path, fresh: LocalServer
-) -> None:
-    config = run.file("config.yaml")
-    target = tmp_path / "config.yaml"
-    target.write_text("local edits")
-    fresh.requests.clear()
-    with pytest.raises(InputError, match="already exists"):
-        config.download(root=tmp_path)
-    assert config.download(root=tmp_path, exist_ok=True) == target
-    assert target.read_text() == "local edits"
-    assert file_requests(fresh) == []
-    config.download(root=tmp_path, replace=True)
-    assert target.read_text() == "lr: 0.1\n"
-
-
-@pytest.mark.parametrize(
-    "name", ["../escape.txt", "a/../../escape.txt", "/etc/passwd", "..\\evil", "a/./b", "."]
-)
-def test_names_outside_the_root_are_refused(fresh: LocalServer, tmp_path: Path, name: str) -> None:
-    row = fresh.store.create_run("demo", "p", name="r2")
-    fresh.store.add_file(int(row["id"]), name, "x")
-    hostile = make_api(fresh).run("demo/p/r2").file(name)
-    fresh.requests.clear()
-    with pytest.raises(InputError, match="refusing to write"):
-        hostile.download(root=tmp_path / "root")
-    assert file_requests(fresh) == []
-    assert not (tmp_path / "escape.txt").exists()
-
-
-def test_no_authorization_to_another_host(tmp_path: Path) -> None:
-    with LocalServer(file_host="localhost") as server:
-        row = server.store.create_run("demo", "p", name="r1")
-        server.store.add_file(int(row["id"]), "a.txt", "hello")
-        api = make_api(server)
-        file = api.run("demo/p/r1").file("a.txt")
-        assert file.url is not None and file.url.startswith("http://localhost:")
-        server.requests.clear()
-        assert file.download(root=tmp_path).read_text() == "hello"
-        assert file_requests(server) == [("localhost", False)]
-        graphql = [r for r in server.requests if r.path == "/graphql"]
-        assert graphql == []
-
-
-class RedirectToOtherHost(httpx.BaseTransport):
-    """Answers the first file GET with a redirect to the same server under another host name."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.startswith("/files/") and request.url.host == "127.0.0.1":
-            target = request.url.copy_with(host="localhost")
-            return httpx.Response(302, headers={"Location": str(target)}, request=request)
-        return self.inner.handle_request(request)
-
-
-def test_no_authorization_after_a_redirect_to_another_host(
-    fresh: LocalServer, tmp_path: Path
-) -> None:
-    row = fresh.store.create_run("demo", "p", name="r1")
-    fresh.store.add_file(int(row["id"]), "a.txt", "hello")
-    api = Api({"base_url": fresh.base_url}, api_key=fresh.api_key, transport=RedirectToOtherHost())
-    file = api.run("demo/p/r1").file("a.txt")
-    assert file.url is not None and file.url.startswith("http://127.0.0.1:")
-    fresh.requests.clear()
-    assert file.download(root=tmp_path).read_text() == "hello"
-    assert file_requests(fresh) == [("localhost", False)]
-
-
-def test_upload_download_delete(run: Run, tmp_path: Path, fresh: LocalServer) -> None:
-    source = tmp_path / "out" / "sub" / "weights.bin"
-    source.parent.mkdir(parents=True)
-    source.write_bytes(b"\x00\x01" * 5000)
-    uploaded = run.upload_file(source, root=tmp_path / "out")
-    assert (uploaded.name, uploaded.size) == ("sub/weights.bin", 10000)
-    assert (
-        run.file("sub/weights.bin").download(root=tmp_path / "back").read_bytes()
-        == source.read_bytes()
-    )
-    assert len(run.files()) == 4
-    uploaded.delete()
-    assert len(run.files()) == 3
-    with pytest.raises(NotFoundError):
-        run.file("sub/weights.bin")
-
-
-def test_upload_bad_input(run: Run, tmp_path: Path, fresh: LocalServer) -> None:
-    fresh.requests.clear()
-    with pytest.raises(InputError, match="is not a file"):
-        run.upload_file(tmp_path / "missing.txt")
-    outside = tmp_path / "x.txt"
-    outside.write_text("x")
-    with pytest.raises(InputError, match="is not under root"):
-        run.upload_file(outside, root=tmp_path / "elsewhere")
-    with pytest.raises(InputError, match="names must be a list of strings"):
-        run.files(names="config.yaml")
-    assert fresh.requests == []
-
-
-def test_async_files(run: Run, fresh: LocalServer, tmp_path: Path) -> None:
-    async def scenario(aapi: AsyncApi) -> tuple[list[str], int, bytes]:
-        arun = await aapi.run("demo/p/r1")
-        names = sorted([f.name async for f in arun.files(per_page=1)])
-        count = await arun.files().count()
-        path = await (await arun.file("big.bin")).download(root=tmp_path)
-        return names, count, path.read_bytes()
-
-    names, count, data = run_async(scenario, fresh)
-    assert names == sorted(f.name for f in run.files())
-    assert count == 3
-    assert data == bytes(range(256)) * 4096
+    for name in ("a.txt", "b.txt", "c.txt"):
+        fresh.store.add_file(int(row["id"]), name, name)
+    with make_api(fresh) as client:
+        run = client.run("demo/p/r1")
+        files = run.files(per_page=2)
+        assert len(files) == 3
+        assert sorted(f.name for f in files[0:3]) == ["a.txt", "b.txt", "c.txt"]
+        assert files[-1].name == list(files)[-1].name
+        assert len(run.files(names=["a.txt", "nope"])) == 1
+        with pytest.raises(IndexError):
+            files[3]

@@ -1,149 +1,27 @@
-"""The lazy collection: page edges, cursor guard, de-duplication, changes while paging."""
+"""The lazy collection, the sync-only surface: ``len()`` and ``[i]`` at page edges.
+Every other paging behaviour is tested in both modes by ``tests/_async/test_paging.py``
+and its generated twin."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
-
-import httpx
 import pytest
 
-from wandb_typed import Api, PaginationError
 from wandb_typed.testing import LocalServer
 
+from .support import Rewrite as Rewrite  # for tests/test_hardening.py, which imports it here
 from .support import make_api
-
-
-def seed_runs(server: LocalServer, count: int, project: str = "p") -> list[str]:
-    server.store.create_project("demo", project)
-    return [
-        str(
-            server.store.create_run(
-                "demo",
-                project,
-                name=f"run{i:04d}",
-                created_at=f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}",
-            )["name"]
-        )
-        for i in range(count)
-    ]
-
-
-def page_ops(server: LocalServer) -> int:
-    return sum(1 for r in server.requests if r.operation_name == "RunPage")
+from .support import seed_runs as seed_runs  # for tests/test_hardening.py too
 
 
 @pytest.mark.parametrize(
     ("count", "per_page"), [(0, 10), (1, 10), (10, 10), (11, 10), (25, 10), (7, 1)]
 )
-def test_page_edges(fresh: LocalServer, count: int, per_page: int) -> None:
+def test_len_and_index_at_page_edges(fresh: LocalServer, count: int, per_page: int) -> None:
     names = seed_runs(fresh, count)
-    api = make_api(fresh)
-    runs = api.runs("demo/p", per_page=per_page, include_sweeps=False)
-    fresh.requests.clear()
-    pages = list(runs.pages())
-    assert [r.id for page in pages for r in page.items] == names
-    assert not pages[-1].has_next_page
-    assert all(p.has_next_page for p in pages[:-1])
-    assert len(pages) in (max(1, -(-count // per_page)), -(-count // per_page) + 1)
-    assert page_ops(fresh) == len(pages)
-    assert len(runs) == count
-
-
-def test_take_and_first_page(fresh: LocalServer) -> None:
-    names = seed_runs(fresh, 12)
-    runs = make_api(fresh).runs("demo/p", per_page=5, include_sweeps=False)
-    fresh.requests.clear()
-    assert [r.id for r in runs.take(7)] == names[:7]
-    assert page_ops(fresh) == 2
-    assert [r.id for r in runs.first_page().items] == names[:5]
-    assert runs.take(0) == []
-
-
-def test_inserts_and_deletes_while_paging_never_duplicate(fresh: LocalServer) -> None:
-    names = seed_runs(fresh, 20)
-    api = make_api(fresh)
-    seen: list[str] = []
-    for i, run in enumerate(api.runs("demo/p", per_page=5, include_sweeps=False)):
-        seen.append(run.id)
-        if i == 6:  # mid-walk: add older and newer runs, delete one not yet seen
-            fresh.store.create_run("demo", "p", name="older", created_at="2023-01-01T00:00:00")
-            fresh.store.create_run("demo", "p", name="newer", created_at="2025-01-01T00:00:00")
-            victim = fresh.store.run(int(fresh.store.project("demo", "p")["id"]), names[15])  # type: ignore[index]
-            assert victim is not None
-            fresh.store.delete_run(int(victim["id"]))
-    assert len(seen) == len(set(seen))
-    assert [n for n in names if n != names[15]] == [s for s in seen if s in names]
-    assert "older" not in seen  # sorted before the cursor: not revisited
-
-
-class Rewrite(httpx.BaseTransport):
-    """Forwards to the real server, letting a test rewrite RunPage responses."""
-
-    def __init__(self, edit: Callable[[dict[str, Any], dict[str, Any]], None]) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.edit = edit
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.inner.handle_request(request)
-        body = json.loads(request.content) if request.content else {}
-        if body.get("operationName") != "RunPage":
-            return response
-        response.read()
-        data = json.loads(response.content)
-        self.edit(body["variables"], data)
-        return httpx.Response(response.status_code, json=data, request=request)
-
-
-def _runs_via(server: LocalServer, edit: Callable[[dict[str, Any], dict[str, Any]], None]) -> Api:
-    return Api({"base_url": server.base_url}, api_key=server.api_key, transport=Rewrite(edit))
-
-
-def test_a_cursor_that_does_not_advance_is_an_error(fresh: LocalServer) -> None:
-    seed_runs(fresh, 12)
-
-    def stuck(variables: dict[str, Any], data: dict[str, Any]) -> None:
-        if variables.get("cursor"):
-            conn = data["data"]["project"]["runs"]
-            for edge in conn["edges"]:
-                edge["cursor"] = variables["cursor"]
-            conn["pageInfo"]["endCursor"] = variables["cursor"]
-            conn["pageInfo"]["hasNextPage"] = True
-
-    runs = _runs_via(fresh, stuck).runs("demo/p", per_page=5, include_sweeps=False)
-    with pytest.raises(PaginationError, match="cursor did not advance"):
-        list(runs)
-
-
-def test_items_repeated_across_pages_are_yielded_once(fresh: LocalServer) -> None:
-    names = seed_runs(fresh, 12)
-    previous: list[dict[str, Any]] = []
-
-    def overlap(variables: dict[str, Any], data: dict[str, Any]) -> None:
-        edges = data["data"]["project"]["runs"]["edges"]
-        if previous:
-            edges.insert(0, previous[-1])  # an offset cursor shifted by an insert
-        previous[:] = list(edges)
-
-    runs = _runs_via(fresh, overlap).runs("demo/p", per_page=5, include_sweeps=False)
-    assert [r.id for r in runs] == names
-
-
-def test_many_empty_pages_stop_a_walk_but_not_a_history_scan(fresh: LocalServer) -> None:
-    seed_runs(fresh, 3)
-
-    def empty_forever(variables: dict[str, Any], data: dict[str, Any]) -> None:
-        """Every page empty, each with a new cursor (the server rejects the made-up ones)."""
-        data.pop("errors", None)
-        cursor = f"{variables.get('cursor') or ''}x"
-        page = {"edges": [], "pageInfo": {"endCursor": cursor, "hasNextPage": True}}
-        data["data"] = {"project": {"runCount": 3, "runs": page}}
-
-    runs = _runs_via(fresh, empty_forever).runs("demo/p", per_page=5, include_sweeps=False)
-    with pytest.raises(PaginationError, match="5 pages in a row brought no new item"):
-        list(runs)
-    row = fresh.store.create_run("demo", "p", name="sparse")
-    fresh.store.add_history_rows(int(row["id"]), [{"_step": 0, "x": 1}, {"_step": 200_000, "x": 2}])
-    scan = make_api(fresh).run("demo/p/sparse").scan_history(page_size=1000)
-    assert [r["x"] for r in scan] == [1, 2]  # 200 empty windows in between
+    with make_api(fresh) as api:
+        runs = api.runs("demo/p", per_page=per_page, include_sweeps=False)
+        assert len(runs) == count
+        if count:
+            assert (runs[0].id, runs[-1].id) == (names[0], names[-1])
+        with pytest.raises(IndexError):
+            runs[count]

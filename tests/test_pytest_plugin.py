@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from wandb_typed.testing import DemoInfo
+
 pytest_plugins = ["pytester"]
 # One worker runs them all, so the seeded template in the shared cache is built once.
 pytestmark = [pytest.mark.xdist_group("pytest_plugin"), pytest.mark.tooling]  # pytest in pytest
@@ -34,6 +36,20 @@ def _no_wandb_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """The user's session starts without W&B settings of ours."""
     for name in ("WANDB_BASE_URL", "WANDB_API_KEY", "WANDB_ENTITY", "WANDB_PROJECT"):
         monkeypatch.delenv(name, raising=False)
+
+
+def make_user_tests(pytester: pytest.Pytester, demo: DemoInfo, **files: str) -> None:
+    """``pytester.makepyfile(**files)``, with the demo facts the files check filled in
+    (``MNIST_RUNS``, ``DEMO_PROJECTS``): the plugin seeds what ``seed_demo()`` does, as
+    the ``demo`` fixture's server did."""
+    facts = {
+        "MNIST_RUNS": str(demo.run_counts["mnist"]),
+        "DEMO_PROJECTS": repr(list(demo.projects)),
+    }
+    for name, source in files.items():
+        for placeholder, value in facts.items():
+            source = source.replace(placeholder, value)
+        pytester.makepyfile(**{name: source})
 
 
 def run(pytester: pytest.Pytester, cache_dir: Path, *args: str) -> pytest.RunResult:
@@ -75,8 +91,12 @@ def test_the_documented_tests_pass(
     result.assert_outcomes(passed=source.count("\ndef test_"))
 
 
-def test_shared_fresh_and_empty_servers(pytester: pytest.Pytester, cache_dir: Path) -> None:
-    pytester.makepyfile(
+def test_shared_fresh_and_empty_servers(
+    pytester: pytest.Pytester, cache_dir: Path, demo: DemoInfo
+) -> None:
+    make_user_tests(
+        pytester,
+        demo,
         test_servers="""
         import pytest
 
@@ -84,7 +104,7 @@ def test_shared_fresh_and_empty_servers(pytester: pytest.Pytester, cache_dir: Pa
 
         def test_shared(wandb_server, wandb_server_session, wandb_api):
             assert wandb_server is wandb_server_session
-            assert len(wandb_api.runs("demo/mnist")) == 300
+            assert len(wandb_api.runs("demo/mnist")) == MNIST_RUNS
             SEEN.append(wandb_server.base_url)
 
         def test_shared_again(wandb_server):
@@ -93,7 +113,7 @@ def test_shared_fresh_and_empty_servers(pytester: pytest.Pytester, cache_dir: Pa
         @pytest.mark.wandb_server(fresh=True)
         def test_fresh_is_seeded_and_its_own(wandb_server, wandb_api):
             assert wandb_server.base_url not in SEEN
-            assert len(wandb_api.runs("demo/mnist")) == 300
+            assert len(wandb_api.runs("demo/mnist")) == MNIST_RUNS
             wandb_api.create_project("scratch")
 
         @pytest.mark.wandb_server(seed=False)
@@ -103,16 +123,18 @@ def test_shared_fresh_and_empty_servers(pytester: pytest.Pytester, cache_dir: Pa
 
         def test_the_shared_server_did_not_see_the_fresh_write(wandb_api):
             assert "scratch" not in [p.name for p in wandb_api.projects("demo")]
-        """
+        """,
     )
     run(pytester, cache_dir).assert_outcomes(passed=5)
 
 
 def test_the_ini_option_gives_every_test_its_own_server(
-    pytester: pytest.Pytester, cache_dir: Path
+    pytester: pytest.Pytester, cache_dir: Path, demo: DemoInfo
 ) -> None:
     pytester.makeini("[pytest]\nwandb_server_fresh = true\n")
-    pytester.makepyfile(
+    make_user_tests(
+        pytester,
+        demo,
         test_fresh="""
         import pytest
 
@@ -122,20 +144,22 @@ def test_the_ini_option_gives_every_test_its_own_server(
         def test_each_its_own(wandb_server, wandb_api, n):
             assert wandb_server.base_url not in SEEN
             SEEN.append(wandb_server.base_url)
-            assert len(wandb_api.runs("demo/mnist")) == 300
+            assert len(wandb_api.runs("demo/mnist")) == MNIST_RUNS
 
         @pytest.mark.wandb_server(fresh=False)
         def test_opt_back_into_the_shared(wandb_server, wandb_server_session):
             assert wandb_server is wandb_server_session
-        """
+        """,
     )
     run(pytester, cache_dir).assert_outcomes(passed=3)
 
 
 def test_the_async_client_under_asyncio_run_and_anyio(
-    pytester: pytest.Pytester, cache_dir: Path
+    pytester: pytest.Pytester, cache_dir: Path, demo: DemoInfo
 ) -> None:
-    pytester.makepyfile(
+    make_user_tests(
+        pytester,
+        demo,
         test_async="""
         import asyncio
         import pytest
@@ -143,7 +167,7 @@ def test_the_async_client_under_asyncio_run_and_anyio(
         def test_in_asyncio_run(wandb_async_api):
             async def main():
                 return await wandb_async_api.runs("demo/mnist").count()
-            assert asyncio.run(main()) == 300
+            assert asyncio.run(main()) == MNIST_RUNS
 
         def test_left_open_by_the_test(wandb_async_api):
             async def main():
@@ -157,8 +181,8 @@ def test_the_async_client_under_asyncio_run_and_anyio(
         @pytest.mark.anyio
         async def test_under_anyio(wandb_async_api):
             assert (await wandb_async_api.viewer).username == "demo"
-            assert len([r async for r in wandb_async_api.runs("demo/mnist", light=True)]) == 300
-        """
+            assert len([r async for r in wandb_async_api.runs("demo/mnist", light=True)]) == MNIST_RUNS
+        """,
     )
     # A connection left open on a finished event loop would surface as a ResourceWarning.
     result = run(pytester, cache_dir, "-W", "error::ResourceWarning", "-p", "anyio")
@@ -166,9 +190,11 @@ def test_the_async_client_under_asyncio_run_and_anyio(
 
 
 def test_wandb_env_points_argument_free_clients_at_the_server(
-    pytester: pytest.Pytester, cache_dir: Path
+    pytester: pytest.Pytester, cache_dir: Path, demo: DemoInfo
 ) -> None:
-    pytester.makepyfile(
+    make_user_tests(
+        pytester,
+        demo,
         test_env="""
         import os
         from wandb_typed import Api
@@ -178,13 +204,13 @@ def test_wandb_env_points_argument_free_clients_at_the_server(
                 return [p.name for p in api.projects("demo")]
 
         def test_env(wandb_env):
-            assert projects() == ["mnist", "llm-finetune", "empty"]
+            assert projects() == DEMO_PROJECTS
             assert os.environ["WANDB_BASE_URL"] == wandb_env.base_url
 
         def test_env_is_restored_afterwards():
             assert "WANDB_BASE_URL" not in os.environ
             assert "WANDB_API_KEY" not in os.environ
-        """
+        """,
     )
     run(pytester, cache_dir, "-p", "no:randomly").assert_outcomes(passed=2)
 
@@ -264,18 +290,20 @@ def test_without_the_server_extra_the_fixtures_say_what_to_install(
 
 
 def test_the_seeded_template_is_reused_and_stale_ones_removed(
-    pytester: pytest.Pytester, tmp_path: Path
+    pytester: pytest.Pytester, tmp_path: Path, demo: DemoInfo
 ) -> None:
     cache = tmp_path / "cache"
     templates = cache / "d" / "wandb-typed"
     templates.mkdir(parents=True)
     stale = templates / "demo-0000000000000000.sqlite3"
     stale.write_bytes(b"seeded by older code")
-    pytester.makepyfile(
+    make_user_tests(
+        pytester,
+        demo,
         test_seeded="""
         def test_it(wandb_api):
-            assert len(wandb_api.runs("demo/mnist")) == 300
-        """
+            assert len(wandb_api.runs("demo/mnist")) == MNIST_RUNS
+        """,
     )
     run(pytester, cache).assert_outcomes(passed=1)
     (template,) = templates.iterdir()

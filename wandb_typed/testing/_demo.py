@@ -116,8 +116,22 @@ class DemoInfo:
     dataset_artifact: str = "mnist-train"  # type dataset, v0: 200 files images/<digit>/<n>.png
     dataset_files: int = 200
     job_artifact: str = "train-mnist"  # type job, v0 (latest)
+    job_versions: int = 1
     model_logged_by: tuple[str | None, ...] = ()  # run ids that logged v0, v1, v2
     model_used_by: str | None = None  # run id that used v2
+    model_type: str = "model"  # the type of model_artifact
+    dataset_type: str = "dataset"  # the type of dataset_artifact
+    artifact_types: tuple[str, ...] = ()  # every type in ``artifact_project``, oldest first
+    # every collection in ``artifact_project`` and its type, oldest first
+    artifact_collections: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False
+    )
+    # the sweep ``sweep_id``: its display name and config, as seeded
+    sweep_display_name: str = ""
+    sweep_config: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False
+    )
+    empty_project: str = "empty"  # a project without runs, sweeps, reports or artifacts
 
 
 def _display_name(rng: random.Random, index: int) -> str:
@@ -408,16 +422,17 @@ def seed_demo(
     )
     artifacts = seed_artifacts(store, entity, "mnist", START)
     long_run = _seed_llm(store, rng, entity, llm_runs, long_history_steps)
+    empty = "empty"
     store.create_project(
         entity,
-        "empty",
+        empty,
         description="A project without runs",
         created_at=START + timedelta(days=14),
     )
     return DemoInfo(
         entity=entity,
-        projects=("mnist", "llm-finetune", "empty"),
-        run_counts=MappingProxyType({"mnist": mnist_runs, "llm-finetune": llm_runs, "empty": 0}),
+        projects=("mnist", "llm-finetune", empty),
+        run_counts=MappingProxyType({"mnist": mnist_runs, "llm-finetune": llm_runs, empty: 0}),
         sweep_id=str(sweep["name"]),
         sweep_project="mnist",
         sweep_run_count=len(sweep_runs),
@@ -428,6 +443,19 @@ def seed_demo(
         long_history_steps=long_history_steps if llm_runs else 0,
         model_logged_by=artifacts.model_logged_by,
         model_used_by=artifacts.model_used_by,
+        artifact_types=tuple(
+            str(t["name"])
+            for t in store.artifacts.artifact_types_page(int(mnist["id"]), None, None).rows
+        ),
+        artifact_collections=MappingProxyType(
+            {
+                str(c["name"]): str(c["type_name"])
+                for c in store.artifacts.collections_page(int(mnist["id"]), order="+id").rows
+            }
+        ),
+        sweep_display_name=str(sweep["display_name"]),
+        sweep_config=MappingProxyType(sweep_config),
+        empty_project=empty,
     )
 
 
