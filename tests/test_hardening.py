@@ -374,7 +374,11 @@ def test_f27_aclose_while_another_task_iterates(demo_server: LocalServer) -> Non
                 await asyncio.sleep(0)
 
         task = asyncio.create_task(walk())
-        await three.wait()
+        seen_three = asyncio.create_task(three.wait())
+        # Three runs seen, or the walk ended early (its error is raised below, not a hang).
+        await asyncio.wait({task, seen_three}, return_when=asyncio.FIRST_COMPLETED)
+        seen_three.cancel()
+        assert three.is_set(), task.result()
         await aapi.aclose()
         with pytest.raises(UsageError, match="closed"):
             await task
