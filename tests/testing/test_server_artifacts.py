@@ -689,8 +689,10 @@ def test_save_artifact_in_one_request(wops: Ops, server: LocalServer) -> None:
         ({"metadata": jdump([1, 2])}, "metadata must be a JSON object"),
         ({"ttlDurationSeconds": 0}, "ttlDurationSeconds"),
         ({"tagsToAdd": [{"tagName": "bad/tag"}]}, "invalid tag"),
-        ({"aliasesToAdd": [{"alias": "v7"}], "addAliases": True}, "version labels"),
+        ({"aliasesToAdd": [{"alias": "v7"}], "addAliases": True}, "is a version label"),
         ({"aliasesToAdd": [{"alias": "a:b"}], "addAliases": True}, "invalid alias"),
+        # the client's rule, shared: a control character (before, the server let "\n" by)
+        ({"aliasesToAdd": [{"alias": "ok\n"}], "addAliases": True}, "invalid alias"),
     ],
 )
 def test_save_artifact_refuses_bad_values(wops: Ops, variables: JSON, message: str) -> None:

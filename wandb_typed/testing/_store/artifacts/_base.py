@@ -9,9 +9,11 @@ import base64
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ...._core.artifact_names import check_alias, check_artifact_name_part, check_artifact_tags
+from ....errors import InputError
 from ..._filters import OrderKey
 from ..._sql import Sql
 from .._base import Page, Row, RowQueries, StoreError
@@ -60,9 +62,7 @@ MAX_PER_VERSION = 100
 #: Seconds a signed download URL stays valid.
 URL_LIFETIME = 3600
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 VERSION_LABEL = re.compile(r"^v(\d{1,9})$")
-_ALIAS_FORBIDDEN = set("/:")
 
 STORAGE_POLICY = "wandb-storage-policy-v1"
 MANIFEST_HEADER = b"wandb-artifact-manifest-v1\n"
@@ -224,35 +224,34 @@ def manifest_digest(entries: Iterable[tuple[str, str]]) -> str:
     return hasher.hexdigest()
 
 
+def _client_rule(check: Callable[[], object], what: str) -> None:
+    """Run one of the client's own checks (``wandb_typed._core.artifact_names``): the
+    server refuses exactly what the client refuses before sending, with its words."""
+    try:
+        check()
+    except InputError as exc:
+        raise StoreError(f"invalid {what}: {exc.message}") from None
+
+
 def validate_name(name: object, what: str) -> str:
     """A type or collection name: 1-128 letters, digits, ``-``, ``_`` or ``.``."""
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise StoreError(
-            f"invalid {what} name {name!r}: use 1-128 letters, digits, '-', '_' or '.'"
-        )
+    _client_rule(lambda: check_artifact_name_part(name, f"{what} name"), f"{what} name")
+    assert isinstance(name, str)
     return name
 
 
 def validate_alias(alias: object) -> str:
-    """An alias: 1-128 characters, no ``/`` or ``:``, not a version label like ``v3``."""
-    if (
-        not isinstance(alias, str)
-        or not 0 < len(alias) <= 128
-        or _ALIAS_FORBIDDEN & set(alias)
-        or alias != alias.strip()
-    ):
-        raise StoreError(
-            f"invalid alias {alias!r}: 1-128 characters, no '/', ':' or surrounding spaces"
-        )
-    if VERSION_LABEL.match(alias):
-        raise StoreError(f"invalid alias {alias!r}: version labels (vN) are not aliases")
+    """An alias: 1-128 characters, no ``/``, ``:`` or control characters, no
+    surrounding spaces, not a version label like ``v3``."""
+    _client_rule(lambda: check_alias(alias), "alias")
+    assert isinstance(alias, str)
     return alias
 
 
 def validate_tag(tag: object) -> str:
     """A tag: 1-128 letters, digits, spaces, ``-``, ``_`` or ``.`` (W&B's rule)."""
-    if not isinstance(tag, str) or not re.fullmatch(r"[A-Za-z0-9_. -]{1,128}", tag):
-        raise StoreError(f"invalid tag {tag!r}: use 1-128 letters, digits, spaces, '-', '_' or '.'")
+    _client_rule(lambda: check_artifact_tags([tag], "tag"), "tag")
+    assert isinstance(tag, str)
     return tag
 
 
