@@ -691,7 +691,6 @@ def test_save_artifact_in_one_request(wops: Ops, server: LocalServer) -> None:
         ({"tagsToAdd": [{"tagName": "bad/tag"}]}, "invalid tag"),
         ({"aliasesToAdd": [{"alias": "v7"}], "addAliases": True}, "is a version label"),
         ({"aliasesToAdd": [{"alias": "a:b"}], "addAliases": True}, "invalid alias"),
-        # the client's rule, shared: a control character (before, the server let "\n" by)
         ({"aliasesToAdd": [{"alias": "ok\n"}], "addAliases": True}, "invalid alias"),
     ],
 )
@@ -990,6 +989,12 @@ def test_save_sequence_in_one_request(wops: Ops, server: LocalServer) -> None:
     node = untagged["updateArtifactSequence"]["artifactCollection"]
     assert [e["node"]["name"] for e in node["tags"]["edges"]] == ["vision"]
     assert node["description"] == "the CNN"  # not given: unchanged
+    # The client's name rule, shared: the server's own regex let a trailing newline by.
+    assert "invalid artifact collection name" in wops.errors(
+        "SaveArtifactSequence", id=sequence["id"], entity="demo", project="mnist",
+        collection="cnn", name="renamed\n", type="checkpoint", changeType=False,
+        tagsToAdd=[], tagsToDelete=[], addTags=False, deleteTags=False,
+    )[0]  # fmt: skip
     assert (
         "already exists"
         in wops.errors(
