@@ -110,6 +110,7 @@ def test_nullable_fields_may_be_missing() -> None:
     assert (run.config, run.summary_metrics, run.state, run.tags) == (None, None, None, None)
 
 
+@pytest.mark.tooling  # runs ariadne-codegen
 def test_codegen_makes_enums_open(tmp_path: Path) -> None:
     """Generate a tiny package with an enum through our codegen setup; unknown values parse."""
     (tmp_path / "schema.graphql").write_text(

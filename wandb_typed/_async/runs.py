@@ -83,8 +83,9 @@ class AsyncRun(RunData):
         current = None
         if changes.needs_current:
             current = await fetch_fields(self._session, self.entity, self.project, self.id, FULL)
+        # Field names, not aliases: the generated models set populate_by_name.
         payload = UpsertBucketInput.model_validate(
-            {"id": self.storage_id, **changes.fields(current)}, by_name=True
+            {"id": self.storage_id, **changes.fields(current)}
         )
         fetched = self._fetched
         result = await self._session.gql.upsert_run(

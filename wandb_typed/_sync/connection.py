@@ -111,7 +111,9 @@ class Connection:
 
         def attempt(number: int) -> dict[str, Any]:
             started = time.monotonic()
-            request = httpx.Request("POST", url, content=body, headers=self.headers())
+            request = httpx.Request(
+                "POST", url, content=body, headers=self.headers(), extensions=self._timeouts()
+            )
             response = self._send(request, name, url, mutation)
             try:
                 content = self._read(response, started, url, name)
@@ -129,6 +131,11 @@ class Connection:
             )  # fmt: skip
 
         return self.retrying(name, attempt)
+
+    def _timeouts(self) -> dict[str, Any]:
+        """The HTTP client's timeouts, carried by each request we build: httpx before
+        0.28 applies none to a request built outside the client (it waited forever)."""
+        return {"timeout": self.http.timeout.as_dict()}
 
     def _send(self, request: httpx.Request, name: str, url: str, mutation: bool) -> httpx.Response:
         """Send; a failure below HTTP is typed (and :class:`Retryable` when safe)."""
@@ -200,6 +207,7 @@ class Connection:
             request = httpx.Request(
                 method, target, content=content,
                 headers={**self.file_headers(url), **(headers or {})},
+                extensions=self._timeouts(),
             )  # fmt: skip
             response = self._send(request, f"{method} {redact(url)}", redact(url), False)
             if not response.is_redirect:

@@ -85,8 +85,9 @@ class Run(RunData):
         current = None
         if changes.needs_current:
             current = fetch_fields(self._session, self.entity, self.project, self.id, FULL)
+        # Field names, not aliases: the generated models set populate_by_name.
         payload = UpsertBucketInput.model_validate(
-            {"id": self.storage_id, **changes.fields(current)}, by_name=True
+            {"id": self.storage_id, **changes.fields(current)}
         )
         fetched = self._fetched
         result = self._session.gql.upsert_run(

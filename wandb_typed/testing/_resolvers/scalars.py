@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import cast
 
 from ariadne import ScalarType, SchemaBindable
+from graphql import GraphQLError
 
 from .._store import format_time
 
@@ -50,13 +51,27 @@ def _serialize_json(value: object) -> object:
 def _parse_json_string(value: object) -> object:
     """A JSONString input must be JSON text (NaN and infinities allowed, as W&B clients
     write them): anything else is refused here, before any resolver runs, so no
-    malformed text is ever stored (it would break every later read of it)."""
+    malformed text is ever stored (it would break every later read of it). Refusals
+    are ``GraphQLError``s: graphql-core reports those as the client's mistake in every
+    release (in older 3.2 releases another exception became an internal error)."""
     if isinstance(value, str):
         try:
             json.loads(value)
         except ValueError as exc:
-            raise ValueError(f"not valid JSON: {exc}") from None
+            raise GraphQLError(f"not valid JSON: {exc}") from None
     return value
+
+
+def _parse_int64(value: object) -> int:
+    """An ``Int64`` input: an integer (or its decimal text, as W&B clients send)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise GraphQLError(f"Int64 cannot represent {type(value).__name__} {value!r}")
+    try:
+        return int(value)
+    except ValueError:
+        raise GraphQLError(f"Int64 cannot represent {value!r}") from None
 
 
 json_string = ScalarType(
@@ -64,6 +79,6 @@ json_string = ScalarType(
 )
 json_scalar = ScalarType("JSON", serializer=_serialize_json, value_parser=_identity)
 datetime_scalar = ScalarType("DateTime", serializer=_serialize_datetime, value_parser=_identity)
-int64_scalar = ScalarType("Int64", serializer=int, value_parser=int)
+int64_scalar = ScalarType("Int64", serializer=int, value_parser=_parse_int64)
 
 BINDABLES: list[SchemaBindable] = [json_string, json_scalar, datetime_scalar, int64_scalar]
