@@ -22,5 +22,9 @@ venv_uv() {
 
 venv_sync() {
   venv_uv
-  UV_PYTHON_DOWNLOADS=never .venv/bin/uv sync --locked --python .venv/bin/python --quiet "$@"
+  if ! UV_PYTHON_DOWNLOADS=never .venv/bin/uv sync --locked --python .venv/bin/python --quiet "$@"; then
+    echo "setting up .venv failed: if uv says the lock needs updating, pyproject.toml changed" \
+      "without it: run scripts/lock and commit uv.lock" >&2
+    return 1
+  fi
 }
