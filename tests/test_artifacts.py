@@ -1,6 +1,6 @@
 """Artifacts, the sync-only surface: ``len()``, ``[i]`` and ``[a:b]`` of a listing of
 versions. Every other artifact behaviour is tested in both modes by
-``tests/_async/test_artifacts.py`` and its generated twin (downloads:
+``tests/_async/test_artifacts_*.py`` and their generated twins (downloads:
 ``test_artifact_downloads.py``)."""
 
 from __future__ import annotations

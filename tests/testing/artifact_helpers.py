@@ -77,6 +77,27 @@ def artifact_id(ops: Ops, name: str, entity: str = "demo", project: str = "mnist
     return str(membership["artifact"]["id"])
 
 
+def versions(ops: Ops, collection: str, *, per_page: int = 50, **variables: object) -> list[JSON]:
+    """Every edge of a collection's versions, walking the cursors."""
+    edges: list[JSON] = []
+    cursor = None
+    while True:
+        page = ops(
+            "ArtifactVersionPage",
+            entity="demo",
+            project="mnist",
+            collection=collection,
+            cursor=cursor,
+            perPage=per_page,
+            withCount=cursor is None,
+            **variables,
+        )["project"]["artifactCollection"]["artifacts"]
+        edges += page["edges"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return edges
+        cursor = page["pageInfo"]["endCursor"]
+
+
 def small_demo(server: LocalServer) -> None:
     """Demo data (artifacts included), small enough to seed per test."""
     server.seed_demo(mnist_runs=12, llm_runs=0, long_history_steps=0)

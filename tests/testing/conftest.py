@@ -1,4 +1,5 @@
-"""Fixtures for the local-server tests: servers and a raw GraphQL helper."""
+"""Fixtures for the local-server tests: servers, a raw GraphQL helper, and our artifact
+operations on the shared demo server (``ops``) and on a fresh one (``wops``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from wandb_typed.testing import DemoInfo, LocalServer
 
+from .artifact_helpers import Ops, small_demo
 from .helpers import Gql
 
 
@@ -40,3 +42,16 @@ def gql(server: LocalServer) -> Iterator[Gql]:
     client = Gql(server)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def ops(demo_gql: Gql) -> Ops:
+    """Our operations on the shared demo server (read-only)."""
+    return Ops(demo_gql)
+
+
+@pytest.fixture
+def wops(server: LocalServer, gql: Gql) -> Ops:
+    """Our operations on a fresh server with the (small) demo data, for writes."""
+    small_demo(server)
+    return Ops(gql)
