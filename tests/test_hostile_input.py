@@ -80,6 +80,8 @@ def make_error(name: str) -> WandbError:
         return cls(f"{name} happened", **STATUS)
     if name == "NotFoundError":
         return NotFoundError.of("run e/p/r", "RunByName")
+    if name == "TypeMismatchError":
+        return errors.TypeMismatchError("artifact e/p/a:v0 of type 'x' not found", **STATUS)
     if name == "RateLimitError":
         return RateLimitError("slow down", retry_after=1.5, **STATUS)
     if name == "GraphQLError":
@@ -132,7 +134,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 24
+    assert len(ERROR_CLASSES) == 25
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

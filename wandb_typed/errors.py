@@ -20,6 +20,7 @@ every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
     │   ├── AuthenticationError            401
     │   ├── PermissionDeniedError          403
     │   ├── NotFoundError (LookupError)    404, or a named object that does not exist
+    │   │   └── TypeMismatchError (ValueError) it exists, with another type than asked
     │   ├── ConflictError                  409: the write clashes with what exists
     │   ├── RateLimitError                 429 (after retries)
     │   └── ServerError                    5xx (after retries)
@@ -67,6 +68,7 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "ServerError",
+    "TypeMismatchError",
     "UnresolvedReferenceError",
     "UnsupportedServerFeatureError",
     "VerificationError",
@@ -226,6 +228,13 @@ class NotFoundError(APIStatusError, LookupError):
         return cls(
             f"{what} not found (or not visible to this API key)", operation_name=operation_name
         )
+
+
+class TypeMismatchError(NotFoundError, ValueError):
+    """The object exists, but with another type than the one asked for (an artifact
+    or collection looked up with the wrong ``type=``): a :class:`NotFoundError`, and
+    the ``ValueError`` the official client raises, so seed-style ``except ValueError``
+    code catches it too."""
 
 
 class ConflictError(APIStatusError):

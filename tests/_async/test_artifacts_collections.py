@@ -20,6 +20,7 @@ from wandb_typed import (
     AsyncJob,
     AsyncRun,
     NotFoundError,
+    TypeMismatchError,
 )
 from wandb_typed.testing import DemoInfo, LocalServer
 
@@ -99,8 +100,9 @@ async def test_collection_existence_and_types(api: AsyncApi, demo: DemoInfo) -> 
     assert await api.artifact_collection_exists(dataset, demo.dataset_type)
     assert not await api.artifact_collection_exists(dataset, demo.model_type)
     assert not await api.artifact_collection_exists(f"{where}/nope", demo.dataset_type)
-    with pytest.raises(NotFoundError, match=f"of type '{demo.model_type}'"):
+    with pytest.raises(NotFoundError, match=f"of type '{demo.model_type}'") as wrong:
         await api.artifact_collection(demo.model_type, dataset)
+    assert isinstance(wrong.value, TypeMismatchError) and isinstance(wrong.value, ValueError)
     with pytest.raises(NotFoundError, match="artifact type 'nope'"):
         await api.artifact_type("nope", where)
     assert [c async for c in api.artifact_collections(where, "nope")] == []

@@ -22,6 +22,7 @@ from wandb_typed import (
     Job,
     NotFoundError,
     Run,
+    TypeMismatchError,
 )
 from wandb_typed.testing import DemoInfo, LocalServer
 
@@ -95,8 +96,9 @@ def test_collection_existence_and_types(api: Api, demo: DemoInfo) -> None:
     assert api.artifact_collection_exists(dataset, demo.dataset_type)
     assert not api.artifact_collection_exists(dataset, demo.model_type)
     assert not api.artifact_collection_exists(f"{where}/nope", demo.dataset_type)
-    with pytest.raises(NotFoundError, match=f"of type '{demo.model_type}'"):
+    with pytest.raises(NotFoundError, match=f"of type '{demo.model_type}'") as wrong:
         api.artifact_collection(demo.model_type, dataset)
+    assert isinstance(wrong.value, TypeMismatchError) and isinstance(wrong.value, ValueError)
     with pytest.raises(NotFoundError, match="artifact type 'nope'"):
         api.artifact_type("nope", where)
     assert [c for c in api.artifact_collections(where, "nope")] == []

@@ -176,6 +176,8 @@ def test_missing_and_mistyped_versions_are_not_found(
         api.artifact(f"demo/nope/{demo.model_artifact}:v0")
     with pytest.raises(NotFoundError, match=f"of type '{demo.dataset_type}'.*'{demo.model_type}'"):
         api.artifact(f"{model}:v0", type=demo.dataset_type)
+    with pytest.raises(ValueError, match="of type"):  # the seed's error, for the same mistake
+        api.artifact(f"{model}:v0", type=demo.dataset_type)
     assert api.artifact_exists(f"{model}:{newest}")
     for alias in stored_version(demo_server, demo.artifact_project, f"{demo.model_artifact}:{newest}")["aliases"]:  # fmt: skip
         assert api.artifact_exists(f"{model}:{alias}", type=demo.model_type)

@@ -13,7 +13,7 @@ from .._core.artifact_names import check_artifact_name_part, parse_collection_pa
 from .._core.checks import check_optional_str
 from .._core.paging import MAX_PER_PAGE, Page, Walk, check_per_page, page_of
 from .._encode import to_json_object
-from ..errors import InputError, NotFoundError, UsageError
+from ..errors import InputError, NotFoundError, TypeMismatchError, UsageError
 from ..paths import parse_project_path
 from ..types import JSONObject
 from .artifacts import AsyncArtifact, list_artifacts, project_of
@@ -215,7 +215,7 @@ async def fetch_collection_by_name(
     if found is None:
         raise NotFoundError.of(where, "ArtifactCollectionByName")
     if type_name is not None and found.default_artifact_type.name != type_name:
-        raise NotFoundError(
+        raise TypeMismatchError(
             f"{where} of type {type_name!r} not found "
             f"(it is of type {found.default_artifact_type.name!r})",
             operation_name="ArtifactCollectionByName",

@@ -33,6 +33,7 @@ from .._core.runs import FULL
 from ..errors import (
     GraphQLError,
     NotFoundError,
+    TypeMismatchError,
     ResponseValidationError,
     UsageError,
     is_not_found,
@@ -349,7 +350,7 @@ async def fetch_artifact(session: AsyncSession, name: str, type: str | None) -> 
     label = path.version if path.version_given else None
     artifact = artifact_from_membership(session, membership, "ArtifactByName", label)
     if type is not None and artifact.type != type:
-        raise NotFoundError(
+        raise TypeMismatchError(
             f"artifact {entity}/{project}/{path.name} of type {type!r} not found "
             f"(it is of type {artifact.type!r})",
             operation_name="ArtifactByName",

@@ -11,7 +11,15 @@ __all__ = ["OpenStrEnum"]
 
 class OpenStrEnum(str, Enum):
     """A ``str`` enum that accepts values it does not list (``RunState("zombie")``
-    is a member named ``ZOMBIE``), so a server's new state never fails a listing."""
+    is a member named ``ZOMBIE``), so a server's new state never fails a listing.
+    ``str()``, f-strings and ``format()`` give the wire value (``finished``), as the
+    official client prints it; ``repr()`` keeps the member name."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
 
     @classmethod
     def _missing_(cls, value: object) -> Self | None:

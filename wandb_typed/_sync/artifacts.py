@@ -36,6 +36,7 @@ from ..errors import (
     GraphQLError,
     NotFoundError,
     ResponseValidationError,
+    TypeMismatchError,
     UsageError,
     is_not_found,
 )
@@ -349,7 +350,7 @@ def fetch_artifact(session: Session, name: str, type: str | None) -> Artifact:
     label = path.version if path.version_given else None
     artifact = artifact_from_membership(session, membership, "ArtifactByName", label)
     if type is not None and artifact.type != type:
-        raise NotFoundError(
+        raise TypeMismatchError(
             f"artifact {entity}/{project}/{path.name} of type {type!r} not found "
             f"(it is of type {artifact.type!r})",
             operation_name="ArtifactByName",
