@@ -155,5 +155,13 @@ def test_from_path_every_kind(api: Api, demo: DemoInfo) -> None:
     assert isinstance(report, Report) and report.name == demo.report_name
     by_url = api.from_path(report.url)
     assert isinstance(by_url, Report) and by_url.id == report.id
+    official_form = report.url.split("/", 3)[
+        3
+    ]  # entity/project/reports/Title--id, as wandb.Api takes it
+    assert (
+        official_form.startswith(f"demo/{demo.report_project}/reports/") and "--" in official_form
+    )
+    by_slug = api.from_path(official_form)
+    assert isinstance(by_slug, Report) and by_slug.id == report.id
     with pytest.raises(NotFoundError, match="run demo/mnist/nosuchrun not found"):
         api.from_path("demo/mnist/nosuchrun")
