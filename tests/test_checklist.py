@@ -83,6 +83,36 @@ def test_has_a_jedi_case_and_signature_checks(cls: type) -> None:
     assert cls in test_tooling.CLASSES, f"add {cls.__name__} to CLASSES in test_tooling.py"
 
 
+def rendered_names() -> set[str]:
+    """Every name the docs reference renders: direct entries, and the members of a
+    module entry (``::: wandb_typed.errors``: all its public names, or those listed in
+    its ``members: [...]`` option)."""
+    names = set(reference_entries())
+    for page in (ROOT / "docs" / "reference").glob("*.md"):
+        text = page.read_text()
+        for match in re.finditer(r"^::: (wandb_typed\.\w+)\s*\n((?:    .*\n)*)", text, re.M):
+            target = match.group(1)
+            try:
+                module = importlib.import_module(target)
+            except ImportError:
+                continue  # a class entry, counted above
+            listed = re.search(r"members: \[([^\]]*)\]", match.group(2))
+            members = (
+                [m.strip() for m in listed.group(1).split(",")]
+                if listed
+                else list(getattr(module, "__all__", []))
+            )
+            names.update(m for m in members if m)
+    return names
+
+
+@pytest.mark.parametrize("name", [n for n in wandb_typed.__all__ if n != "__version__"])
+def test_every_public_name_has_a_reference_entry(name: str) -> None:
+    assert name in rendered_names(), (
+        f"wandb_typed.{name} is in __all__ but no page of docs/reference/ renders it"
+    )
+
+
 def test_internal_classes_stay_internal() -> None:
     """The exemptions above name classes that exist (a stale one fails) and are not
     exported (exporting one would make it public API)."""

@@ -16,8 +16,12 @@ __all__ = ["JSONObject", "JSONValue", "as_object"]
 JSONValue = TypeAliasType(
     "JSONValue", "None | bool | int | float | str | list[JSONValue] | dict[str, JSONValue]"
 )
+"""Any JSON value: ``None | bool | int | float | str | list[JSONValue] | dict[str,
+JSONValue]``. Config, summary and history values are JSON: narrow them with
+``isinstance``."""
 #: A JSON object.
 JSONObject: TypeAlias = "dict[str, JSONValue]"
+"""A JSON object: ``dict[str, JSONValue]`` (a run's config and summary, a report's spec)."""
 
 
 def as_object(value: JSONValue | None, what: str) -> JSONObject:

@@ -26,6 +26,7 @@ __all__ = ["HistoryRow", "ScanPlan", "frame", "parse_rows", "sampled_rows"]
 
 #: One history row: ``{"_step": 3, "loss": 0.2, ...}``.
 HistoryRow: TypeAlias = dict[str, JSONValue]
+"""One row of a run's history: metric name to JSON value (``_step`` included)."""
 MAX_SCAN_PAGE = 10_000
 MAX_STEP = 2**63 - 1
 
