@@ -300,6 +300,13 @@ class Api:
                 validated as this type.
             summary_type: the same for ``typed_summary``.
 
+        Returns:
+            By case (each is an overload, so a type checker knows which):
+            ``runs(path)`` a :class:`Runs` of full runs;
+            ``runs(path, light=True)`` a collection of :class:`LightRun`;
+            ``runs(path, config_type=T)`` (or ``summary_type=S``) a :class:`TypedRuns`
+            whose runs carry ``typed_config: T`` (``typed_summary: S``).
+
         Raises:
             InputError: a malformed path, filter, order, page size or type (before
                 any request).
