@@ -33,8 +33,8 @@ from .._core.runs import FULL
 from ..errors import (
     GraphQLError,
     NotFoundError,
-    TypeMismatchError,
     ResponseValidationError,
+    TypeMismatchError,
     UsageError,
     is_not_found,
 )

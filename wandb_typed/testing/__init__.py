@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ._demo import DemoInfo
     from ._faults import FaultPlan
     from ._limits import ServerLimits
-    from ._recording import RecordedRequest
+    from ._recording import RecordedRequest, RequestLog
     from ._server import LocalServer, serve
     from ._store import RunSeed, Store
 
@@ -40,6 +40,7 @@ __all__ = [
     "FaultPlan",
     "LocalServer",
     "RecordedRequest",
+    "RequestLog",
     "RunSeed",
     "ServerLimits",
     "Store",
@@ -51,6 +52,7 @@ _LAZY = {
     "FaultPlan": "._faults",
     "LocalServer": "._server",
     "RecordedRequest": "._recording",
+    "RequestLog": "._recording",
     "RunSeed": "._store",
     "ServerLimits": "._limits",
     "Store": "._store",

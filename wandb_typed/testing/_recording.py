@@ -12,7 +12,7 @@ from ._asgi import Send, error_body, finish, json_bytes
 from ._auth import AppAuth, unauthorized
 from ._faults import FaultPlan
 
-__all__ = ["OperationStats", "RecordedRequest", "StatsRoutes"]
+__all__ = ["OperationStats", "RecordedRequest", "RequestLog", "StatsRoutes"]
 
 
 @dataclass
@@ -29,6 +29,50 @@ class RecordedRequest:
     fault: str | None = None
     request_bytes: int = 0
     response_bytes: int = 0
+
+
+class RequestLog(list[RecordedRequest]):
+    """Every request the server saw, in order (``LocalServer.requests``): a list, with
+    the assertions tests reach for, as pytest-httpx users know them::
+
+        server.requests.reset()
+        list(api.runs("demo/mnist", per_page=50))
+        server.requests.assert_count("RunPage", 4)      # one request per page
+        assert server.requests.operations() == ["Viewer", "RunPage", ...]
+        server.requests.graphql("UpsertRun")            # the requests of one operation
+        server.requests.files()                         # file and artifact routes
+    """
+
+    def reset(self) -> None:
+        """Forget what was recorded (``clear()``), e.g. after a test's setup."""
+        self.clear()
+
+    def graphql(self, operation_name: str | None = None) -> list[RecordedRequest]:
+        """The ``/graphql`` requests, or those of one operation."""
+        return [
+            r
+            for r in self
+            if r.path == "/graphql"
+            and (operation_name is None or r.operation_name == operation_name)
+        ]
+
+    def operations(self) -> list[str | None]:
+        """The operation name of each ``/graphql`` request, in order."""
+        return [r.operation_name for r in self.graphql()]
+
+    def files(self) -> list[RecordedRequest]:
+        """The requests of the file routes (run files, artifact files and manifests)."""
+        return [r for r in self if r.path.startswith(("/files/", "/artifact", "/artifacts/"))]
+
+    def assert_count(self, operation_name: str, expected: int) -> None:
+        """Fail unless ``operation_name`` was sent exactly ``expected`` times (retries
+        included), saying what was sent instead."""
+        seen = len(self.graphql(operation_name))
+        if seen != expected:
+            raise AssertionError(
+                f"{operation_name}: expected {expected} request(s), the server saw {seen}; "
+                f"operations in order: {self.operations()}"
+            )
 
 
 @dataclass

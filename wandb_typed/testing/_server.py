@@ -16,7 +16,7 @@ from ._app import LocalApp
 from ._demo import DemoInfo, seed_demo
 from ._faults import FaultPlan
 from ._limits import ServerLimits
-from ._recording import RecordedRequest
+from ._recording import RequestLog
 from ._store import Row, Store
 
 __all__ = ["LocalServer", "serve"]
@@ -115,7 +115,8 @@ class LocalServer:
         self.api_key: str = str(user["api_key"])
         self.username: str = username
         self.entity: str = username
-        self.requests: list[RecordedRequest] = []
+        self.requests: RequestLog = RequestLog()
+        """Every request this server saw, in order, with assertion helpers."""
         self.app: LocalApp = LocalApp(
             self.store,
             faults=faults or FaultPlan(),
