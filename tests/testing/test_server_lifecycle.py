@@ -84,8 +84,12 @@ def test_serve_prints_url_and_key_and_serves_the_demo(
             timeout=120,
         )
         assert response.json() == {"data": {"project": {"runCount": info.run_counts["mnist"]}}}
+        proc.terminate()  # SIGTERM: a clean stop, the SQLite side files removed
+        assert proc.wait(timeout=120) == 0
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["x.db"]
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()

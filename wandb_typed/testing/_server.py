@@ -4,6 +4,7 @@ tests, or in the foreground (:func:`serve`) for ``wandb-typed serve``."""
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import threading
 import time
@@ -236,6 +237,10 @@ def serve(
     if seed not in (None, "demo"):
         raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
     store = Store(db)
+    # uvicorn stops on SIGTERM, then re-raises it: with the default action the process
+    # died before `finally`, leaving the database's -wal/-shm files behind.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if in_main else None
     try:
         user = _ensure_user(store, username, None)
         if seed == "demo" and not store.projects_page(username, 1, None).rows:
@@ -257,3 +262,10 @@ def serve(
         uvicorn.Server(_uvicorn_config(app, host, port)).run(sockets=[sock])
     finally:
         store.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends ``serve()`` like Ctrl-C: through its cleanup, with status 0."""
+    raise SystemExit(0)
