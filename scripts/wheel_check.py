@@ -29,6 +29,7 @@ root = pathlib.Path(sys.argv[1])
 for mod in (wandb_typed, wandb_typed_gql):
     assert root not in pathlib.Path(mod.__file__).parents, f"{mod.__name__} imported from the source tree"
 assert files("wandb_typed_gql").joinpath("schema.graphql").is_file(), "schema.graphql missing from the wheel"
+assert any(files("wandb_typed_gql").joinpath("queries").iterdir()), "queries/ missing from the wheel"
 print("wheel ok:", wandb_typed.__version__, pathlib.Path(wandb_typed.__file__).parent)
 """
 
@@ -58,6 +59,19 @@ def main() -> int:
         run(*install, "--no-deps", str(wheel), cwd=tmp)
         run(str(python), "-c", CHECK, str(ROOT), cwd=tmp)
         run(str(venv / "bin" / "wandb-typed"), "demo", cwd=tmp)
+        # Outside the source tree: the diff reads the operations shipped in the wheel and
+        # names the client methods and facade functions a change breaks.
+        old = str(ROOT / "schema.graphql")
+        new = tmp / "new.graphql"
+        new.write_text(Path(old).read_text().replace("  displayName: String\n", "  renamed: String\n"))
+        diff = subprocess.run(
+            [str(venv / "bin" / "wandb-typed"), "schema", "diff", old, str(new)],
+            cwd=tmp, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        print(diff.stdout.splitlines()[-1] if diff.stdout else diff.stderr)
+        if diff.returncode != 1 or "client methods:" not in diff.stdout or "facade:" not in diff.stdout:
+            print(diff.stdout, diff.stderr)
+            return 1
         return verify_types(venv, tmp)
 
 

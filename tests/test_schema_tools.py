@@ -185,6 +185,50 @@ def test_facade_calls_are_named_by_module_and_function(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("kind", "description", "hits"),
+    [
+        ("FIELD_REMOVED", "Run.displayName was removed.", {"Run.displayName"}),
+        ("FIELD_REMOVED", "Field Run.displayName was removed.", {"Run.displayName"}),
+        ("ARG_REMOVED", "Project.runs arg order was removed.", {"Project.runs(order:)"}),
+        ("ARG_REMOVED", "Argument Project.runs(order:) was removed.", {"Project.runs(order:)"}),
+        ("REQUIRED_ARG_ADDED", "A required arg x on Project.runs was added.", {"Project.runs"}),
+        ("REQUIRED_ARG_ADDED", "A required argument Project.runs(x:) was added.", {"Project.runs"}),
+        ("VALUE_REMOVED_FROM_ENUM", "Enum value ArtifactState.DELETED was removed.",
+         {"ArtifactState.DELETED", "$ArtifactState", "ArtifactState"}),
+    ],
+)  # fmt: skip
+def test_change_descriptions_of_graphql_core_3_2_and_3_3_are_attributed(
+    kind: str, description: str, hits: set[str]
+) -> None:
+    """Users may have either graphql-core: 3.3 words its changes differently ("Field
+    T.f was removed.", "Argument T.f(a:) ..."); both name the same coordinates."""
+    from wandb_typed.schema_tools._diff import _hits
+
+    schema = build_schema(SCHEMA)
+    assert _hits(kind, description, schema, schema) == hits
+
+
+def test_an_unmatched_change_still_names_what_breaks() -> None:
+    """A change whose wording this client does not know (a newer graphql-core) is not
+    guessed at: the operations that stop validating are listed with their client
+    method and facade functions."""
+    from wandb_typed.schema_tools._report import (
+        FacadeUse,
+        InvalidOperation,
+        Report,
+        SchemaChange,
+    )
+
+    change = SchemaChange("SOMETHING_NEW", "Run.name moved.", (), (), (), (), attributed=False)
+    use = FacadeUse("wandb_typed._async.runs", "fetch_fields")
+    bad = InvalidOperation("RunByName", "Cannot query field 'name'", "run_by_name", (use,))
+    text = Report((change,), (), (bad,)).format()
+    assert "not matched to operations by its description" in text
+    assert "INVALID: RunByName no longer validates: Cannot query field 'name'" in text
+    assert "  client method: run_by_name\n  facade: wandb_typed._async.runs:fetch_fields" in text
+
+
 def test_every_operation_maps_to_a_generated_method() -> None:
     names = re.findall(r"^(?:query|mutation) (\w+)", "".join(
         p.read_text() for p in sorted(QUERIES.glob("*.graphql"))), re.M)  # fmt: skip

@@ -29,7 +29,11 @@ def command(argv: Sequence[str]) -> int:
     diff.add_argument("old", type=Path, help="the schema the queries were written for")
     diff.add_argument("new", type=Path, help="the schema to compare with")
     diff.add_argument(
-        "--queries", type=Path, default=Path("queries"), help="operations (default: ./queries)"
+        "--queries",
+        type=Path,
+        default=None,
+        help="the operations to check (default: those of the installed version, or ./queries "
+        "in a source checkout)",
     )
     args = parser.parse_args(argv)
     from .. import schema_tools
@@ -47,7 +51,7 @@ def command(argv: Sequence[str]) -> int:
                 args.output.write_text(sdl, encoding="utf-8")
             return 0
         old, new = (_read(path) for path in (args.old, args.new))
-        report = schema_tools.diff_schemas(old, new, args.queries)
+        report = schema_tools.diff_schemas(old, new, args.queries or _installed_queries())
     except (InputError, MissingDependencyError) as exc:
         print(f"wandb-typed schema {args.action}: {exc}", file=sys.stderr)
         return 2
@@ -65,6 +69,15 @@ def _base_url(url: str) -> str:
     """The base URL of a server given as its base URL or its /graphql endpoint."""
     stripped = url.rstrip("/")
     return stripped[: -len("/graphql")] if stripped.endswith("/graphql") else stripped
+
+
+def _installed_queries() -> Path:
+    """The operations shipped in the wheel (``wandb_typed_gql/queries``); in a source
+    checkout (an editable install ships none), ``./queries``."""
+    from importlib.resources import files
+
+    packaged = Path(str(files("wandb_typed_gql"))) / "queries"
+    return packaged if packaged.is_dir() else Path("queries")
 
 
 def _read(path: Path) -> str:

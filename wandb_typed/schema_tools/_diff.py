@@ -68,7 +68,9 @@ def diff_schemas(
     for name, doc in operations.items():
         errors = validate(new, doc)
         if errors:
-            invalid.append(InvalidOperation(name, clip(errors[0].message, 300)))
+            method = method_name(name)
+            message = clip(errors[0].message, 300)
+            invalid.append(InvalidOperation(name, message, method, tuple(facade.get(method, ()))))
     return Report(breaking, dangerous, tuple(invalid))
 
 
@@ -76,7 +78,8 @@ _TYPE = r"(?P<type>\w+)"
 _FIELD = r"(?P<field>\w+)"
 _ARG = r"(?P<arg>\w+)"
 _DIRECTIVE = r"(?P<directive>\w+)"
-#: graphql-core 3.2's change descriptions, by change type.
+#: graphql-core's change descriptions, by change type: 3.2's forms here, 3.3's in
+#: :data:`_PATTERNS_3_3` (tried when these do not match; the same named groups).
 _PATTERNS: dict[str, str] = {
     "TYPE_REMOVED": rf"^(?:Standard scalar )?{_TYPE} was removed",
     "TYPE_CHANGED_KIND": rf"^{_TYPE} changed from ",
@@ -102,6 +105,26 @@ _PATTERNS: dict[str, str] = {
     "ARG_DEFAULT_VALUE_CHANGE": rf"^{_TYPE}\.{_FIELD} arg {_ARG} (?:defaultValue was removed|has changed defaultValue)",
 }
 
+#: graphql-core 3.3's forms ("Field T.f was removed.", "Argument T.f(a:) ...").
+_PATTERNS_3_3: dict[str, str] = {
+    "VALUE_REMOVED_FROM_ENUM": rf"^Enum value {_TYPE}\.(?P<value>\w+) was removed\.$",
+    "REQUIRED_INPUT_FIELD_ADDED": rf"^A required field {_TYPE}\.{_FIELD} was added\.$",
+    "FIELD_REMOVED": rf"^Field {_TYPE}\.{_FIELD} was removed\.$",
+    "FIELD_CHANGED_KIND": rf"^Field {_TYPE}\.{_FIELD} changed type from ",
+    "REQUIRED_ARG_ADDED": rf"^A required argument {_TYPE}\.{_FIELD}\({_ARG}:\) was added\.$",
+    "ARG_REMOVED": rf"^Argument {_TYPE}\.{_FIELD}\({_ARG}:\) was removed\.$",
+    "ARG_CHANGED_KIND": rf"^Argument {_TYPE}\.{_FIELD}\({_ARG}:\) has changed type from ",
+    "DIRECTIVE_REMOVED": rf"^Directive @{_DIRECTIVE} was removed\.$",
+    "DIRECTIVE_ARG_REMOVED": rf"^Argument @{_DIRECTIVE}\({_ARG}:\) was removed\.$",
+    "REQUIRED_DIRECTIVE_ARG_ADDED": rf"^A required argument @{_DIRECTIVE}\({_ARG}:\) was added\.$",
+    "DIRECTIVE_REPEATABLE_REMOVED": rf"^Repeatable flag was removed from @{_DIRECTIVE}\.$",
+    "DIRECTIVE_LOCATION_REMOVED": rf"^(?P<location>\w+) was removed from @{_DIRECTIVE}\.$",
+    "VALUE_ADDED_TO_ENUM": rf"^Enum value {_TYPE}\.(?P<value>\w+) was added\.$",
+    "OPTIONAL_INPUT_FIELD_ADDED": rf"^An optional field {_TYPE}\.{_FIELD} was added\.$",
+    "OPTIONAL_ARG_ADDED": rf"^An optional argument {_TYPE}\.{_FIELD}\({_ARG}:\) was added\.$",
+    "ARG_DEFAULT_VALUE_CHANGE": rf"^{_TYPE}\.{_FIELD}\({_ARG}:\) (?:defaultValue was removed|has changed defaultValue)",
+}
+
 
 def _hits(kind: str, description: str, old: GraphQLSchema, new: GraphQLSchema) -> set[str] | None:
     """The coordinates whose use makes an operation affected by this change
@@ -109,8 +132,12 @@ def _hits(kind: str, description: str, old: GraphQLSchema, new: GraphQLSchema) -
     from graphql import GraphQLInputObjectType, GraphQLNonNull
     from graphql.pyutils import Undefined
 
-    pattern = _PATTERNS.get(kind)
-    match = re.match(pattern, description) if pattern else None
+    match = None
+    for patterns in (_PATTERNS, _PATTERNS_3_3):
+        pattern = patterns.get(kind)
+        match = re.match(pattern, description) if pattern else None
+        if match is not None:
+            break
     if match is None:
         return None
     g: Mapping[str, str] = {k: v for k, v in match.groupdict().items() if v is not None}

@@ -45,10 +45,13 @@ class SchemaChange:
 
 @dataclass(frozen=True)
 class InvalidOperation:
-    """An operation that does not validate against the new schema."""
+    """An operation that does not validate against the new schema, with the client
+    method generated from it and the facade functions calling that method."""
 
     operation: str
     message: str
+    method: str = ""
+    facade: tuple[FacadeUse, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,10 @@ class Report:
             for change in changes:
                 lines.append(f"{label}: {change.description}")
                 if not change.attributed:
-                    lines.append("  could not tell which operations use it: check by hand")
+                    lines.append(
+                        "  not matched to operations by its description: the operations "
+                        "that no longer validate are listed as INVALID below"
+                    )
                 elif change.operations:
                     lines.append(f"  operations: {', '.join(change.operations)}")
                     lines.append(f"  client methods: {', '.join(change.methods)}")
@@ -91,6 +97,9 @@ class Report:
         for bad in self.invalid:
             if bad.operation not in named:  # the backstop caught what no change names
                 lines.append(f"INVALID: {bad.operation} no longer validates: {bad.message}")
+                lines.append(f"  client method: {bad.method}")
+                uses = sorted({str(use) for use in bad.facade})
+                lines.append(f"  facade: {', '.join(uses) if uses else '(not called)'}")
         broken = self.broken_operations
         lines.append(
             f"{len(self.breaking)} breaking, {len(self.dangerous)} dangerous change(s); "
