@@ -63,13 +63,19 @@ def main() -> int:
         # names the client methods and facade functions a change breaks.
         old = str(ROOT / "schema.graphql")
         new = tmp / "new.graphql"
-        new.write_text(Path(old).read_text().replace("  displayName: String\n", "  renamed: String\n"))
+        new.write_text(
+            Path(old).read_text().replace("  displayName: String\n", "  renamed: String\n")
+        )
         diff = subprocess.run(
             [str(venv / "bin" / "wandb-typed"), "schema", "diff", old, str(new)],
             cwd=tmp, capture_output=True, text=True, check=False,
         )  # fmt: skip
         print(diff.stdout.splitlines()[-1] if diff.stdout else diff.stderr)
-        if diff.returncode != 1 or "client methods:" not in diff.stdout or "facade:" not in diff.stdout:
+        if (
+            diff.returncode != 1
+            or "client methods:" not in diff.stdout
+            or "facade:" not in diff.stdout
+        ):
             print(diff.stdout, diff.stderr)
             return 1
         return verify_types(venv, tmp)

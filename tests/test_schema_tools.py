@@ -221,7 +221,7 @@ def test_an_unmatched_change_still_names_what_breaks() -> None:
     )
 
     change = SchemaChange("SOMETHING_NEW", "Run.name moved.", (), (), (), (), attributed=False)
-    use = FacadeUse("wandb_typed._async.runs", "fetch_fields")
+    use = FacadeUse("wandb_typed._async.runs", "fetch_fields", 1, "run_by_name")
     bad = InvalidOperation("RunByName", "Cannot query field 'name'", "run_by_name", (use,))
     text = Report((change,), (), (bad,)).format()
     assert "not matched to operations by its description" in text
