@@ -22,6 +22,11 @@ Fixtures:
     ``AsyncApi`` binds to the event loop of its first request, so it works under
     pytest-asyncio, anyio's plugin or a plain ``asyncio.run()``; no async plugin is
     needed.
+``wandb_faults``
+    The fault plan of ``wandb_server``, empty when the test starts and reset after it
+    (the shared server stays healthy for the next test):
+    ``wandb_faults.fail_next("503", target="RunPage")`` fails one named operation,
+    ``target="GET /artifact-files"`` one file route.
 ``wandb_env``
     ``WANDB_BASE_URL`` and ``WANDB_API_KEY`` set to ``wandb_server`` (and
     ``WANDB_ENTITY``/``WANDB_PROJECT`` removed) for the test, so code that calls
@@ -51,12 +56,13 @@ import pytest
 
 if TYPE_CHECKING:
     from wandb_typed import Api, AsyncApi
-    from wandb_typed.testing import LocalServer
+    from wandb_typed.testing import FaultPlan, LocalServer
 
 __all__ = [
     "wandb_api",
     "wandb_async_api",
     "wandb_env",
+    "wandb_faults",
     "wandb_server",
     "wandb_server_session",
 ]
@@ -258,6 +264,24 @@ def wandb_async_api(wandb_server: LocalServer) -> Iterator[AsyncApi]:
         yield api
     finally:
         asyncio.run(api.aclose())
+
+
+@pytest.fixture
+def wandb_faults(wandb_server: LocalServer) -> Iterator[FaultPlan]:
+    """The fault plan of ``wandb_server`` for this test: empty at the start, replaced by
+    an empty one after the test (slow requests released), so faults never leak into the
+    next test of a shared server. Aim a fault at one operation or route with
+    ``fail_next(kind, target="RunPage")`` / ``target="GET /artifact-files"``; see
+    :class:`wandb_typed.testing.FaultPlan`."""
+    from wandb_typed.testing import FaultPlan
+
+    plan = FaultPlan(retry_after=0.05)
+    wandb_server.faults = plan
+    try:
+        yield plan
+    finally:
+        plan.release_slow()
+        wandb_server.faults = FaultPlan()
 
 
 @pytest.fixture

@@ -134,3 +134,51 @@ def test_faults_do_not_touch_file_routes(gql: Gql, server: LocalServer) -> None:
         headers={"Authorization": f"Bearer {server.api_key}"},
     )
     assert response.content == b"a"
+
+
+# -- faults aimed at one operation or one route -------------------------------------
+
+
+def test_a_fault_can_target_one_operation(gql: Gql, fast_faults: FaultPlan) -> None:
+    fast_faults.fail_next("503", target="Other")
+    assert gql.raw(VIEWER).status_code == 200  # "Who" is not the target
+    assert gql.raw("query Other { viewer { username } }").status_code == 503
+    assert gql.raw("query Other { viewer { username } }").status_code == 200
+    assert fast_faults.injected["503"] == 1
+
+
+def _file_url(server: LocalServer, gql: Gql) -> str:
+    server.store.create_project("demo", "p")
+    run = server.store.create_run("demo", "p", name="r1")
+    server.store.add_file(int(run["id"]), "a.txt", "0123456789" * 10)
+    query = 'query { project(name: "p", entityName: "demo") { run(name: "r1") { files(names: ["a.txt"]) { edges { node { directUrl } } } } } }'
+    data = gql(query)
+    url: str = data["project"]["run"]["files"]["edges"][0]["node"]["directUrl"]
+    return url
+
+
+@pytest.mark.parametrize("kind", ["503", "429", "non_json", "truncated", "reset"])
+def test_a_fault_can_target_a_file_route(
+    server: LocalServer, gql: Gql, fast_faults: FaultPlan, kind: str
+) -> None:
+    url = _file_url(server, gql)
+    fast_faults.fail_next(kind, target="GET /files")
+    if kind == "reset":
+        with pytest.raises(httpx.TransportError):
+            httpx.get(url, headers=gql.http.headers)
+    else:
+        failed = httpx.get(url, headers=gql.http.headers)
+        expected = {"503": 503, "429": 429, "non_json": 200, "truncated": 200}[kind]
+        assert failed.status_code == expected
+        assert failed.content != b"0123456789" * 10
+    assert server.requests.files()[-1].fault == kind
+    again = httpx.get(url, headers=gql.http.headers)  # only the targeted request failed
+    assert (again.status_code, again.content) == (200, b"0123456789" * 10)
+
+
+def test_routes_fail_only_when_targeted_or_listed(server: LocalServer, gql: Gql) -> None:
+    url = _file_url(server, gql)
+    server.faults = FaultPlan(rate=1.0, kinds=("503",))  # every GraphQL request...
+    assert httpx.get(url, headers=gql.http.headers).status_code == 200  # ...not the files
+    server.faults = FaultPlan(rate=1.0, kinds=("503",), routes=["GET /files"])
+    assert httpx.get(url, headers=gql.http.headers).status_code == 503

@@ -48,7 +48,7 @@ import secrets
 
 from graphql import GraphQLSchema
 
-from ._asgi import Receive, Scope, Send, error_body, finish, headers_of, lifespan
+from ._asgi import Message, Receive, Scope, Send, error_body, finish, headers_of, lifespan
 from ._documents import DocumentCache
 from ._faults import FaultPlan
 from ._file_routes import FileRoutes
@@ -107,11 +107,21 @@ class LocalApp(GraphQLRoute, FileRoutes, StatsRoutes):
         if path.startswith("/_local/"):
             await self._stats_route(send, record, headers)
             return
+        route = f"{method} {route_label(path)}"
         try:
+            if path != "/graphql":
+                fault = self.faults.pick_route(route)
+                record.fault = fault
+                if fault == "slow":
+                    await self.faults.wait_slow()
+                elif fault == "truncated":
+                    send = _truncating(send)
+                elif fault is not None:
+                    await self._fault(send, record, fault, error_body(f"injected {fault}"))
+                    return
             await self._dispatch(scope, receive, send, record, headers)
         finally:
-            route = "/files" if path.startswith("/files/") else ArtifactRoutes.label(path) or path
-            name = record.operation_name or f"{method} {route}"
+            name = record.operation_name or route
             self.stats.setdefault(name, OperationStats()).add(record)
 
     async def _dispatch(
@@ -133,3 +143,31 @@ class LocalApp(GraphQLRoute, FileRoutes, StatsRoutes):
             await finish(send, record, 200, b"ok", "text/plain")
         else:
             await finish(send, record, 404, error_body(f"no route for {method} {path}"))
+
+
+def route_label(path: str) -> str:
+    """A path's route as the stats and the fault plan name it (``/files``,
+    ``/artifact-files``, ...; other paths as they are)."""
+    return "/files" if path.startswith("/files/") else ArtifactRoutes.label(path) or path
+
+
+def _truncating(send: Send) -> Send:
+    """``send`` for a ``truncated`` fault: the response keeps status 200 but loses its
+    ``Content-Length`` and the second half of its first body chunk (and all later ones)."""
+    done = False
+
+    async def truncated(message: Message) -> None:
+        nonlocal done
+        if message["type"] == "http.response.start":
+            headers = [
+                (k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"
+            ]
+            await send({**message, "headers": headers})
+        elif message["type"] == "http.response.body" and not done:
+            body = message.get("body", b"")
+            done = True
+            await send(
+                {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": False}
+            )
+
+    return truncated
