@@ -87,6 +87,7 @@ class Connection:
                 error.attempts = number  # e.g. a retried delete told "not found": done before
                 final = error
             except Retryable as retry:
+                detach(retry)  # retry_delay's frame keeps it, and it keeps the httpx error
                 try:
                     delay = retry_delay(policy, number, retry, self._rng.random())
                 except WandbError as error:
@@ -150,7 +151,12 @@ class Connection:
         return {"timeout": self.http.timeout.as_dict()}
 
     def _send(self, request: httpx.Request, name: str, url: str, mutation: bool) -> httpx.Response:
-        """Send; a failure below HTTP is typed (and :class:`Retryable` when safe)."""
+        """Send; a failure below HTTP is typed (and :class:`Retryable` when safe).
+
+        Once sent (or failed), the request forgets its ``Authorization`` header: the
+        response, an httpx exception and every traceback frame refer to it, and
+        none of them may carry the key to a traceback printer or error tracker.
+        """
         try:
             return self.http.send(request, stream=True)
         except httpx.HTTPError as exc:
@@ -162,6 +168,8 @@ class Connection:
                 f"{name}: this client was closed while the request was being made "
                 "(close() or close() ran meanwhile); create a new Api"
             ) from exc
+        finally:
+            request.headers.pop("Authorization", None)
 
     def _read(self, response: httpx.Response, started: float, url: str, name: str) -> bytes:
         """The whole body, within the attempt's deadline."""
