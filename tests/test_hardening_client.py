@@ -321,3 +321,28 @@ def test_n12_no_error_after_retries_chains_a_request(
         error = exc
     assert isinstance(error, APIConnectionError)
     _assert_holds_no_key(error, fresh.api_key)
+
+
+# -- N9: the client refuses what the server would refuse, before sending ---------------
+
+
+@pytest.mark.parametrize(
+    ("filters", "words"),
+    [
+        ({"config.a": "\ud800"}, "lone surrogate"),
+        ({"config.\udfff": 1}, "lone surrogate"),
+        ({"config.a": {"$in": ["ok", "\ud800"]}}, "lone surrogate"),
+        ({"config.a": 10**400}, "beyond the range"),
+        ({"config.a": {"$gt": -(10**400)}}, "beyond the range"),
+        ({"$and": [{"config.a": i} for i in range(6000)]}, "more than"),
+        ({"config.a": {"$regex": "a\ud800"}}, "lone surrogate"),
+    ],
+)
+def test_n9_filters_the_server_would_refuse_fail_before_any_request(
+    fresh: LocalServer, filters: dict[str, Any], words: str
+) -> None:
+    api = make_api(fresh)
+    since = len(fresh.requests)
+    with pytest.raises(InputError, match=words):
+        list(api.runs("demo/p", filters=filters))
+    assert fresh.requests[since:] == []
