@@ -8,6 +8,7 @@ httpx transport wrapped around the real one.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import socket
 from collections.abc import Callable, Iterator
@@ -254,10 +255,8 @@ def _reachable(error: BaseException) -> Iterator[object]:
                     todo.append(tb.tb_frame)
                 tb = tb.tb_next
             for attr in ("request", "response"):
-                try:
+                with contextlib.suppress(AttributeError, RuntimeError):  # "no request set"
                     todo.append(getattr(obj, attr))
-                except (AttributeError, RuntimeError):  # httpx: "no request set"
-                    pass
         elif isinstance(obj, FrameType):
             kept = (BaseException, httpx.Request, httpx.Response)
             todo += [v for v in obj.f_locals.values() if isinstance(v, kept)]
