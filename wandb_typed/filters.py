@@ -231,6 +231,11 @@ def _condition(value: object, where: str, depth: int, budget: _Budget) -> JSONVa
                 )
             out[op] = _operand(op, arg, f"{where}[{op!r}]", depth, budget)
         return out
+    if mapping is not None:  # the server reads a field's object as operators only
+        raise InputError(
+            f"{where} is an object without operators; write {{'$eq': ...}} to compare with "
+            "an object, or an operator object like {'$gt': 1}"
+        )
     return _json(plain, where, depth, budget)
 
 

@@ -140,17 +140,15 @@ def _diff(obj: object, name: str) -> tuple[JSONObject, tuple[str, ...]]:
     current: JSONObject = getattr(obj, f"_{name}")
     if seen is None:
         return {}, ()
-    try:
-        unchanged = _fingerprint(current) == seen
-    except ValueError:  # a lone surrogate, non-UTF-8 bytes: the encoder names the key
-        to_json_object(current, name)
-        raise InputError(f"{name} holds a value that cannot be sent as JSON") from None
-    if unchanged:
+    # Encoded first: a value that cannot be sent (bytes, a lone surrogate, a set) is an
+    # InputError naming its key even where its fingerprint would match what was read
+    # (b"" and "" serialize alike).
+    encoded = to_json_object(current, name)  # numpy, datetimes, ...; InputError naming the key
+    if _fingerprint(encoded) == seen:
         return {}, ()
     from pydantic_core import from_json
 
     before: JSONObject = from_json(seen)
-    encoded = to_json_object(current, name)  # numpy, datetimes, ...; InputError naming the key
     changed = {k: v for k, v in encoded.items() if k not in before or before[k] != v}
     return changed, tuple(k for k in before if k not in encoded)
 
