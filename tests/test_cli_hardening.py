@@ -160,6 +160,20 @@ def test_n4_the_key_goes_to_the_configured_server_or_with_send_key(
     assert "--send-key" in cli("schema", "fetch", "--help").stdout
 
 
+def test_n4_scripts_fetch_schema_sends_no_environment_key_to_another_url(
+    wandb_server: LocalServer,
+) -> None:
+    since = len(wandb_server.requests)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "fetch_schema.py"), "--base-url", wandb_server.base_url],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env=env_for("http://127.0.0.1:9", wandb_server.api_key),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr  # asked without a key: 401
+    sent = [r for r in wandb_server.requests[since:] if r.path == "/graphql"]
+    assert len(sent) == 1 and not sent[0].had_authorization
+
+
 # -- N11: one line, never a traceback ----------------------------------------------------------
 
 
