@@ -18,7 +18,8 @@ fallback and NaN/Infinity sent as the constants ``NaN``/``Infinity``):
 - dicts (with string keys) and lists recursively; tuples become lists.
 
 Anything else raises :class:`InputError` naming the key path
-(``config['a']['b']``): sets (no order), bytes (no encoding), arbitrary objects,
+(``config['a']['b']``): strings (values or keys) holding a lone surrogate such as
+``"\\ud800"`` (not Unicode text: no server can store it), sets (no order), bytes (no encoding), arbitrary objects,
 non-string dict keys (W&B would store ``config[1]`` as ``"1"``), containers that
 contain themselves, and values nested deeper than :data:`MAX_DEPTH`. The
 official client turns some of these into strings silently; a typed client says so.
@@ -32,6 +33,7 @@ already imported it (``sys.modules``).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -41,10 +43,25 @@ from typing import Protocol, SupportsFloat, cast
 from .errors import InputError, clip
 from .types import JSONObject, JSONValue
 
-__all__ = ["MAX_DEPTH", "check_tags", "to_json_object", "to_json_value"]
+__all__ = ["MAX_DEPTH", "check_tags", "check_unicode", "to_json_object", "to_json_value"]
 
 #: How deeply dicts and lists may nest in one value.
 MAX_DEPTH = 100
+
+#: A lone surrogate: a ``str`` that is not Unicode text (cannot be UTF-8 encoded).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_unicode(text: str, where: str) -> str:
+    """``text`` if it is Unicode text; a lone surrogate (``"\\ud800"``, e.g. from
+    ``os.fsdecode`` of a non-UTF-8 name) is an :class:`InputError` naming ``where``."""
+    found = _SURROGATE.search(text)
+    if found is not None:
+        raise InputError(
+            f"{_at(where)} holds the lone surrogate {found.group()!r} at index {found.start()}: "
+            "not Unicode text (decode bytes with errors='replace', or fix the source)"
+        )
+    return text
 
 
 def to_json_value(value: object, where: str) -> JSONValue:
@@ -77,7 +94,7 @@ def check_tags(value: object, where: str = "tags") -> list[str]:
                 f"{where}[{i}] must be a non-empty string, got {type(tag).__name__} "
                 f"{clip(repr(tag), 100)}"
             )
-        tags.append(str.__str__(tag))
+        tags.append(check_unicode(str.__str__(tag), f"{where}[{i}]"))
     return tags
 
 
@@ -101,7 +118,7 @@ def _encode(value: object, where: str, depth: int, active: set[int]) -> JSONValu
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):
-        return str.__str__(value)
+        return check_unicode(str.__str__(value), where)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -131,7 +148,8 @@ def _container(value: object, where: str, depth: int, active: set[int]) -> JSONV
                         f"{_at(where)} has the key {clip(repr(key), 100)} ({type(key).__name__}); "
                         "keys must be strings (W&B would store it as a string)"
                     )
-                out[str.__str__(key)] = _encode(item, f"{where}[{key!r}]", depth + 1, active)
+                name = check_unicode(str.__str__(key), f"{where}[{key!r}]: the key")
+                out[name] = _encode(item, f"{where}[{key!r}]", depth + 1, active)
             return out
         assert isinstance(value, list | tuple)
         items = cast("Sequence[object]", value)

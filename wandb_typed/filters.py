@@ -26,7 +26,9 @@ Common mistakes get a message that says what to write instead: ``summary.loss``
 (write ``summary_metrics.loss``), ``id`` (write ``name``), an unknown ``$op``, a
 ``$in`` that is not a list. ``datetime`` values are sent as ISO-8601 strings.
 A filter may nest at most :data:`MAX_DEPTH` levels and hold at most
-:data:`MAX_NODES` values, so a hostile or generated filter cannot exhaust the stack.
+:data:`MAX_NODES` values, so a hostile or generated filter cannot exhaust the stack;
+its strings must be Unicode text (no lone surrogate) and its numbers within float
+range: what the server would refuse is refused here, before any request.
 
 Orders: ``[+|-]field`` with ``created_at``, ``heartbeat_at``, ``name``,
 ``display_name``, ``state``, ``config.<key>`` (sent as ``config.<key>.value``,
@@ -37,10 +39,12 @@ where W&B keeps the value; ``config.a.b`` as ``config.a.value.b``) or
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Generic, NoReturn, TypeVar, cast
 
+from ._encode import check_unicode
 from .errors import InputError
 from .types import JSONObject, JSONValue
 
@@ -113,10 +117,14 @@ _ORDER_FIELDS = {
 }  # fmt: skip
 
 
+#: The largest integer a server can compare (one beyond float range is refused).
+_LARGEST = int(sys.float_info.max)
+
 #: How deeply logical operators and values may nest in one filter.
 MAX_DEPTH = 64
-#: How many values (conditions, list items, ...) one filter may hold.
-MAX_NODES = 100_000
+#: How many values (conditions, list items, ...) one filter may hold: what the local
+#: server binds (at most 3 SQL parameters a value, within SQLite's 32,766).
+MAX_NODES = 10_000
 
 
 class _Budget:
@@ -188,6 +196,7 @@ def _filter(node: Mapping[object, object], where: str, depth: int, budget: _Budg
 
 
 def _check_field(key: str, where: str) -> None:
+    check_unicode(key, f"{where}: the field name")
     if key in FIELDS:
         return
     if key.startswith(_PREFIXES):
@@ -222,6 +231,11 @@ def _condition(value: object, where: str, depth: int, budget: _Budget) -> JSONVa
                 )
             out[op] = _operand(op, arg, f"{where}[{op!r}]", depth, budget)
         return out
+    if mapping is not None:  # the server reads a field's object as operators only
+        raise InputError(
+            f"{where} is an object without operators; write {{'$eq': ...}} to compare with "
+            "an object, or an operator object like {'$gt': 1}"
+        )
     return _json(plain, where, depth, budget)
 
 
@@ -242,7 +256,7 @@ def _operand(op: str, arg: object, where: str, depth: int, budget: _Budget) -> J
             re.compile(arg)
         except re.error as exc:
             raise InputError(f"{where} is not a valid regular expression: {exc}") from None
-        return arg
+        return check_unicode(arg, where)
     if op in ("$gt", "$gte", "$lt", "$lte") and not isinstance(
         arg, (int, float, str, datetime, date)
     ):
@@ -253,7 +267,13 @@ def _operand(op: str, arg: object, where: str, depth: int, budget: _Budget) -> J
 def _json(value: object, where: str, depth: int, budget: _Budget) -> JSONValue:
     """A JSON-ready copy; datetimes become ISO-8601 strings."""
     budget.visit(depth, where)
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        return check_unicode(value, where)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > _LARGEST:
+            raise InputError(f"{where}: {str(value)[:20]}... is beyond the range a server compares")
+        return value
+    if value is None or isinstance(value, bool):
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -271,7 +291,7 @@ def _json(value: object, where: str, depth: int, budget: _Budget) -> JSONValue:
         for k, v in mapping.items():
             if not isinstance(k, str):
                 raise InputError(f"{where}: keys must be strings")
-            out[k] = _json(v, where, depth + 1, budget)
+            out[check_unicode(k, f"{where}: a key")] = _json(v, where, depth + 1, budget)
         return out
     raise InputError(f"{where}: {type(value).__name__} values cannot be sent in a filter")
 

@@ -31,14 +31,13 @@ from .._core.paging import Page, Walk, check_per_page
 from .._core.progress import ProgressArg
 from .._core.runs import FULL
 from ..errors import (
-    GraphQLError,
     NotFoundError,
     ResponseValidationError,
     TypeMismatchError,
     UsageError,
-    is_not_found,
 )
 from .paging import AsyncSizedPaginator
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ArtifactFields, ArtifactMembershipFields
@@ -101,7 +100,11 @@ class AsyncArtifact(ArtifactData):
             if added:
                 await self._session.gql.add_artifact_aliases(id=self.id, aliases=added)
             if removed:
-                await self._session.gql.delete_artifact_aliases(id=self.id, aliases=removed)
+                gql = self._session.gql
+                await delete_once(
+                    lambda: gql.delete_artifact_aliases(id=self.id, aliases=removed),
+                    f"aliases of {self.qualified_name}",
+                )
             self._saved_aliases = tuple(self._aliases)
             return
         result = await self._session.gql.save_artifact(
@@ -125,13 +128,11 @@ class AsyncArtifact(ArtifactData):
         if self.is_link:
             await self.unlink()
             return
-        try:
-            await self._session.gql.delete_artifact(id=self.id, delete_aliases=delete_aliases)
-        except (NotFoundError, GraphQLError) as exc:
-            if exc.attempts > 1 and is_not_found(exc):
-                logger.info("artifact %s: deleted by an earlier attempt", self.qualified_name)
-                return
-            raise
+        gql = self._session.gql
+        await delete_once(
+            lambda: gql.delete_artifact(id=self.id, delete_aliases=delete_aliases),
+            f"artifact {self.qualified_name}",
+        )
 
     async def link(self, target_path: str, aliases: Sequence[str] | None = None) -> AsyncArtifact:
         """Link the version into the portfolio ``target_path``
@@ -165,7 +166,11 @@ class AsyncArtifact(ArtifactData):
                 f"artifact {self.qualified_name} is not a link (it was found through its own "
                 "sequence); delete() removes a version"
             )
-        await self._session.gql.unlink_artifact(id=self.id, portfolio_id=self._collection.id)
+        gql, portfolio = self._session.gql, self._collection.id
+        await delete_once(
+            lambda: gql.unlink_artifact(id=self.id, portfolio_id=portfolio),
+            f"the link {self.qualified_name}",
+        )
 
     # -- related objects -----------------------------------------------------------
 

@@ -25,10 +25,11 @@ from .._core.history import HistoryRow
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
 from .._core.typed import C, RunTypes, S
-from ..errors import GraphQLError, NotFoundError, is_not_found
+from ..errors import NotFoundError
 from ..paths import check_name, parse_object_path
 from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
 from .paging import AsyncSizedPaginator, FetchPage
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -98,19 +99,11 @@ class AsyncRun(RunData):
     async def delete(self, delete_artifacts: bool = False) -> None:
         """Delete the run (and, with ``delete_artifacts``, the artifacts it logged)."""
         check_bool(delete_artifacts, "delete_artifacts")
-        try:
-            await self._session.gql.delete_run(
-                id=self.storage_id, delete_artifacts=delete_artifacts
-            )
-        except (NotFoundError, GraphQLError) as exc:
-            if exc.attempts > 1 and is_not_found(exc):
-                # An earlier attempt deleted it; its answer was lost (e.g. a 429 from a
-                # proxy after the server ran the mutation). The run is gone: done.
-                logger.info(
-                    "run %s: deleted by an earlier attempt whose answer was lost", self.path
-                )
-                return
-            raise
+        gql = self._session.gql
+        await delete_once(
+            lambda: gql.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts),
+            f"run {self.path}",
+        )
 
     async def reload(self) -> None:
         """Fetch every field of the run again (drops unsaved edits)."""

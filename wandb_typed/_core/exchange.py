@@ -13,13 +13,14 @@ import email.utils
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, cast
 
 import httpx
 
 from ..config import RetryPolicy
 from ..errors import (
+    MAX_MESSAGE,
     REFUSAL_CODES,
     APIConnectionError,
     APIStatusError,
@@ -41,6 +42,7 @@ from ..errors import (
 
 __all__ = [
     "Retryable",
+    "detach",
     "encode_body",
     "graphql_outcome",
     "operation_kind",
@@ -140,12 +142,35 @@ def name_of(document: str) -> str:
 
 
 def encode_body(query: str, operation_name: str, variables: Mapping[str, Any]) -> bytes:
-    """The JSON request body; an unserializable variable is an :class:`InputError`."""
+    """The JSON request body (UTF-8); an unserializable variable, or a string that is
+    not Unicode text (a lone surrogate), is an :class:`InputError` naming it."""
     payload = {"query": query, "operationName": operation_name, "variables": dict(variables)}
     try:
-        return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
+        text = json.dumps(payload, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise InputError(f"{operation_name}: a variable cannot be sent as JSON: {exc}") from None
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        from .._encode import check_unicode
+
+        for where, value in _strings(variables, "variables"):
+            check_unicode(value, f"{operation_name}: {where}")
+        raise InputError(f"{operation_name}: the request is not Unicode text") from None
+
+
+def _strings(value: object, where: str) -> Iterator[tuple[str, str]]:
+    """Every string (keys too) in a JSON-like value, with where it is."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, Mapping):
+        for key, item in cast("Mapping[object, object]", value).items():
+            if isinstance(key, str):
+                yield f"{where}: key {key[:50]!r}", key
+            yield from _strings(item, f"{where}[{str(key)[:50]!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(cast("Sequence[object]", value)):
+            yield from _strings(item, f"{where}[{i}]")
 
 
 # -- replies -----------------------------------------------------------------------
@@ -169,6 +194,8 @@ def graphql_outcome(
         error = status_error(status, headers, body, url, name)
         if status in policy.retry_statuses and (not mutation or status == 429):
             raise Retryable(error, retry_after(headers) if status in (429, 503) else None)
+        if mutation and (status >= 500 or status in policy.retry_statuses):
+            _may_have_applied(error, name)
         raise error
     payload: object
     try:
@@ -184,7 +211,7 @@ def graphql_outcome(
         )
         if not mutation:
             raise Retryable(invalid)
-        raise invalid
+        raise _may_have_applied(invalid, name)
     reply = cast("dict[str, object]", payload)
     errors, data = reply.get("errors"), reply.get("data")
     if errors:
@@ -201,14 +228,26 @@ def graphql_outcome(
     return cast("dict[str, Any]", data)
 
 
+def _may_have_applied(error: WandbError, name: str) -> WandbError:
+    """Say in ``error`` that the write it reports may have landed (it is not retried)."""
+    from .writes import may_have_applied
+
+    error.message = clip(error.message + may_have_applied(name), MAX_MESSAGE)
+    error.args = (error.message,)
+    return error
+
+
 def transport_failure(
     exc: httpx.HTTPError, url: str, name: str, mutation: bool
 ) -> WandbError | Retryable:
     """The typed error for a request that failed below HTTP, wrapped in
     :class:`Retryable` when retrying is safe: a refused connection never is (nothing
-    listens there), a mutation only if it provably never left this machine."""
+    listens there), a mutation that adds or creates only if it provably never left
+    this machine (``mutation`` is true only for those: see :mod:`.writes`)."""
+    from .writes import may_have_applied
+
     not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-    maybe = " The mutation may or may not have been applied." if mutation and not not_sent else ""
+    maybe = may_have_applied(name) if mutation and not not_sent else ""
     error: WandbError
     if isinstance(exc, httpx.TimeoutException):
         phase = "connecting to" if not_sent else "waiting for"
@@ -235,10 +274,36 @@ def transport_failure(
     else:
         error = APIConnectionError(
             f"{name}: the connection to {url} failed mid-request: {type(exc).__name__}: "
-            f"{exc}.{maybe}",
+            f"{clip(str(exc), 300)}.{maybe}",
             url=url,
         )
     return Retryable(error) if (not_sent or not mutation) else error
+
+
+def detach(error: BaseException) -> BaseException:
+    """Cut every link of ``error``'s chain (``__cause__``, ``__context__``, at any
+    depth) to an httpx exception or a :class:`Retryable`: an httpx exception holds its
+    ``.request``, whose ``Authorization`` header is the API key, and a traceback
+    printer (``exc_info=True``, Sentry, rich) would walk there. What they said is in
+    ``error``'s message already."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [error]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for attr in ("__cause__", "__context__"):
+            linked: BaseException | None = getattr(node, attr)
+            if linked is None:
+                continue
+            if isinstance(linked, (httpx.HTTPError, httpx.StreamError, Retryable)):
+                setattr(node, attr, None)
+                if attr == "__context__":
+                    node.__suppress_context__ = True
+            else:
+                todo.append(linked)
+    return error
 
 
 def refused(exc: BaseException) -> bool:

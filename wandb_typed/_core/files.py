@@ -70,6 +70,12 @@ def safe_destination(root: str | os.PathLike[str], name: object) -> Path:
     through an existing file; and targets that are directories."""
     if not isinstance(name, str) or not name or "\x00" in name:
         raise InputError(f"refusing to write a file with the name {name!r}")
+    try:
+        os.fsencode(name)
+    except UnicodeEncodeError:  # a lone surrogate the file system encoding cannot carry
+        raise InputError(
+            f"refusing to write {name!r}: it is not a name this file system can store"
+        ) from None
     components = name.replace("\\", "/").split("/")
     if components[0] == "":
         raise InputError(f"refusing to write {name!r}: it is an absolute path")

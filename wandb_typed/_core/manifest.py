@@ -10,7 +10,7 @@ import base64
 import binascii
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -158,8 +158,56 @@ def md5_b64_of_file(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def is_http_reference(ref: str) -> bool:
-    """Whether a reference is plain HTTP(S) (downloadable without cloud credentials)."""
-    return urlsplit(ref).scheme in ("http", "https")
+    """Whether a reference is plain HTTP(S) (downloadable without cloud credentials);
+    one that cannot be parsed is not (see :func:`check_reference`)."""
+    try:
+        return urlsplit(ref).scheme in ("http", "https")
+    except ValueError:
+        return False
+
+
+def check_reference(entry: ArtifactManifestEntry) -> None:
+    """A reference entry's URL must parse (and an http(s) one must be a URL httpx
+    can send): else a :class:`ResponseValidationError` naming the entry."""
+    from ..paths import http_url
+
+    ref = entry.ref
+    if ref is None:
+        return
+    where = f"manifest entry {clip(entry.path, 200)!r}"
+    try:
+        scheme = urlsplit(ref).scheme
+    except ValueError as exc:
+        raise ResponseValidationError(
+            f"{where} has a reference URL that cannot be parsed ({exc}): {clip(repr(ref), 200)}"
+        ) from None
+    if scheme in ("http", "https"):
+        try:
+            http_url(ref, "reference URL", from_server=True)
+        except ResponseValidationError as exc:
+            raise ResponseValidationError(f"{where}: {exc.message}") from None
+
+
+def check_layout(paths: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+    """Entries must not clash on disk: ``(name, components)`` pairs where one entry's
+    components are a directory of another's (``a`` and ``a/b``), or two names land
+    on the same file (``a\\b`` and ``a/b``), are an :class:`InputError` naming both
+    (like any name that cannot be written under the root), before anything is written."""
+    files: dict[tuple[str, ...], str] = {}
+    for name, parts in paths:
+        other = files.setdefault(parts, name)
+        if other != name:
+            raise InputError(
+                f"manifest entries {clip(other, 200)!r} and {clip(name, 200)!r} name the same file"
+            )
+    for parts, name in files.items():
+        for depth in range(1, len(parts)):
+            above = files.get(parts[:depth])
+            if above is not None:
+                raise InputError(
+                    f"manifest entries {clip(above, 200)!r} and {clip(name, 200)!r} clash: the "
+                    f"first is a file, the second needs it to be a directory"
+                )
 
 
 def check_path_prefix(value: object) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from .._encode import check_tags, to_json_object
+from .._encode import check_tags, check_unicode, to_json_object
 from ..errors import InputError
 from ..filters import validate_filters, validate_order
 from ..paths import parse_project_path
@@ -138,12 +138,17 @@ def _diff(obj: object, name: str) -> tuple[JSONObject, tuple[str, ...]]:
     deleted; nothing if it was never handed out (so never edited)."""
     seen: bytes | None = getattr(obj, f"_{name}_seen")
     current: JSONObject = getattr(obj, f"_{name}")
-    if seen is None or _fingerprint(current) == seen:
+    if seen is None:
+        return {}, ()
+    # Encoded first: a value that cannot be sent (bytes, a lone surrogate, a set) is an
+    # InputError naming its key even where its fingerprint would match what was read
+    # (b"" and "" serialize alike).
+    encoded = to_json_object(current, name)  # numpy, datetimes, ...; InputError naming the key
+    if _fingerprint(encoded) == seen:
         return {}, ()
     from pydantic_core import from_json
 
     before: JSONObject = from_json(seen)
-    encoded = to_json_object(current, name)  # numpy, datetimes, ...; InputError naming the key
     changed = {k: v for k, v in encoded.items() if k not in before or before[k] != v}
     return changed, tuple(k for k in before if k not in encoded)
 
@@ -426,7 +431,7 @@ class RunData(RunIdentity):
                 )
             if not isinstance(value, str):
                 raise InputError(f"run {self.path}: {key} must be a string, got {value!r}")
-            scalars[key] = value
+            scalars[key] = check_unicode(value, f"run {self.path}: {key}")
         tags = check_tags(self._tags, f"run {self.path}: tags")
         config_set, config_deleted = _diff(self, "config")
         summary_set, summary_deleted = _diff(self, "summary")

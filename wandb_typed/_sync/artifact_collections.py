@@ -20,6 +20,7 @@ from ..paths import parse_project_path
 from ..types import JSONObject
 from .artifacts import Artifact, list_artifacts, project_of
 from .paging import SizedPaginator
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ArtifactCollectionFields
@@ -120,10 +121,11 @@ class ArtifactCollection(ArtifactCollectionData):
     def delete(self) -> None:
         """Delete the collection: a sequence with every version in it, a portfolio
         with its links (the linked versions stay in their sequences)."""
+        gql = self._session.gql
         if self._sequence:
-            self._session.gql.delete_artifact_sequence(id=self.id)
+            delete_once(lambda: gql.delete_artifact_sequence(id=self.id), f"{self.name}")
         else:
-            self._session.gql.delete_artifact_portfolio(id=self.id)
+            delete_once(lambda: gql.delete_artifact_portfolio(id=self.id), f"{self.name}")
 
 
 def _check_collection_query(

@@ -28,7 +28,9 @@ from .._core.files import FileData, Stop, safe_destination
 from .._core.manifest import (
     ArtifactManifest,
     ArtifactManifestEntry,
+    check_layout,
     check_path_prefix,
+    check_reference,
     default_root,
     is_http_reference,
     md5_b64_of_file,
@@ -235,9 +237,16 @@ def _download_entries(
     workers: int,
     report: Callable[[DownloadProgress], None] | None,
 ) -> None:
-    """Fetch ``entries`` into ``base``: every name is checked first, unreadable
-    references are refused before anything is written, present files are kept."""
+    """Fetch ``entries`` into ``base``: every name, its place on disk and every
+    reference URL is checked first, unreadable references are refused before
+    anything is written, present files are kept. A reference is fetched without
+    credentials, whatever its host."""
     transfers = [_Transfer(e, safe_destination(base, e.path)) for e in entries]
+    check_layout(
+        (t.entry.path, tuple(t.entry.path.replace("\\", "/").split("/"))) for t in transfers
+    )
+    for transfer in transfers:
+        check_reference(transfer.entry)
     unresolved = {
         t.entry.path: t.entry.ref
         for t in transfers
@@ -272,7 +281,7 @@ def _download_entries(
         def run() -> None:
             download_to(
                 connection, url, transfer.dest, entry.size, md5,
-                on_bytes=on_bytes, stop=stop, etag=etag,
+                on_bytes=on_bytes, stop=stop, etag=etag, credentials=entry.ref is None,
             )  # fmt: skip
             tally.file_done()
 

@@ -33,14 +33,13 @@ from .._core.paging import Page, Walk, check_per_page
 from .._core.progress import ProgressArg
 from .._core.runs import FULL
 from ..errors import (
-    GraphQLError,
     NotFoundError,
     ResponseValidationError,
     TypeMismatchError,
     UsageError,
-    is_not_found,
 )
 from .paging import SizedPaginator
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ArtifactFields, ArtifactMembershipFields
@@ -103,7 +102,11 @@ class Artifact(ArtifactData):
             if added:
                 self._session.gql.add_artifact_aliases(id=self.id, aliases=added)
             if removed:
-                self._session.gql.delete_artifact_aliases(id=self.id, aliases=removed)
+                gql = self._session.gql
+                delete_once(
+                    lambda: gql.delete_artifact_aliases(id=self.id, aliases=removed),
+                    f"aliases of {self.qualified_name}",
+                )
             self._saved_aliases = tuple(self._aliases)
             return
         result = self._session.gql.save_artifact(
@@ -127,13 +130,11 @@ class Artifact(ArtifactData):
         if self.is_link:
             self.unlink()
             return
-        try:
-            self._session.gql.delete_artifact(id=self.id, delete_aliases=delete_aliases)
-        except (NotFoundError, GraphQLError) as exc:
-            if exc.attempts > 1 and is_not_found(exc):
-                logger.info("artifact %s: deleted by an earlier attempt", self.qualified_name)
-                return
-            raise
+        gql = self._session.gql
+        delete_once(
+            lambda: gql.delete_artifact(id=self.id, delete_aliases=delete_aliases),
+            f"artifact {self.qualified_name}",
+        )
 
     def link(self, target_path: str, aliases: Sequence[str] | None = None) -> Artifact:
         """Link the version into the portfolio ``target_path``
@@ -167,7 +168,11 @@ class Artifact(ArtifactData):
                 f"artifact {self.qualified_name} is not a link (it was found through its own "
                 "sequence); delete() removes a version"
             )
-        self._session.gql.unlink_artifact(id=self.id, portfolio_id=self._collection.id)
+        gql, portfolio = self._session.gql, self._collection.id
+        delete_once(
+            lambda: gql.unlink_artifact(id=self.id, portfolio_id=portfolio),
+            f"the link {self.qualified_name}",
+        )
 
     # -- related objects -----------------------------------------------------------
 

@@ -24,6 +24,7 @@ import httpx
 
 from .._core.exchange import (
     Retryable,
+    detach,
     encode_body,
     graphql_outcome,
     name_of,
@@ -32,6 +33,7 @@ from .._core.exchange import (
     transport_failure,
 )
 from .._core.files import redact
+from .._core.writes import is_idempotent
 from ..config import Settings
 from ..errors import APIStatusError, ResponseValidationError, UsageError, WandbError, clip
 from ..paths import http_url
@@ -71,22 +73,32 @@ class Connection:
 
     def retrying(self, what: str, attempt: Callable[[int], T]) -> T:
         """Run ``attempt(1)``, ``attempt(2)``, ... while it raises :class:`Retryable`
-        and the retry policy allows, waiting with capped, jittered backoff."""
+        and the retry policy allows, waiting with capped, jittered backoff. The final
+        error is detached from every httpx exception (whose request holds the key)."""
         policy = self.settings.retry
         number = 0
         while True:
             number += 1
+            final: WandbError | None = None
+            delay = 0.0
             try:
                 return attempt(number)
-            except WandbError as final:
-                final.attempts = number  # e.g. a retried delete told "not found": done before
-                raise
+            except WandbError as error:
+                error.attempts = number  # e.g. a retried delete told "not found": done before
+                final = error
             except Retryable as retry:
-                delay = retry_delay(policy, number, retry, self._rng.random())
-                logger.debug(
-                    "%s attempt %d/%d failed: %s (retrying in %.2f s)",
-                    what, number, policy.max_attempts, retry.error, delay,
-                )  # fmt: skip
+                detach(retry)  # retry_delay's frame keeps it, and it keeps the httpx error
+                try:
+                    delay = retry_delay(policy, number, retry, self._rng.random())
+                except WandbError as error:
+                    final = error
+                else:
+                    logger.debug(
+                        "%s attempt %d/%d failed: %s (retrying in %.2f s)",
+                        what, number, policy.max_attempts, retry.error, delay,
+                    )  # fmt: skip
+            if final is not None:
+                raise detach(final)
             sleep(delay)
 
     # -- GraphQL -----------------------------------------------------------------
@@ -105,7 +117,8 @@ class Connection:
     ) -> dict[str, Any]:
         """Send one operation with bounded retries; return its ``data`` or raise."""
         name = operation_name or name_of(query)
-        mutation = operation_kind(query, operation_name) == "mutation"
+        # Only a mutation that adds or creates is sent once (see _core/writes.py).
+        mutation = operation_kind(query, operation_name) == "mutation" and not is_idempotent(name)
         body = encode_body(query, name, variables)
         url = self.settings.graphql_url
 
@@ -138,7 +151,12 @@ class Connection:
         return {"timeout": self.http.timeout.as_dict()}
 
     def _send(self, request: httpx.Request, name: str, url: str, mutation: bool) -> httpx.Response:
-        """Send; a failure below HTTP is typed (and :class:`Retryable` when safe)."""
+        """Send; a failure below HTTP is typed (and :class:`Retryable` when safe).
+
+        Once sent (or failed), the request forgets its ``Authorization`` header: the
+        response, an httpx exception and every traceback frame refer to it, and
+        none of them may carry the key to a traceback printer or error tracker.
+        """
         try:
             return self.http.send(request, stream=True)
         except httpx.HTTPError as exc:
@@ -150,6 +168,8 @@ class Connection:
                 f"{name}: this client was closed while the request was being made "
                 "(close() or close() ran meanwhile); create a new Api"
             ) from exc
+        finally:
+            request.headers.pop("Authorization", None)
 
     def _read(self, response: httpx.Response, started: float, url: str, name: str) -> bytes:
         """The whole body, within the attempt's deadline."""
@@ -181,11 +201,19 @@ class Connection:
 
     # -- files -------------------------------------------------------------------
 
-    def file_headers(self, url: str) -> dict[str, str]:
-        """Headers for a file request: credentials only for the server's own origin."""
+    def file_headers(self, url: str, credentials: bool = True) -> dict[str, str]:
+        """Headers for a file request: credentials only for the server's own origin,
+        and never when ``credentials`` is false (a reference URL: a third party's,
+        whatever its host)."""
         headers = {"User-Agent": self.user_agent}
-        a = urlsplit(url)
-        if (a.scheme, a.hostname, a.port) == self._origin:
+        if not credentials:
+            return headers
+        try:
+            a = urlsplit(url)
+            same = (a.scheme, a.hostname, a.port) == self._origin
+        except ValueError:
+            same = False
+        if same:
             headers["Authorization"] = self._authorization
         return headers
 
@@ -196,17 +224,19 @@ class Connection:
         *,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        credentials: bool = True,
     ) -> httpx.Response:
         """Send a file request and return the streamed response (the caller closes it),
         following redirects; a transport failure raises :class:`Retryable`. A URL the
-        server sent that is not a valid http(s) URL is a :class:`ResponseValidationError`."""
+        server sent that is not a valid http(s) URL is a :class:`ResponseValidationError`.
+        Without ``credentials`` (a reference URL) no redirect gets them either."""
         status = 0
         url = _join(self.settings.base_url + "/", url)
         for _ in range(MAX_REDIRECTS + 1):
             target = http_url(url, f"{method} URL", from_server=True)
             request = httpx.Request(
                 method, target, content=content,
-                headers={**self.file_headers(url), **(headers or {})},
+                headers={**self.file_headers(url, credentials), **(headers or {})},
                 extensions=self._timeouts(),
             )  # fmt: skip
             response = self._send(request, f"{method} {redact(url)}", redact(url), False)

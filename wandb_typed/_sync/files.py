@@ -32,6 +32,7 @@ from ..errors import (
     clip,
 )
 from .paging import SizedPaginator
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import FileFields
@@ -74,7 +75,11 @@ class File(FileData):
 
     def delete(self) -> None:
         """Delete the file from the run."""
-        self._session.gql.delete_run_files(files=[self.id], project_id=self.run.project_internal_id)
+        gql, project = self._session.gql, self.run.project_internal_id
+        delete_once(
+            lambda: gql.delete_run_files(files=[self.id], project_id=project),
+            f"file {self.name} of {self.run.path}",
+        )
 
 
 def file_from(session: Session, run: Run, f: FileFields) -> File:
@@ -82,6 +87,13 @@ def file_from(session: Session, run: Run, f: FileFields) -> File:
         id=f.id, name=f.name, size=f.size_bytes, md5=f.md_5, mimetype=f.mimetype, url=f.url,
         direct_url=f.direct_url, updated_at=f.updated_at, run=run, _session=session,
     )  # fmt: skip
+
+
+#: The most bytes of an error reply read (for its message): a hostile host cannot
+#: make a failing download read megabytes per attempt.
+ERROR_BODY_LIMIT = 64 * 1024
+#: The most bytes of a document read whole (a manifest, an upload's reply).
+DOCUMENT_LIMIT = 512 * 1024 * 1024
 
 
 def download_to(
@@ -94,22 +106,25 @@ def download_to(
     on_bytes: Callable[[int], None] | None = None,
     stop: Stop | None = None,
     etag: str | None = None,
+    credentials: bool = True,
 ) -> None:
     """GET ``url`` into ``dest`` atomically, checking the size and MD5 when known.
 
     ``on_bytes`` hears of every chunk (and of an attempt's bytes being undone when
     it is retried); ``stop`` ends the transfer at its next chunk; ``etag``, when
-    given, must match the response's ``ETag`` (a reference whose contents changed).
+    given, must match the response's ``ETag`` (a reference whose contents changed);
+    ``credentials=False`` sends no API key (a reference URL). Reading stops one byte
+    past ``size``: a longer body is an error at once, never retried.
     """
     what = f"download of {redact(url)}"
 
     def attempt(number: int) -> None:
-        response = connection.open("GET", url)
+        response = connection.open("GET", url, credentials=credentials)
         received = 0
         try:
             if response.status_code >= 400:
-                _read_body(response, what, url)
-                _raise_status(connection, response, url, what)
+                body = _read_body(response, what, url, ERROR_BODY_LIMIT)
+                _raise_status(connection, response, body, url, what)
             if etag is not None and response.headers.get("etag", "").strip('"') != etag.strip('"'):
                 raise ResponseValidationError(
                     f"{what}: the contents changed since the artifact was logged "
@@ -121,22 +136,29 @@ def download_to(
                     for chunk in response.iter_bytes():
                         if stop is not None:
                             stop.check()
+                        if size is not None and part.size + len(chunk) > size:
+                            raise ResponseValidationError(
+                                f"{what}: the body is longer than the {size} bytes expected; "
+                                "stopped reading (a wrong or hostile file)"
+                            )
                         part.write(chunk)
                         if on_bytes is not None:
                             received += len(chunk)
                             on_bytes(len(chunk))
                 except (httpx.TransportError, httpx.DecodingError) as exc:
                     raise Retryable(
-                        APIConnectionError(f"{what} broke off: {exc}", url=redact(url))
+                        APIConnectionError(
+                            f"{what} broke off: {clip(str(exc), 300)}", url=redact(url)
+                        )
                     ) from None
                 try:
                     part.check(what, size, md5)
                 except ResponseValidationError as exc:
                     raise Retryable(exc) from None
                 part.commit()
-        except Retryable:
+        except (Retryable, ResponseValidationError):
             if on_bytes is not None and received:
-                on_bytes(-received)  # the next attempt starts over
+                on_bytes(-received)  # the next attempt starts over, or none does
             raise
         finally:
             response.close()
@@ -163,37 +185,48 @@ def _whole(
     headers: Mapping[str, str] | None = None,
     error_from: int,
 ) -> bytes:
-    """One attempt at a small exchange: send, read the whole body; a status from
-    ``error_from`` up is a typed error (see :func:`_raise_status`)."""
+    """One attempt at a small exchange: send, read the whole body (at most
+    :data:`DOCUMENT_LIMIT` bytes); a status from ``error_from`` up is a typed error
+    (see :func:`_raise_status`)."""
     response = connection.open(method, url, content=content, headers=headers)
     try:
-        _read_body(response, what, url)
+        failed = response.status_code >= error_from
+        limit = ERROR_BODY_LIMIT if failed else DOCUMENT_LIMIT
+        body = _read_body(response, what, url, limit)
     finally:
         response.close()
-    if response.status_code >= error_from:
-        _raise_status(connection, response, url, what)
-    return response.content
+    if failed:
+        _raise_status(connection, response, body, url, what)
+    if len(body) > DOCUMENT_LIMIT:
+        raise ResponseValidationError(f"{what}: the reply is larger than {DOCUMENT_LIMIT} bytes")
+    return body
 
 
 def _raise_status(
-    connection: Connection, response: httpx.Response, url: str, what: str
+    connection: Connection, response: httpx.Response, body: bytes, url: str, what: str
 ) -> NoReturn:
-    """The typed error for a file request's error status (its body read), wrapped in
-    :class:`Retryable` when the retry policy retries that status."""
-    error = status_error(
-        response.status_code, response.headers, response.content, redact(url), what
-    )
+    """The typed error for a file request's error status (the start of its body
+    read), wrapped in :class:`Retryable` when the retry policy retries that status."""
+    error = status_error(response.status_code, response.headers, body, redact(url), what)
     if response.status_code in connection.settings.retry.retry_statuses:
         raise Retryable(error)
     raise error
 
 
-def _read_body(response: httpx.Response, what: str, url: str) -> None:
-    """Read a (small) reply body; a connection that breaks meanwhile may be retried."""
+def _read_body(response: httpx.Response, what: str, url: str, limit: int) -> bytes:
+    """The reply body up to ``limit`` bytes (plus one chunk at most: one more byte
+    tells a longer body); a connection that breaks meanwhile may be retried."""
+    chunks: list[bytes] = []
+    size = 0
     try:
-        response.read()
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                break
     except httpx.HTTPError as exc:
         raise transport_failure(exc, redact(url), what, False) from None
+    return b"".join(chunks)
 
 
 def list_files(

@@ -83,3 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except RecursionError:  # input nested past Python's stack, wherever a parser met it
+        print(f"wandb-typed {args[0]}: the input is nested too deeply to read", file=sys.stderr)
+        return 1

@@ -9,6 +9,7 @@ import importlib
 import json
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Callable, Generator, Sequence
 from datetime import datetime
@@ -24,6 +25,7 @@ __all__ = [
     "Progress",
     "UsageProblem",
     "cell",
+    "in_place",
     "json_line",
     "output_file",
     "progress",
@@ -83,19 +85,42 @@ def run_guarded(prog: str, body: Callable[[], int]) -> int:
 
 @contextlib.contextmanager
 def output_file(dest: Path) -> Generator[Path, None, None]:
-    """A hidden sibling of ``dest`` to write; renamed to ``dest`` when the block ends
-    normally, deleted when it does not (an error, Ctrl-C): never half a file."""
+    """Where ``-o FILE`` is written. A new or regular file is written whole or not at
+    all: the block writes a hidden sibling, renamed over ``dest`` when it ends
+    normally (keeping the old file's permission bits), deleted when it does not (an
+    error, Ctrl-C). Anything else at ``dest`` (a symlink, a FIFO, a device such as
+    ``/dev/null`` or ``/dev/stdout``) is never replaced: the block gets ``dest``
+    itself and writes through it, as shell redirection and ``curl -o`` do (see
+    :func:`in_place`)."""
     dest = dest.expanduser()
     if dest.is_dir():
         raise CliError(f"{dest} is a directory")
+    try:
+        found = os.lstat(dest)
+    except FileNotFoundError:
+        found = None
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        yield dest  # a symlink or a special file: written through, never replaced
+        return
     if not dest.parent.is_dir():
         raise CliError(f"cannot write {dest}: no directory {dest.parent}")
     part = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
     try:
         yield part
+        if found is not None:
+            os.chmod(part, stat.S_IMODE(found.st_mode))
         os.replace(part, dest)
     finally:
         part.unlink(missing_ok=True)
+
+
+def in_place(path: Path) -> bool:
+    """Whether :func:`output_file` gave the destination itself (a symlink or a special
+    file), which cannot be rewritten afterwards (a CSV header widened at the end)."""
+    try:
+        return not stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
 
 
 def cell(value: object) -> str:
@@ -114,6 +139,20 @@ def cell(value: object) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+#: What a spreadsheet reads as the start of a formula (CSV injection): OWASP's list.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escaped_cell(value: object) -> str:
+    """:func:`cell`, with a text value that a spreadsheet would run as a formula
+    (``=HYPERLINK(...)``, ``+1``, ``@SUM``) prefixed with ``'``: for ``--csv-escape``.
+    Numbers are left alone (``-0.5`` is a number, not a formula)."""
+    text = cell(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def _json_default(value: object) -> object:

@@ -27,6 +27,7 @@ from ._common import (
     Parser,
     UsageProblem,
     cell,
+    in_place,
     output_file,
     progress,
     run_guarded,
@@ -244,6 +245,7 @@ def runs(argv: Sequence[str]) -> int:
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
     parser.add_argument("--per-page", type=int, default=200, help="runs per request (1-1000)")
+    _csv_escape_option(parser)
     args = parser.parse_args(_glue_order(argv))
     return run_guarded("wandb-typed runs", lambda: _runs(args))
 
@@ -286,14 +288,14 @@ def _runs(args: argparse.Namespace) -> int:
                 part.write_text(text, encoding="utf-8")
             return 0
         if output is None:
-            _write_runs(sys.stdout, None, fmt, fields, pages)
+            _write_runs(sys.stdout, None, fmt, fields, pages, args.csv_escape)
             return 0
         with output_file(output) as part:
             if fmt == "parquet":
-                _write_runs(None, part, fmt, fields, pages)
+                _write_runs(None, part, fmt, fields, pages, args.csv_escape)
             else:
                 with part.open("w", newline="", encoding="utf-8") as out:
-                    _write_runs(out, part, fmt, fields, pages)
+                    _write_runs(out, part, fmt, fields, pages, args.csv_escape)
     return 0
 
 
@@ -305,9 +307,21 @@ def parse_filter(text: str | None) -> dict[str, object] | None:
         value: object = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageProblem(f"--filter is not JSON: {exc}") from None
+    except RecursionError:
+        raise UsageProblem("--filter is nested too deeply to read") from None
     if not isinstance(value, dict):
         raise UsageProblem('--filter must be a JSON object, e.g. \'{"state": "finished"}\'')
     return cast("dict[str, object]", value)
+
+
+def _csv_escape_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--csv-escape",
+        action="store_true",
+        help="CSV: prefix text cells that begin with = + - @ (a tab or CR too) with ' so a "
+        "spreadsheet shows them instead of running them as formulas. Off by default: "
+        "cells are written as they are, as pandas writes them.",
+    )
 
 
 def _glue_order(argv: Sequence[str]) -> list[str]:
@@ -338,6 +352,7 @@ def _write_runs(
     fmt: Format,
     fields: Sequence[str],
     pages: Iterator[list[dict[str, object]]],
+    escape_formulas: bool,
 ) -> None:
     writer: RowWriter
     if fmt == "parquet":
@@ -358,8 +373,9 @@ def _write_runs(
         writer = JsonlWriter(out)
     else:
         writer = CsvWriter(
-            out, fields, can_widen=False, where=_run_where, remedy="report this as a bug"
-        )
+            out, fields, can_widen=False, where=_run_where, remedy="report this as a bug",
+            escape_formulas=escape_formulas,
+        )  # fmt: skip
     for page in pages:
         writer.write(page)
     writer.close()
@@ -405,6 +421,7 @@ def history(argv: Sequence[str]) -> int:
         default=ROW_GROUP_ROWS,
         help=f"Parquet: rows per row group, in whole pages (default {ROW_GROUP_ROWS})",
     )
+    _csv_escape_option(parser)
     args = parser.parse_args(argv)
     return run_guarded("wandb-typed history", lambda: _history(args))
 
@@ -452,6 +469,7 @@ def _history(args: argparse.Namespace) -> int:
             scan, fmt, columns, kinds, end, row_group_rows,
             where=lambda row: f"run {run.path}, step {row.get('_step', '?')}",
             remedy="pass --keys to choose the columns, or use --format jsonl",
+            escape_formulas=args.csv_escape,
         )  # fmt: skip
         if output is None:
             job.write(sys.stdout, None)
@@ -505,9 +523,11 @@ class HistoryJob:
         *,
         where: Callable[[Mapping[str, object]], str],
         remedy: str,
+        escape_formulas: bool = False,
     ) -> None:
         self.scan, self.fmt, self.columns, self.kinds, self.end = scan, fmt, columns, kinds, end
         self.row_group_rows, self.where, self.remedy = row_group_rows, where, remedy
+        self.escape_formulas = escape_formulas
 
     def write(self, out: TextIO | None, part: Path | None) -> list[str] | None:
         """Write the scan page by page; returns the widened columns when a CSV file
@@ -535,14 +555,15 @@ class HistoryJob:
             writer = self._csv(out, part, self.columns or ["_step"])
         writer.close()
         if isinstance(writer, CsvWriter) and writer.widened:
-            return writer.columns
+            return writer.header
         return None
 
     def _csv(self, out: TextIO | None, part: Path | None, columns: list[str]) -> CsvWriter:
         assert out is not None
         return CsvWriter(
-            out, columns, can_widen=part is not None, where=self.where, remedy=self.remedy
-        )
+            out, columns, can_widen=part is not None and not in_place(part),
+            where=self.where, remedy=self.remedy, escape_formulas=self.escape_formulas,
+        )  # fmt: skip
 
 
 def _keys_of(rows: Sequence[Mapping[str, object]]) -> list[str]:

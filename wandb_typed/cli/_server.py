@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -92,7 +93,9 @@ def demo(argv: Sequence[str]) -> int:
 def serve(argv: Sequence[str]) -> int:
     """Run a long-lived local W&B-compatible server."""
     parser = Parser(prog="wandb-typed serve", description=serve.__doc__)
-    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (default 8080)")
+    parser.add_argument(
+        "--port", type=_port, default=8080, help="port on 127.0.0.1, 1-65535 (default 8080)"
+    )
     parser.add_argument(
         "--db", default="wandb-typed.sqlite3", help="SQLite file (created if missing)"
     )
@@ -103,16 +106,39 @@ def serve(argv: Sequence[str]) -> int:
         "--fault-rate", type=float, default=0.0, help="fail this share (0-1) of requests"
     )
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault sequence")
+    parser.add_argument(
+        "--fault-when",
+        choices=["before", "after"],
+        default="before",
+        help="fail a request before executing it, or after (a write lands, its answer is lost)",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.fault_rate <= 1:
         parser.error("--fault-rate must be between 0 and 1")
+    import sqlite3
+
     from ..testing import serve as run_server
 
     try:
         run_server(
-            args.port, args.db, args.seed, fault_rate=args.fault_rate, fault_seed=args.fault_seed
-        )
+            args.port, args.db, args.seed, fault_rate=args.fault_rate,
+            fault_seed=args.fault_seed, fault_when=args.fault_when,
+        )  # fmt: skip
+    except sqlite3.Error as exc:  # --db under a regular file, a read-only place, not SQLite
+        print(f"wandb-typed serve: cannot use the database {args.db}: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # the port is taken, or not ours to bind
         print(f"wandb-typed serve: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _port(text: str) -> int:
+    """``--port``: 1-65535 (argparse reports anything else in one line)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not within 1-65535")
+    return port

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO, cast
 
 from ..errors import MissingDependencyError
-from ._common import CliError, cell, json_line
+from ._common import CliError, cell, escaped_cell, json_line
 
 __all__ = [
     "CsvWriter",
@@ -69,7 +69,9 @@ class CsvWriter(RowWriter):
     """CSV with a header of ``columns``. A row with a key the header lacks either
     widens the column list (``can_widen``: the caller rewrites the header at the
     end, see :func:`widen_csv`) or is a :class:`CliError` naming it (``where(row)``
-    says which row)."""
+    says which row). Cells are written as they are (as pandas writes them), or with
+    ``escape_formulas`` text that a spreadsheet would run as a formula gets a ``'``
+    first (see :func:`~._common.escaped_cell`)."""
 
     def __init__(
         self,
@@ -79,15 +81,22 @@ class CsvWriter(RowWriter):
         can_widen: bool,
         where: Callable[[Row], str],
         remedy: str,
+        escape_formulas: bool = False,
     ) -> None:
         self.columns = list(columns)
+        self._cell = escaped_cell if escape_formulas else cell
         self.widened = False
         self._known = set(self.columns)
         self._can_widen = can_widen
         self._where = where
         self._remedy = remedy
         self._csv = csv.writer(out, lineterminator="\n")
-        self._csv.writerow(self.columns)
+        self._csv.writerow(self.header)
+
+    @property
+    def header(self) -> list[str]:
+        """The header's cells for :attr:`columns` (escaped like every other cell)."""
+        return [self._cell(c) for c in self.columns]
 
     def write(self, rows: Sequence[Row]) -> None:
         for row in rows:
@@ -101,7 +110,7 @@ class CsvWriter(RowWriter):
                 self.columns += extra
                 self._known.update(extra)
                 self.widened = True
-            self._csv.writerow([cell(row.get(column)) for column in self.columns])
+            self._csv.writerow([self._cell(row.get(column)) for column in self.columns])
 
 
 def widen_csv(path: Path, columns: Sequence[str]) -> None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 # None of these modules imports graphql-core at import time.
 from ._diff import diff_schemas, method_name
-from ._fetch import MAX_SCHEMA_BYTES, fetch_schema
+from ._fetch import MAX_SCHEMA_BYTES, fetch_schema, same_server
 from ._members import compare_members
 from ._report import FacadeUse, InvalidOperation, Report, SchemaChange
 
@@ -45,5 +45,6 @@ __all__ = [
     "compare_members",
     "diff_schemas",
     "fetch_schema",
+    "same_server",
     "method_name",
 ]

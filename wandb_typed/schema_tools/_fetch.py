@@ -7,7 +7,7 @@ import base64
 import json
 from typing import TYPE_CHECKING, cast
 
-from ..config import Settings
+from ..config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Settings
 from ..errors import (
     APIConnectionError,
     APIStatusError,
@@ -36,12 +36,13 @@ MAX_SCHEMA_BYTES: int = 64 * 1024 * 1024
 
 
 def fetch_schema(
-    url: str, settings: Settings, *, transport: httpx.BaseTransport | None = None
+    url: str, settings: Settings | None, *, transport: httpx.BaseTransport | None = None
 ) -> str:
     """The SDL of the server at ``url`` (its base URL or its ``/graphql`` endpoint),
     fetched by introspection with the key in ``settings``, sent only to the settings'
-    own server, as the client sends it (one attempt, no retries). Raises the client's
-    typed errors. ``transport`` is an httpx transport to send through (tests, proxies)."""
+    own server, as the client sends it (one attempt, no retries); with ``settings``
+    ``None``, without any key (default timeouts). Raises the client's typed errors.
+    ``transport`` is an httpx transport to send through (tests, proxies)."""
     require_graphql()
     from graphql import build_client_schema, get_introspection_query, print_schema
 
@@ -72,7 +73,7 @@ def fetch_schema(
         )
     try:
         schema = build_client_schema(cast("IntrospectionQuery", data))
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
         raise ResponseValidationError(
             f"IntrospectionQuery: the server's introspection result is not a schema: {clip(str(exc), 300)}",
             operation_name="IntrospectionQuery",
@@ -80,11 +81,19 @@ def fetch_schema(
     return print_schema(schema) + "\n"
 
 
-def _endpoint(url: str, settings: Settings) -> str:
+def same_server(url: str, base_url: str) -> bool:
+    """Whether ``url`` is on the server ``base_url`` names (scheme, host and port)."""
+    a, b = parse_http_url(url, "schema URL"), parse_http_url(base_url, "base_url")
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
+def _endpoint(url: str, settings: Settings | None) -> str:
     parts = parse_http_url(url, "schema URL")
     endpoint = url.rstrip("/")
     if not parts.path.rstrip("/").endswith("/graphql"):
         endpoint += "/graphql"
+    if settings is None:
+        return endpoint
     home = parse_http_url(settings.base_url, "base_url")
     if (parts.scheme, parts.hostname, parts.port) != (home.scheme, home.hostname, home.port):
         raise InputError(
@@ -103,20 +112,24 @@ _STATUS: dict[int, type[APIStatusError]] = {
 
 
 def _post(
-    endpoint: str, body: bytes, settings: Settings, transport: httpx.BaseTransport | None
+    endpoint: str, body: bytes, settings: Settings | None, transport: httpx.BaseTransport | None
 ) -> dict[str, object]:
     import httpx
 
     from .. import __version__
 
-    token = base64.b64encode(f"api:{settings.api_key}".encode()).decode("ascii")
     headers = {
-        "Authorization": f"Basic {token}",
         "User-Agent": f"wandb-typed/{__version__} (schema tools)",
         "Content-Type": "application/json",
         "Accept": "application/json",
     }
-    timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+    if settings is not None:
+        token = base64.b64encode(f"api:{settings.api_key}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+        timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+    else:
+        timeout = httpx.Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+    waited = timeout.read
     name = "IntrospectionQuery"
     try:
         with (
@@ -134,7 +147,7 @@ def _post(
                     )
     except httpx.TimeoutException as exc:
         raise APITimeoutError(
-            f"{name}: no answer from {endpoint} within {settings.timeout} s ({type(exc).__name__})",
+            f"{name}: no answer from {endpoint} within {waited} s ({type(exc).__name__})",
             url=endpoint,
         ) from None
     except httpx.TransportError as exc:
@@ -162,7 +175,7 @@ def _post(
         )
     try:
         payload: object = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
         payload = None
     if not isinstance(payload, dict):
         raise ResponseValidationError(

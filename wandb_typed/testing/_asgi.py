@@ -74,7 +74,7 @@ async def read_body(
     """The request body, at most ``limit`` bytes: a larger ``Content-Length`` is refused
     before reading, a chunked body as soon as it passes the limit (:class:`TooLarge`)."""
     declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared[:30]) > limit:
         raise TooLarge
     chunks: list[bytes] = []
     size = 0

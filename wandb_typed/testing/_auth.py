@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ._asgi import Scope, Send, error_body, finish
 from ._resolvers import FileLinks
 from ._store import Row, Store
+from ._text import ascii_int
 
 if TYPE_CHECKING:
     from ._recording import RecordedRequest
@@ -85,8 +86,9 @@ class AppAuth:
         """The user a file token was issued to, if the token is valid for this
         method and path (``<user id>.<signature>``)."""
         user_id, _, signature = token.partition(".")
-        if not user_id.isdigit() or not signature:
+        number = ascii_int(user_id)
+        if number is None or not signature or not signature.isascii():
             return None
-        if not hmac.compare_digest(signature, self.sign(method, key, int(user_id))):
+        if not hmac.compare_digest(signature, self.sign(method, key, number)):
             return None
-        return self.store.user_by_id(int(user_id))
+        return self.store.user_by_id(number)

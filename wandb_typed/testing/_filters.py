@@ -54,6 +54,35 @@ class FilterError(ValueError):
     """A run filter or order string the server cannot interpret."""
 
 
+#: The most levels a filter document may nest (JSON objects and lists alike); the
+#: client refuses deeper filters first (its ``MAX_DEPTH`` counts filter levels).
+MAX_FILTER_DEPTH = 200
+#: The most scalar values one filter may hold (the client's ``MAX_NODES`` counts every
+#: value, containers too, so it never sends more).
+MAX_FILTER_VALUES = 10_000
+#: The most bound parameters one compiled filter may carry (SQLite allows 32,766).
+MAX_FILTER_PARAMS = 32_000
+
+
+def _check_size(doc: object) -> None:
+    """Refuse a filter nested deeper than :data:`MAX_FILTER_DEPTH` or holding more
+    than :data:`MAX_FILTER_VALUES` scalars, before compiling it (no recursion)."""
+    values = 0
+    todo: list[tuple[object, int]] = [(doc, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if depth > MAX_FILTER_DEPTH:
+            raise FilterError(f"the filter is nested more than {MAX_FILTER_DEPTH} levels deep")
+        if isinstance(node, Mapping):
+            todo += [(v, depth + 1) for v in cast("Mapping[object, object]", node).values()]
+        elif isinstance(node, list):
+            todo += [(v, depth + 1) for v in cast("list[object]", node)]
+        else:
+            values += 1
+            if values > MAX_FILTER_VALUES:
+                raise FilterError(f"the filter holds more than {MAX_FILTER_VALUES} values")
+
+
 #: Name of the SQL function :func:`sql_json` is registered as; wrap every JSON
 #: column in it before SQLite's JSON functions read it.
 SQL_JSON = "SQLJSON"
@@ -343,7 +372,10 @@ def _param(value: object, target: _Target) -> object:
     if target.is_date:
         return _normalize_date(value)
     if isinstance(value, int) and not -(2**63) <= value < 2**63:
-        return float(value)  # SQLite integers are 64-bit
+        try:
+            return float(value)  # SQLite integers are 64-bit
+        except OverflowError:
+            raise FilterError(f"the number {str(value)[:20]}... is beyond float range") from None
     if value is not None and not isinstance(value, (int, float, str)):
         raise FilterError(f"cannot compare with {type(value).__name__}")
     return value
@@ -484,8 +516,8 @@ class _Compiler:
             nonempty = Sql("(json_array_length(r.tags) > 0)")
             return nonempty if arg else sql("NOT {}", nonempty)
         if op == "$size":
-            if not isinstance(arg, int) or isinstance(arg, bool):
-                raise FilterError("$size expects an integer")
+            if not isinstance(arg, int) or isinstance(arg, bool) or not 0 <= arg < 2**63:
+                raise FilterError("$size expects a non-negative 64-bit integer")
             return sql("(json_array_length(r.tags) = {})", arg)
         if op == "$regex":
             pattern = self.regex_pattern(arg, ops)
@@ -498,11 +530,19 @@ class _Compiler:
         raise FilterError(f"operator {_shown(op)} is not supported on tags")
 
 
+#: Terms joined flat at most; longer runs are joined as a balanced tree, since SQLite
+#: parses ``a AND b AND c ...`` as a left-deep tree and refuses one 1,000 deep.
+_FLAT_TERMS = 16
+
+
 def _join(parts: list[Sql], word: str, empty: Sql) -> Sql:
     if not parts:
         return empty
     if len(parts) == 1:
         return parts[0]
+    if len(parts) > _FLAT_TERMS:
+        size = -(-len(parts) // _FLAT_TERMS)  # groups of at most _FLAT_TERMS, balanced
+        parts = [_join(parts[i : i + size], word, empty) for i in range(0, len(parts), size)]
     return sql("({})", Sql.join(f" {word} ", parts))
 
 
@@ -513,11 +553,17 @@ def filter_sql(filters: object) -> Sql:
     if isinstance(filters, str):
         try:
             filters = json.loads(filters)
-        except ValueError as exc:
-            raise FilterError(f"filters is not valid JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:
+            raise FilterError(f"filters is not valid JSON: {str(exc)[:200]}") from None
         if filters is None:
             return _TRUE
-    return _Compiler().document(filters)
+    _check_size(filters)
+    fragment = _Compiler().document(filters)
+    if len(fragment.params) > MAX_FILTER_PARAMS:
+        raise FilterError(
+            f"the filter needs {len(fragment.params)} SQL values; at most {MAX_FILTER_PARAMS}"
+        )
+    return fragment
 
 
 def compile_filter(filters: object) -> tuple[str, list[object]]:

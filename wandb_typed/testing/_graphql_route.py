@@ -49,6 +49,7 @@ from ._limits import ServerLimits, check_cost
 from ._recording import RecordedRequest
 from ._resolvers import RequestContext
 from ._store import StoreConflict, StoreError
+from ._text import lone_surrogate
 
 __all__ = ["GraphQLRoute", "operation_name_of"]
 
@@ -105,6 +106,12 @@ class GraphQLRoute(AppAuth):
                 400,
                 error_body('expected a JSON object {"query": ..., "variables": ...}'),
             )
+            return
+        bad = lone_surrogate(payload)
+        if bad is not None:
+            # Valid JSON, not text: stored, it would break every later read of it.
+            body = error_body(f"{bad} holds a lone surrogate: not Unicode text")
+            await finish(send, record, 400, body)
             return
         variables = payload.get("variables")
         record.variables = (

@@ -29,6 +29,7 @@ from ._asgi import respond
 from ._resolvers import FileLinks, RequestContext
 from ._resolvers.artifact_files import manifest_bytes
 from ._store import Row, Store
+from ._text import ascii_int
 
 if TYPE_CHECKING:
     from ._asgi import Send
@@ -89,7 +90,7 @@ class ArtifactRoutes:
     def _file(self, rest: str, expires: str, token: str) -> tuple[int, bytes, str]:
         artifact_id, _, quoted = rest.partition("/")
         path = unquote(quoted)
-        if not artifact_id.isdigit() or not path:
+        if ascii_int(artifact_id) is None or not path:
             return 404, _error_body("bad artifact file path"), "application/json"
         refused = self.store.artifacts.check_signature(
             "file", f"{artifact_id}/{path}", expires, token
@@ -103,7 +104,7 @@ class ArtifactRoutes:
         return 200, content, str(row["mimetype"] or "application/octet-stream")
 
     def _manifest(self, rest: str, expires: str, token: str) -> tuple[int, bytes, str]:
-        if not rest.isdigit():
+        if ascii_int(rest) is None:
             return 404, _error_body("bad manifest path"), "application/json"
         refused = self.store.artifacts.check_signature("manifest", rest, expires, token)
         if refused:

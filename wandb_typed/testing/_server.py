@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 import uvicorn
 
@@ -226,13 +227,16 @@ def serve(
     username: str = "demo",
     fault_rate: float = 0.0,
     fault_seed: int = 0,
+    fault_when: Literal["before", "after"] = "before",
 ) -> None:
     """Serve ``db`` on ``host:port`` until interrupted (``wandb-typed serve``).
 
     ``seed="demo"`` loads the demo data unless the user's entity already has
     projects.  ``fault_rate`` fails that share of ``/graphql`` requests with every
     fault kind (see ``FaultPlan``; ``GET /_local/stats`` counts them), for trying a
-    client's resilience.  Prints the base URL and the API key on start.
+    client's resilience; ``fault_when="after"`` executes a failed request first (a
+    mutation takes effect, then its answer is lost).  Prints the base URL and the
+    API key on start.
     """
     if seed not in (None, "demo"):
         raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
@@ -245,14 +249,18 @@ def serve(
         user = _ensure_user(store, username, None)
         if seed == "demo" and not store.projects_page(username, 1, None).rows:
             seed_demo(store, entity=username)
-        faults = FaultPlan(rate=fault_rate, seed=fault_seed, retry_after=0.2, slow_seconds=1.0)
+        faults = FaultPlan(
+            rate=fault_rate, seed=fault_seed, retry_after=0.2, slow_seconds=1.0, when=fault_when
+        )
         app = LocalApp(store, faults=faults)
         sock = _listening_socket(host, port)  # before the URL is printed: see its docstring
         print(f"W&B-compatible server on http://{host}:{port}", flush=True)
         print(f"  entity:  {username}", flush=True)
         if fault_rate:
             print(
-                f"  faults:  {fault_rate:.0%} of /graphql requests (seed {fault_seed})", flush=True
+                f"  faults:  {fault_rate:.0%} of /graphql requests (seed {fault_seed}, "
+                f"{fault_when} execution)",
+                flush=True,
             )
         print(f"  API key: {user['api_key']}", flush=True)
         print(

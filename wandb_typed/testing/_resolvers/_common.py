@@ -20,6 +20,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from .._store import Page, Row, Store
 from .._store.projects import PUBLIC_ACCESS
+from .._text import ascii_int
 
 __all__ = [
     "EMPTY_CONNECTION",
@@ -83,15 +84,19 @@ def gid(type_name: str, pk: int) -> str:
 def parse_gid(value: object, type_name: str) -> int:
     """``gid(type_name, n)`` (or a bare integer) -> ``n``; anything else is an error."""
     text = str(value)
-    if text.isdigit():
-        return int(text)
+    number = ascii_int(text)
+    if number is not None:
+        return number
     try:
-        kind, _, pk = base64.b64decode(text.encode(), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+        raw = base64.b64decode(text.encode(), validate=True)
+        kind, _, pk = raw.decode().partition(":")
+    except (binascii.Error, UnicodeError, ValueError):
         kind, pk = "", ""
-    if kind != type_name or not pk.isdigit():
-        raise GraphQLError(f"invalid {type_name} id {text!r}", extensions={"code": "BAD_ID"})
-    return int(pk)
+    number = ascii_int(pk)
+    if kind != type_name or number is None:
+        shown = text[:100].encode("unicode_escape").decode("ascii")
+        raise GraphQLError(f"invalid {type_name} id {shown!r}", extensions={"code": "BAD_ID"})
+    return number
 
 
 def not_found(what: str) -> GraphQLError:

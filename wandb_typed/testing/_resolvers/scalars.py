@@ -13,6 +13,7 @@ from ariadne import ScalarType, SchemaBindable
 from graphql import GraphQLError
 
 from .._store import format_time
+from .._text import lone_surrogate
 
 __all__ = ["BINDABLES"]
 
@@ -56,9 +57,12 @@ def _parse_json_string(value: object) -> object:
     release (in older 3.2 releases another exception became an internal error)."""
     if isinstance(value, str):
         try:
-            json.loads(value)
-        except ValueError as exc:
-            raise GraphQLError(f"not valid JSON: {exc}") from None
+            parsed: object = json.loads(value)
+        except (ValueError, RecursionError) as exc:
+            raise GraphQLError(f"not valid JSON: {str(exc)[:200]}") from None
+        bad = lone_surrogate(parsed)
+        if bad is not None:
+            raise GraphQLError(f"JSONString: {bad} holds a lone surrogate: not Unicode text")
     return value
 
 

@@ -16,11 +16,16 @@ __all__ = ["SweepsStore"]
 
 def _sweep_config(config: Mapping[str, Any] | str) -> tuple[str, dict[object, object]]:
     """Sweep config as YAML text plus its parsed form (YAML is a JSON superset; its keys
-    need not be strings)."""
+    need not be strings). Text that is not YAML (a control character, a tab in the
+    wrong place, nesting deeper than Python's stack) is a :class:`StoreError`."""
     import yaml  # the server extra depends on pyyaml
 
     if isinstance(config, str):
-        parsed: object = yaml.safe_load(config)
+        try:
+            parsed: object = yaml.safe_load(config)
+        except (yaml.YAMLError, RecursionError) as exc:
+            problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise StoreError(f"the sweep config is not valid YAML: {problem}") from None
         if not isinstance(parsed, dict):
             return config, {}
         return config, dict(cast("dict[object, object]", parsed))

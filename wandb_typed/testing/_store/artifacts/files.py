@@ -14,6 +14,7 @@ from typing import Any
 
 from ..._filters import OrderKey
 from ..._sql import Sql
+from ..._text import ascii_int
 from .._base import Page, Row
 from ._base import (
     FILE_COLUMNS,
@@ -43,11 +44,14 @@ class ArtifactFilesStore(ArtifactStoreBase):
 
     def check_signature(self, kind: str, key: str, expires: str, token: str) -> str | None:
         """``None`` when the token is valid and unexpired, else why not."""
-        if not expires.isdigit() or not hmac.compare_digest(
-            token, self.sign(kind, key, int(expires))
+        when = ascii_int(expires)
+        if (
+            when is None
+            or not token.isascii()
+            or not hmac.compare_digest(token, self.sign(kind, key, when))
         ):
             return "invalid or missing signature"
-        if int(expires) < time.time():
+        if when < time.time():
             return "signed URL expired"
         return None
 

@@ -13,6 +13,7 @@ from typing import cast
 
 from ..._filters import OrderKey
 from ..._sql import Sql
+from ..._text import ascii_int
 from .._base import StoreError
 from ._base import VERSION_LABEL, bounded
 
@@ -94,8 +95,8 @@ def compile_filter(filters: object, fields: Mapping[str, tuple[str, str]]) -> Fi
     if isinstance(filters, str):
         try:
             filters = json.loads(filters)
-        except ValueError as exc:
-            raise StoreError(f"filters are not valid JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:
+            raise StoreError(f"filters are not valid JSON: {str(exc)[:200]}") from None
     budget = [200]  # conditions per filter
     params: list[object] = []
     sql = _compile_doc(filters, fields, params, budget)
@@ -131,28 +132,39 @@ def _filter_value(value: object, kind: str, field: str) -> object:
         if isinstance(value, str) and VERSION_LABEL.match(value):
             return int(value[1:])
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
+            return _int64(value, field)
         raise StoreError(f"filter {field!r} needs a version like 'v3' or an index")
     if kind == "id":
         return _decode_id(value, field)
-    if value is None or isinstance(value, (str, int, float)):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _int64(value, field)
+    if value is None or isinstance(value, (str, float)):
         return value
     raise StoreError(f"filter {field!r}: unsupported value {value!r}")
+
+
+def _int64(value: int, field: str) -> int:
+    """An integer SQLite can bind (64-bit)."""
+    if not -(2**63) <= value < 2**63:
+        raise StoreError(f"filter {field!r}: {str(value)[:20]}... is beyond 64-bit integers")
+    return value
 
 
 def _decode_id(value: object, field: str) -> int:
     """An id in a filter: a number or a global id (base64 of ``"Type:N"``)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return _int64(value, field)
     if isinstance(value, str):
-        if value.isdigit():
-            return int(value)
+        number = ascii_int(value)
+        if number is not None:
+            return number
         try:
             _, _, pk = base64.b64decode(value, validate=True).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeError):
             pk = ""
-        if pk.isdigit():
-            return int(pk)
+        number = ascii_int(pk)
+        if number is not None:
+            return number
     raise StoreError(f"filter {field!r}: invalid id {value!r}")
 
 

@@ -1,0 +1,1 @@
+"""The schema-driven fuzz of the local server (see :mod:`tests.fuzz.harness`)."""

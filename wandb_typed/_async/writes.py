@@ -1,0 +1,29 @@
+"""Deletes whose lost answer was retried: "not found" on a retry means done.
+
+A delete is classified idempotent (``_core/writes.py``) and so retried after a lost
+answer (a 502 after the server applied it). The retry then finds nothing to
+delete: that is success, said once in the log, not an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from .._core.writes import gone_on_retry
+from ..errors import WandbError
+
+__all__ = ["delete_once"]
+
+logger = logging.getLogger("wandb_typed")
+
+
+async def delete_once(call: Callable[[], Awaitable[object]], what: str) -> None:
+    """Run the delete ``call``; a "not found" after a retry means an earlier attempt
+    deleted ``what`` and its answer was lost: done."""
+    try:
+        await call()
+    except WandbError as exc:
+        if not gone_on_retry(exc):
+            raise
+        logger.info("%s: deleted by an earlier attempt whose answer was lost", what)

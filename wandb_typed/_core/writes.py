@@ -1,0 +1,92 @@
+"""Which of our mutations may be retried: the one table, keyed by operation name.
+
+A reply lost after the server applied a mutation (a 502 from a proxy, a dropped
+connection) leaves the client not knowing whether the write landed. Retrying is
+right for a write that states a whole result, since applying it twice leaves the
+same state: an upsert by name, a run's full config/summary/tags as read, a delete
+(whose retry answered "not found" counts as done, see :func:`gone_on_retry`). It is
+wrong for a write that adds or creates (a new version, an alias added, a link): a
+second application is a second object, or a move the user did not ask for. Those
+are sent once, and their error says that the write may have been applied.
+
+The official client retries every GraphQL call, mutations included; we classify
+instead. An operation missing from :data:`WRITES` counts as not idempotent, and
+``tests/test_writes.py`` fails for any mutation in ``queries/`` that is missing, so
+a new mutation is classified where it is added: one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..errors import WandbError, is_not_found
+
+__all__ = ["WRITES", "Write", "gone_on_retry", "is_idempotent", "may_have_applied"]
+
+Kind = Literal["idempotent", "adds"]
+
+
+@dataclass(frozen=True)
+class Write:
+    """How one mutation behaves when applied twice, and why."""
+
+    kind: Kind
+    why: str
+
+
+def _same(why: str) -> Write:
+    return Write("idempotent", why)
+
+
+def _adds(why: str) -> Write:
+    return Write("adds", why)
+
+
+#: Every mutation of ``queries/``: retried like a query (``idempotent``) or sent once
+#: (``adds``).
+WRITES: dict[str, Write] = {
+    # runs.graphql
+    "UpsertRun": _same("sends the whole config, summary and tags it read, by run id"),
+    "DeleteRun": _same("a delete; a retried 'not found' is done"),
+    # projects.graphql
+    "UpsertProject": _same("an upsert by entity and name"),
+    # files.graphql
+    "CreateRunUploadUrls": _same("file records upserted by name; the URLs are re-signed"),
+    "DeleteRunFiles": _same("a delete; a retried 'not found' is done"),
+    # artifacts.graphql
+    "SaveArtifact": _adds("may add aliases (an alias moves to this version) and tags"),
+    "AddArtifactAliases": _adds("adds aliases: a retry could move one back"),
+    "DeleteArtifactAliases": _same("a delete of named aliases"),
+    "DeleteArtifact": _same("a delete; a retried 'not found' is done"),
+    "LinkArtifact": _adds("creates a link (and the portfolio on the first link)"),
+    "UnlinkArtifact": _same("a delete of a link; a retried 'not found' is done"),
+    "UseArtifact": _adds("records a new input edge of a run"),
+    "LogRunArtifact": _adds("creates a new artifact version"),
+    "SaveArtifactSequence": _adds("renames and adds tag assignments"),
+    "SaveArtifactPortfolio": _adds("renames and adds tag assignments"),
+    "MoveArtifactSequence": _same("sets the collection's type by id"),
+    "DeleteArtifactSequence": _same("a delete; a retried 'not found' is done"),
+    "DeleteArtifactPortfolio": _same("a delete; a retried 'not found' is done"),
+}
+
+
+def is_idempotent(operation_name: str) -> bool:
+    """Whether a mutation may be retried after it may have reached the server
+    (unknown operations may not)."""
+    write = WRITES.get(operation_name)
+    return write is not None and write.kind == "idempotent"
+
+
+def may_have_applied(operation_name: str) -> str:
+    """The sentence an error of a write that is sent once carries."""
+    return (
+        f" {operation_name} adds or creates, so it was not retried: the write may have been "
+        "applied; check before repeating it."
+    )
+
+
+def gone_on_retry(error: WandbError) -> bool:
+    """Whether a delete's error means an earlier attempt already deleted the object:
+    "not found" on a retry (the first answer was lost)."""
+    return error.attempts > 1 and is_not_found(error)
