@@ -57,7 +57,7 @@ def test_download_failures_are_one_line(
             "artifact", "download", f"{where}/{demo.model_artifact}:v0", "--type", demo.dataset_type
         ),
         1,
-        "NotFoundError",
+        f"TypeMismatchError: artifact {where}/{demo.model_artifact}:v0 of type '{demo.dataset_type}'",
     )
     failed(cli("artifact", "download", "a/b/c/d/e:v0"), 1, "has 5 parts")
     failed(cli("artifact", "download", "x:v0", "--max-workers", "0"), 2, "--max-workers")

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from ._common import Parser, UsageProblem, progress, run_guarded
 
-__all__ = ["command"]
+__all__ = ["artifact_parser", "command"]
 
 
-def command(argv: Sequence[str]) -> int:
-    """``wandb-typed artifact SUBCOMMAND ...`` (only ``download`` for now)."""
+def artifact_parser() -> Parser:
+    """The ``command`` command line (also read by ``wandb-typed completion``)."""
     parser = Parser(prog="wandb-typed artifact", description="Work with artifact versions.")
     sub = parser.add_subparsers(dest="action", metavar="SUBCOMMAND", required=True)
     download = sub.add_parser(
@@ -41,6 +41,12 @@ def command(argv: Sequence[str]) -> int:
         action="store_true",
         help="skip reference entries that cannot be fetched (s3://, gs://, ...)",
     )
+    return parser
+
+
+def command(argv: Sequence[str]) -> int:
+    """``wandb-typed artifact SUBCOMMAND ...`` (only ``download`` for now)."""
+    parser = artifact_parser()
     args = parser.parse_args(argv)
     return run_guarded("wandb-typed artifact download", lambda: _download(args))
 

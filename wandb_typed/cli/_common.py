@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 __all__ = [
     "EXIT_ERROR",
@@ -25,12 +25,15 @@ __all__ = [
     "Progress",
     "UsageProblem",
     "cell",
+    "fit",
     "in_place",
+    "is_terminal",
     "json_line",
     "output_file",
     "progress",
     "run_guarded",
     "table",
+    "tsv",
 ]
 
 #: A failure of the server or of the user's data or settings (not found, denied, ...).
@@ -48,10 +51,14 @@ class CliError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """``argparse`` whose errors are one line on stderr (exit 2), not usage + error."""
+    """``argparse`` whose errors are one line on stderr (exit 2), not usage + error, and
+    whose help shows docstrings without their reST markup (````name```` as name)."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+    def format_help(self) -> str:
+        return super().format_help().replace("``", "")
 
 
 def run_guarded(prog: str, body: Callable[[], int]) -> int:
@@ -169,6 +176,51 @@ def json_line(row: dict[str, object]) -> str:
     return json.dumps(row, ensure_ascii=False, default=_json_default) + "\n"
 
 
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (a table for people), not a pipe or a file."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def tsv(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as tab-separated lines, no header, as ``gh`` writes to a pipe: tabs,
+    newlines and backslashes in a cell are escaped (``\\t``, ``\\n``, ``\\\\``)."""
+
+    def clean(text: str) -> str:
+        return (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+
+    return "".join("\t".join(clean(str(c)) for c in row) + "\n" for row in rows)
+
+
+def fit(rows: Sequence[Sequence[str]], header: Sequence[str], width: int) -> list[list[str]]:
+    """Cells shortened (with ``…``) so that :func:`table` fits in ``width`` columns:
+    the widest column gives way first, and no column gets narrower than its header
+    or 8 characters."""
+    columns = list(zip(header, *rows, strict=True))
+    widths = [max(len(str(c)) for c in col) for col in columns]
+    floor = [max(len(h), 8) for h in header]
+
+    def total() -> int:
+        return 2 + sum(widths) + 2 * (len(widths) - 1)
+
+    while total() > width:
+        i = max(range(len(widths)), key=lambda k: widths[k] - floor[k])
+        if widths[i] <= floor[i]:
+            break
+        widths[i] -= 1
+    return [
+        [c if len(c) <= w else c[: max(w - 1, 0)] + "…" for c, w in zip(row, widths, strict=True)]
+        for row in rows
+    ]
+
+
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
     """Rows as aligned columns under a header."""
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
@@ -221,6 +273,10 @@ def progress(desc: str, unit: str, total: int | None = None) -> Progress:
         tqdm: Any = importlib.import_module("tqdm").tqdm
     except ImportError:
         return Progress()
+    scaled: dict[str, object] = {"unit_scale": True, "unit_divisor": 1024} if unit == "B" else {}
     return Progress(
-        tqdm(desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True)
-    )
+        tqdm(
+            desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True,
+            **scaled,
+        )
+    )  # fmt: skip

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -27,11 +28,14 @@ from ._common import (
     Parser,
     UsageProblem,
     cell,
+    fit,
     in_place,
+    is_terminal,
     output_file,
     progress,
     run_guarded,
     table,
+    tsv,
 )
 from ._writers import (
     ROW_GROUP_ROWS,
@@ -53,7 +57,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["history", "runs"]
+__all__ = ["history", "history_parser", "runs", "runs_parser"]
 
 Format = Literal["table", "csv", "jsonl", "parquet"]
 FORMATS: dict[str, Format] = {
@@ -119,6 +123,19 @@ def lookup(obj: Mapping[str, JSONValue], dotted: str) -> JSONValue:
     return None
 
 
+def split_field(field: str) -> tuple[str, str] | None:
+    """``("config" | "summary", key)`` for ``config.<key>``, ``summary.<key>`` or
+    ``summary_metrics.<key>`` (the name filters and orders use), else ``None``."""
+    for prefix, part in (
+        ("config.", "config"),
+        ("summary.", "summary"),
+        ("summary_metrics.", "summary"),
+    ):
+        if field.startswith(prefix) and field[len(prefix) :]:
+            return part, field[len(prefix) :]
+    return None
+
+
 def parse_fields(text: str, light: bool) -> list[str]:
     """The ``--fields`` list, each one checked."""
     fields = [f.strip() for f in text.split(",")]
@@ -128,7 +145,7 @@ def parse_fields(text: str, light: bool) -> list[str]:
     for field in fields:
         if field in known:
             continue
-        if field.startswith(("config.", "summary.")) and field.split(".", 1)[1]:
+        if split_field(field) is not None:
             if light:
                 raise UsageProblem(f"--light lists no config or summary; drop {field!r}")
             continue
@@ -146,9 +163,9 @@ def projection(fields: Sequence[str], part: str) -> list[str] | None:
         return None
     keys: list[str] = []
     for field in fields:
-        if field.startswith(part + "."):
-            dotted = field[len(part) + 1 :]
-            parts = dotted.split(".")
+        split = split_field(field)
+        if split is not None and split[0] == part:
+            parts = split[1].split(".")
             keys += [".".join(parts[: i + 1]) for i in range(len(parts))]
     return list(dict.fromkeys(keys))
 
@@ -163,7 +180,9 @@ def run_row(run: LightRun | Run, fields: Sequence[str]) -> dict[str, object]:
             if field in RUN_FIELDS:
                 row[field] = RUN_FIELDS[field](run)
             else:
-                part, dotted = field.split(".", 1)
+                split = split_field(field)
+                assert split is not None  # checked by parse_fields
+                part, dotted = split
                 row[field] = lookup(run.config if part == "config" else run.summary, dotted)
     return row
 
@@ -211,15 +230,18 @@ def checked(call: Callable[[], T]) -> T:
 # ---------------------------------------------------------------- runs
 
 
-def runs(argv: Sequence[str]) -> int:
-    """List a project's runs as a table, CSV, JSON Lines or Parquet."""
+def runs_parser() -> Parser:
+    """The ``runs`` command line (also read by ``wandb-typed completion``)."""
     parser = Parser(
         prog="wandb-typed runs",
         description=runs.__doc__,
         epilog="Fields: id name state path url (all listings); storage_id created_at "
         "heartbeat_at tags group job_type host notes description commit sweep user "
         "history_line_count last_step read_only config summary config.<key> "
-        "summary.<key> (dots reach into nested values). Authentication: WANDB_API_KEY, "
+        "summary.<key> (dots reach into nested values). config.<key> and summary.<key> "
+        "name the same values in --fields, --filter and --order (summary_metrics.<key>, "
+        "W&B's name, works too). Piped, the table is tab-separated rows (no header); "
+        "for JSON, --format jsonl (| jq). Authentication: WANDB_API_KEY, "
         "WANDB_BASE_URL, netrc or the wandb settings files, as for Api().",
     )
     parser.add_argument("path", metavar="ENTITY/PROJECT", help="the project (or PROJECT)")
@@ -246,6 +268,12 @@ def runs(argv: Sequence[str]) -> int:
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
     parser.add_argument("--per-page", type=int, default=200, help="runs per request (1-1000)")
     _csv_escape_option(parser)
+    return parser
+
+
+def runs(argv: Sequence[str]) -> int:
+    """List a project's runs as a table, CSV, JSON Lines or Parquet."""
+    parser = runs_parser()
     args = parser.parse_args(_glue_order(argv))
     return run_guarded("wandb-typed runs", lambda: _runs(args))
 
@@ -255,6 +283,8 @@ def _runs(args: argparse.Namespace) -> int:
     output: Path | None = args.output
     path: str = args.path
     order: str = args.order
+    sign = order[:1] if order[:1] in "+-" else ""
+    order = sign + summary_name(order[len(sign) :])
     per_page: int = args.per_page
     fmt = output_format(args.format, output, "table")
     if fmt == "parquet" and output is None:
@@ -280,10 +310,15 @@ def _runs(args: argparse.Namespace) -> int:
         pages = _pages(listing, fields)
         if fmt == "table":  # aligned columns need every row first
             rows = [row for page in pages for row in page]
-            text = table([[_short(cell(row[f])) for f in fields] for row in rows], fields) + "\n"
-            if output is None:
-                sys.stdout.write(text)
+            cells = [[cell(row[f]) for f in fields] for row in rows]
+            if output is None and not is_terminal(sys.stdout):
+                sys.stdout.write(tsv(cells))  # piped: tab-separated rows, as gh writes
                 return 0
+            if output is None:  # a terminal: the table fitted to its width
+                width = shutil.get_terminal_size().columns
+                sys.stdout.write(table(fit(cells, fields, width), fields) + "\n")
+                return 0
+            text = table([[_short(c) for c in row] for row in cells], fields) + "\n"
             with output_file(output) as part:
                 part.write_text(text, encoding="utf-8")
             return 0
@@ -311,7 +346,24 @@ def parse_filter(text: str | None) -> dict[str, object] | None:
         raise UsageProblem("--filter is nested too deeply to read") from None
     if not isinstance(value, dict):
         raise UsageProblem('--filter must be a JSON object, e.g. \'{"state": "finished"}\'')
-    return cast("dict[str, object]", value)
+    return cast("dict[str, object]", _summary_keys(cast("dict[str, object]", value)))
+
+
+def _summary_keys(value: object) -> object:
+    """A filter with ``summary.<key>`` written as W&B's ``summary_metrics.<key>``, so the
+    three options share one name for a summary value (``--fields summary.acc``,
+    ``--filter '{"summary.acc": ...}'``, ``--order -summary.acc``)."""
+    if isinstance(value, list):
+        return [_summary_keys(item) for item in cast("list[object]", value)]
+    if isinstance(value, dict):
+        items = cast("dict[str, object]", value).items()
+        return {summary_name(key): _summary_keys(inner) for key, inner in items}
+    return value
+
+
+def summary_name(key: str) -> str:
+    """``summary.<key>`` as ``summary_metrics.<key>``; any other key as it is."""
+    return "summary_metrics." + key[len("summary.") :] if key.startswith("summary.") else key
 
 
 def _csv_escape_option(parser: argparse.ArgumentParser) -> None:
@@ -395,8 +447,8 @@ def _short(text: str, width: int = 60) -> str:
 HISTORY_KINDS: dict[str, Kind] = {"number": "float", "string": "string", "boolean": "bool"}
 
 
-def history(argv: Sequence[str]) -> int:
-    """Write every history row of a run as CSV, JSON Lines or Parquet, streamed."""
+def history_parser() -> Parser:
+    """The ``history`` command line (also read by ``wandb-typed completion``)."""
     parser = Parser(
         prog="wandb-typed history",
         description=history.__doc__,
@@ -422,6 +474,12 @@ def history(argv: Sequence[str]) -> int:
         help=f"Parquet: rows per row group, in whole pages (default {ROW_GROUP_ROWS})",
     )
     _csv_escape_option(parser)
+    return parser
+
+
+def history(argv: Sequence[str]) -> int:
+    """Write every history row of a run as CSV, JSON Lines or Parquet, streamed."""
+    parser = history_parser()
     args = parser.parse_args(argv)
     return run_guarded("wandb-typed history", lambda: _history(args))
 

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from ..config import Settings
 
 
-def command(argv: Sequence[str]) -> int:
-    """Fetch a server's GraphQL schema, or tell which operations a schema change breaks."""
+def schema_parser() -> Parser:
+    """The ``command`` command line (also read by ``wandb-typed completion``)."""
     parser = Parser(prog="wandb-typed schema", description=command.__doc__)
     sub = parser.add_subparsers(dest="action", required=True, metavar="{fetch,diff}")
     fetch = sub.add_parser(
@@ -48,6 +48,12 @@ def command(argv: Sequence[str]) -> int:
         help="the operations to check (default: those of the installed version, or ./queries "
         "in a source checkout)",
     )
+    return parser
+
+
+def command(argv: Sequence[str]) -> int:
+    """Fetch a server's GraphQL schema, or tell which operations a schema change breaks."""
+    parser = schema_parser()
     args = parser.parse_args(argv)
     from .. import schema_tools
     from ..errors import (

@@ -13,10 +13,14 @@ from ._common import Parser
 from ._common import table as aligned
 
 
+def demo_parser() -> Parser:
+    """The ``demo`` command line (also read by ``wandb-typed completion``)."""
+    return Parser(prog="wandb-typed demo", description=demo.__doc__)
+
+
 def demo(argv: Sequence[str]) -> int:
     """Start the embedded server with the demo data and query it with the typed Api."""
-    parser = Parser(prog="wandb-typed demo", description=demo.__doc__)
-    parser.parse_args(argv)
+    demo_parser().parse_args(argv)
     from .._sync.api import Api
     from ..testing import LocalServer
 
@@ -90,8 +94,8 @@ def demo(argv: Sequence[str]) -> int:
     return 0
 
 
-def serve(argv: Sequence[str]) -> int:
-    """Run a long-lived local W&B-compatible server."""
+def serve_parser() -> Parser:
+    """The ``serve`` command line (also read by ``wandb-typed completion``)."""
     parser = Parser(prog="wandb-typed serve", description=serve.__doc__)
     parser.add_argument(
         "--port", type=_port, default=8080, help="port on 127.0.0.1, 1-65535 (default 8080)"
@@ -112,6 +116,12 @@ def serve(argv: Sequence[str]) -> int:
         default="before",
         help="fail a request before executing it, or after (a write lands, its answer is lost)",
     )
+    return parser
+
+
+def serve(argv: Sequence[str]) -> int:
+    """Run a long-lived local W&B-compatible server."""
+    parser = serve_parser()
     args = parser.parse_args(argv)
     if not 0 <= args.fault_rate <= 1:
         parser.error("--fault-rate must be between 0 and 1")
