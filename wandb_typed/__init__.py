@@ -82,6 +82,15 @@ from .errors import (
 from .filters import Config, Filter, State, Summary, Tags
 from .types import JSONObject, JSONValue
 
+# isort: split
+# registries, automations and integrations
+from ._async.registries import AsyncRegistries, AsyncRegistry
+from ._core.integrations import Integration, SlackIntegration, WebhookIntegration
+from ._core.registries import ArtifactTypes
+from ._core.registry_members import MemberTeam, MemberUser, TeamMember, UserMember
+from ._sync.registries import Registries, Registry
+from .automations import Automation, AutomationNotFoundError
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -167,4 +176,19 @@ __all__ = [
     "VerificationError",
     "WandbError",
     "__version__",
+    # registries, automations and integrations
+    "ArtifactTypes",
+    "AsyncRegistries",
+    "AsyncRegistry",
+    "Automation",
+    "AutomationNotFoundError",
+    "Integration",
+    "MemberTeam",
+    "MemberUser",
+    "Registries",
+    "Registry",
+    "SlackIntegration",
+    "TeamMember",
+    "UserMember",
+    "WebhookIntegration",
 ]

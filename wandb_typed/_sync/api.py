@@ -16,17 +16,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
-from typing_extensions import Unpack
 
 from .._core.checks import check_instance
-
-# registries, automations and integrations
-from .._core.integrations import Integration, SlackIntegration, WebhookIntegration
 from .._core.jobs import JobSummary
-from .._core.registries import Visibility
 from .._core.typed import C, S
 from .._core.users import User
-from ..automations import Automation, NewAutomation, WriteAutomationsKwargs
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
@@ -34,11 +28,8 @@ from ..types import JSONObject
 from . import artifact_collections as _collections
 from . import artifact_types as _types
 from . import artifacts as _artifacts
-from . import automations as _automations
-from . import integrations as _integrations
 from . import jobs as _jobs
 from . import projects as _projects
-from . import registries as _registries
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
@@ -48,11 +39,22 @@ from .artifacts import Artifact
 from .jobs import Job
 from .paging import SizedPaginator
 from .projects import Project
-from .registries import Registries, Registry
 from .reports import Report
 from .runs import LightRun, Run, Runs, TypedRuns
 from .session import Session
 from .sweeps import Sweep
+
+# isort: split
+# registries, automations and integrations
+from typing_extensions import Unpack
+
+from .._core.integrations import Integration, SlackIntegration, WebhookIntegration
+from .._core.registries import Visibility
+from ..automations import Automation, NewAutomation, WriteAutomationsKwargs
+from . import automations as _automations
+from . import integrations as _integrations
+from . import registries as _registries
+from .registries import Registries, Registry
 
 if TYPE_CHECKING:
     from wandb_typed_gql.client import WandbClient

@@ -39,7 +39,8 @@ MAX_REGISTRY_TYPES = 1000
 
 
 def _strongest(roles: Iterable[str]) -> str | None:
-    ranked = [r for r in REGISTRY_ROLES if r in set(roles)]
+    given = set(roles)
+    ranked = [r for r in REGISTRY_ROLES if r in given]
     return ranked[0] if ranked else None
 
 
