@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .._core.integrations import Integration, SlackIntegration, WebhookIntegration, integration_from
 from .._core.paging import Page, check_per_page, page_of
 from ..errors import NotFoundError
+from ..paths import check_name
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ def _listing(
     what: str,
 ) -> AsyncSizedPaginator[T]:
     check_per_page(per_page)
+    if entity is not None:
+        check_name(entity, "entity name")
 
     async def fetch(cursor: str | None, first: int) -> Page[T]:
         from wandb_typed_gql.fragments import SlackIntegrationFields, WebhookIntegrationFields

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .._core.integrations import Integration, SlackIntegration, WebhookIntegration, integration_from
 from .._core.paging import Page, check_per_page, page_of
 from ..errors import NotFoundError
+from ..paths import check_name
 from .paging import SizedPaginator
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ def _listing(
     what: str,
 ) -> SizedPaginator[T]:
     check_per_page(per_page)
+    if entity is not None:
+        check_name(entity, "entity name")
 
     def fetch(cursor: str | None, first: int) -> Page[T]:
         from wandb_typed_gql.fragments import SlackIntegrationFields, WebhookIntegrationFields

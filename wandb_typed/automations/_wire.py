@@ -86,9 +86,11 @@ def action_config(action: SavedAction | InputAction) -> tuple[ActionType, JSONOb
         return hook.action_type, hook.config()
     if isinstance(action, SavedNoOp):
         return ActionType.NO_OP, {"noOpActionInput": {"noOp": True}}
+    kind = getattr(cast("object", action), "action_type", None)
+    shown = kind.name if isinstance(kind, ActionType) else type(action).__name__
     raise InputError(
-        f"{action.action_type.name} actions cannot be saved by this client; give the"
-        " automation a new action (SendNotification, SendWebhook or DoNothing)"
+        f"{shown} actions cannot be saved by this client; give the automation a new action"
+        " (SendNotification, SendWebhook or DoNothing)"
     )
 
 

@@ -5,7 +5,8 @@ An integration is a Slack channel or a webhook endpoint of an entity. A trigger
 belongs to the entity of its scope (a project, a registry, an artifact collection
 or an entity) and holds its event (type and filter, the JSON text the client sent)
 and its action (type, the integration it uses, and the action's input as JSON).
-A trigger whose scope is deleted is deleted with it. Names are unique per entity.
+A trigger whose scope is deleted is deleted with it. Names are unique per entity;
+ids are never reused (a deleted automation's id never names another).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class AutomationsStore(ProjectsStore):
 
     SCHEMA: ClassVar[str] = """
 CREATE TABLE IF NOT EXISTS integrations (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     kind TEXT NOT NULL CHECK (kind IN ('SLACK', 'WEBHOOK')),
     name TEXT,
@@ -82,7 +83,7 @@ CREATE TABLE IF NOT EXISTS integrations (
 CREATE UNIQUE INDEX IF NOT EXISTS integrations_webhook_names
     ON integrations (entity_id, name) WHERE kind = 'WEBHOOK';
 CREATE TABLE IF NOT EXISTS triggers (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     description TEXT,
