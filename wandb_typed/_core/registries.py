@@ -27,6 +27,7 @@ __all__ = [
     "RegistryData",
     "Visibility",
     "access_of",
+    "check_artifact_types",
     "check_registry_name",
     "check_visibility",
     "visibility_of",
@@ -257,11 +258,11 @@ class RegistryData:
         new_name = self.full_name if self._name != self._saved_name else None
         return new_name, added
 
-    @staticmethod
-    def check_types(types: Sequence[str] | None) -> list[str] | None:
-        """Artifact type names for a new registry (``None``: every type)."""
-        if types is None:
-            return None
-        if isinstance(types, str):
-            raise InputError("artifact_types takes a list of type names, not one string")
-        return [check_artifact_name_part(t, "artifact type") for t in types]
+
+def check_artifact_types(types: Sequence[str] | None) -> list[str] | None:
+    """Artifact type names for a new registry (``None``: every type)."""
+    if types is None:
+        return None
+    if isinstance(types, str):
+        raise InputError("artifact_types takes a list of type names, not one string")
+    return [check_artifact_name_part(t, "artifact type") for t in types]

@@ -23,6 +23,7 @@ from .._core.registries import (
     RegistryData,
     Visibility,
     access_of,
+    check_artifact_types,
     check_registry_name,
     check_visibility,
 )
@@ -326,7 +327,7 @@ def create_registry(
     name = check_registry_name(name)
     access = access_of(check_visibility(visibility))
     check_optional_str(description, "description")
-    types = RegistryData.check_types(artifact_types)
+    types = check_artifact_types(artifact_types)
     org = resolve_organization(session, organization)
     organization_row = session.gql.organization_by_name(organization=org)
     found = organization_row.organization
