@@ -284,6 +284,16 @@ CASES: list[tuple[str, str, type]] = [
         wt.ArtifactCollection,
     ),
     ("registries_versions", SYNC + "for v in api.registries().versions():\n    v.", wt.Artifact),
+    (
+        "registry_collections_search",
+        SYNC + "cs = api.registries().collections()\ncs.",
+        wt.RegistryCollections,
+    ),
+    (
+        "async_registry_collections",
+        ASYNC + "    cs = api.registries().collections()\n    cs.",
+        wt.AsyncRegistryCollections,
+    ),
     ("automation", SYNC + "a = api.automation('x')\na.", wt.Automation),
     ("automations", SYNC + "for a in api.automations():\n    a.", wt.Automation),
     ("integrations", SYNC + "for i in api.integrations():\n    i.", wt.WebhookIntegration),
@@ -335,7 +345,8 @@ CLASSES = [
     wt.ArtifactFile, wt.AsyncArtifactFile, wt.ArtifactEntry, wt.AsyncArtifactEntry, wt.Job,
     wt.AsyncJob, wt.ArtifactManifest, wt.ArtifactManifestEntry,
     # registries, automations and integrations
-    wt.Registry, wt.AsyncRegistry, wt.Registries, wt.AsyncRegistries,
+    wt.Registry, wt.AsyncRegistry, wt.Registries, wt.AsyncRegistries, wt.RegistryCollections,
+    wt.AsyncRegistryCollections,
 ]  # fmt: skip
 
 

@@ -85,10 +85,12 @@ from .types import JSONObject, JSONValue
 # isort: split
 # registries, automations and integrations
 from ._async.registries import AsyncRegistries, AsyncRegistry
+from ._async.registry_search import AsyncRegistryCollections
 from ._core.integrations import Integration, SlackIntegration, WebhookIntegration
 from ._core.registries import ArtifactTypes
 from ._core.registry_members import MemberTeam, MemberUser, TeamMember, UserMember
 from ._sync.registries import Registries, Registry
+from ._sync.registry_search import RegistryCollections
 from .automations import Automation, AutomationNotFoundError
 
 __all__ = [
@@ -180,6 +182,7 @@ __all__ = [
     "ArtifactTypes",
     "AsyncRegistries",
     "AsyncRegistry",
+    "AsyncRegistryCollections",
     "Automation",
     "AutomationNotFoundError",
     "Integration",
@@ -187,6 +190,7 @@ __all__ = [
     "MemberUser",
     "Registries",
     "Registry",
+    "RegistryCollections",
     "SlackIntegration",
     "TeamMember",
     "UserMember",

@@ -113,6 +113,11 @@ def test_collections_and_versions_across_registries(api: Api, demo: DemoInfo) ->
     assert version.source_name == f"{demo.model_artifact}:v{demo.model_versions - 1}"
     by_alias = api.registries().versions(filter={"alias": demo.registry_alias})
     assert [v.id for v in by_alias] == [version.id]
+    # from collections to the versions linked into them
+    chained = api.registries().collections(filter={"name": demo.registry_collection}).versions()
+    assert [v.id for v in chained] == [version.id]
+    none = api.registries().collections(filter={"name": "no-such"}).versions()
+    assert [v for v in none] == []
 
 
 def test_one_registrys_collections_and_versions(api: Api, demo: DemoInfo) -> None:

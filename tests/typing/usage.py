@@ -380,6 +380,7 @@ def registry_usage(api: Api) -> None:
         MemberUser,
         Registries,
         Registry,
+        RegistryCollections,
         SlackIntegration,
         TeamMember,
         UserMember,
@@ -400,7 +401,8 @@ def registry_usage(api: Api) -> None:
     assert_type(registries, Registries)
     for r in registries:
         assert_type(r, Registry)
-    assert_type(registries.collections(), SizedPaginator[ArtifactCollection])
+    assert_type(registries.collections(), RegistryCollections)
+    assert_type(registries.collections().versions(), SizedPaginator[Artifact])
     assert_type(registries.versions(filter={"alias": "production"}), SizedPaginator[Artifact])
     registry = api.registry("model")
     assert_type(registry.name, str)
@@ -426,7 +428,8 @@ def registry_usage(api: Api) -> None:
     assert_type(registry.add_members(api.viewer, user), Registry)
     assert_type(registry.update_member(user, "viewer"), Registry)
     assert_type(registry.remove_members("VXNlcjox"), Registry)
-    assert_type(registry.collections(order="-name"), SizedPaginator[ArtifactCollection])
+    for c in registry.collections(order="-name"):
+        assert_type(c, ArtifactCollection)
     assert_type(registry.versions(), SizedPaginator[Artifact])
     created = api.create_registry("x", "restricted", "org", "d", ["model"])
     assert_type(created, Registry)

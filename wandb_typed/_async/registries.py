@@ -39,10 +39,13 @@ from .._core.registry_members import (
 )
 from ..errors import ConflictError, NotFoundError, ResponseValidationError
 from ..types import JSONObject
-from .artifact_collections import AsyncArtifactCollection
 from .artifacts import AsyncArtifact
 from .paging import AsyncSizedPaginator
-from .registry_search import list_registry_collections, list_registry_versions, resolve_organization
+from .registry_search import (
+    AsyncRegistryCollections,
+    list_registry_versions,
+    resolve_organization,
+)
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import RegistryFields
@@ -70,11 +73,11 @@ class AsyncRegistry(RegistryData):
         order: str | None = None,
         per_page: int = 100,
         start: str | None = None,
-    ) -> AsyncSizedPaginator[AsyncArtifactCollection]:
+    ) -> AsyncRegistryCollections:
         """The registry's collections, newest first (``filter`` on ``name``, ``tag``,
         ``description``, ``created_at``, ``updated_at``; ``order`` by ``name``,
-        ``created_at`` or ``updated_at``)."""
-        return list_registry_collections(
+        ``created_at`` or ``updated_at``); ``.versions()`` searches inside them."""
+        return AsyncRegistryCollections(
             self._session, self.organization, self._filter(), filter, order, per_page, start
         )
 
@@ -244,6 +247,7 @@ class AsyncRegistries(AsyncSizedPaginator[AsyncRegistry]):
         check_per_page(per_page)
         self._session = session
         self._organization = organization
+        self._raw_filter = filter
         self._filter = check_search_filter(filter, "registry", "basic")
         checked_order = check_order(order, "registry")
 
@@ -268,11 +272,12 @@ class AsyncRegistries(AsyncSizedPaginator[AsyncRegistry]):
         order: str | None = None,
         per_page: int = 100,
         start: str | None = None,
-    ) -> AsyncSizedPaginator[AsyncArtifactCollection]:
+    ) -> AsyncRegistryCollections:
         """The collections of these registries (``filter`` on ``name``, ``tag``,
-        ``description``, ``created_at``, ``updated_at``)."""
-        return list_registry_collections(
-            self._session, self._organization, self._filter, filter, order, per_page, start
+        ``description``, ``created_at``, ``updated_at``); ``.versions()`` searches
+        inside them."""
+        return AsyncRegistryCollections(
+            self._session, self._organization, self._raw_filter, filter, order, per_page, start
         )
 
     def versions(
@@ -286,8 +291,9 @@ class AsyncRegistries(AsyncSizedPaginator[AsyncRegistry]):
         ``alias``, ``version``, ``created_at``, ``metadata``...; ``order`` needs advanced
         search)."""
         return list_registry_versions(
-            self._session, self._organization, self._filter, None, filter, order, per_page, start
-        )
+            self._session, self._organization, self._raw_filter, None, filter, order, per_page,
+            start,
+        )  # fmt: skip
 
 
 async def fetch_registry(

@@ -41,10 +41,13 @@ from .._core.registry_members import (
 )
 from ..errors import ConflictError, NotFoundError, ResponseValidationError
 from ..types import JSONObject
-from .artifact_collections import ArtifactCollection
 from .artifacts import Artifact
 from .paging import SizedPaginator
-from .registry_search import list_registry_collections, list_registry_versions, resolve_organization
+from .registry_search import (
+    RegistryCollections,
+    list_registry_versions,
+    resolve_organization,
+)
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import RegistryFields
@@ -72,11 +75,11 @@ class Registry(RegistryData):
         order: str | None = None,
         per_page: int = 100,
         start: str | None = None,
-    ) -> SizedPaginator[ArtifactCollection]:
+    ) -> RegistryCollections:
         """The registry's collections, newest first (``filter`` on ``name``, ``tag``,
         ``description``, ``created_at``, ``updated_at``; ``order`` by ``name``,
-        ``created_at`` or ``updated_at``)."""
-        return list_registry_collections(
+        ``created_at`` or ``updated_at``); ``.versions()`` searches inside them."""
+        return RegistryCollections(
             self._session, self.organization, self._filter(), filter, order, per_page, start
         )
 
@@ -246,6 +249,7 @@ class Registries(SizedPaginator[Registry]):
         check_per_page(per_page)
         self._session = session
         self._organization = organization
+        self._raw_filter = filter
         self._filter = check_search_filter(filter, "registry", "basic")
         checked_order = check_order(order, "registry")
 
@@ -270,11 +274,12 @@ class Registries(SizedPaginator[Registry]):
         order: str | None = None,
         per_page: int = 100,
         start: str | None = None,
-    ) -> SizedPaginator[ArtifactCollection]:
+    ) -> RegistryCollections:
         """The collections of these registries (``filter`` on ``name``, ``tag``,
-        ``description``, ``created_at``, ``updated_at``)."""
-        return list_registry_collections(
-            self._session, self._organization, self._filter, filter, order, per_page, start
+        ``description``, ``created_at``, ``updated_at``); ``.versions()`` searches
+        inside them."""
+        return RegistryCollections(
+            self._session, self._organization, self._raw_filter, filter, order, per_page, start
         )
 
     def versions(
@@ -288,8 +293,9 @@ class Registries(SizedPaginator[Registry]):
         ``alias``, ``version``, ``created_at``, ``metadata``...; ``order`` needs advanced
         search)."""
         return list_registry_versions(
-            self._session, self._organization, self._filter, None, filter, order, per_page, start
-        )
+            self._session, self._organization, self._raw_filter, None, filter, order, per_page,
+            start,
+        )  # fmt: skip
 
 
 def fetch_registry(session: Session, name: str, organization: str | None) -> Registry:

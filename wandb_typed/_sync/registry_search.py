@@ -20,7 +20,6 @@ from .._core.paging import Page, check_per_page, page_of
 from .._core.registry_filters import Mode, check_order, check_search_filter
 from ..errors import InputError, NotFoundError, UnsupportedServerFeatureError
 from ..paths import check_name
-from ..types import JSONObject
 from .artifact_collections import ArtifactCollection
 from .artifacts import Artifact, artifact_from_membership
 from .paging import SizedPaginator
@@ -28,7 +27,7 @@ from .paging import SizedPaginator
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["list_registry_collections", "list_registry_versions", "resolve_organization"]
+__all__ = ["RegistryCollections", "list_registry_versions", "resolve_organization"]
 
 
 def resolve_organization(session: Session, organization: str | None) -> str:
@@ -60,40 +59,63 @@ def resolve_organization(session: Session, organization: str | None) -> str:
     )
 
 
-def list_registry_collections(
-    session: Session,
-    organization: str | None,
-    registry_filter: JSONObject | None,
-    filter: Mapping[str, object] | None,
-    order: str | None,
-    per_page: int,
-    start: str | None,
-) -> SizedPaginator[ArtifactCollection]:
-    """The collections of the organization's registries (those ``registry_filter``
-    selects), newest first unless ``order``."""
-    check_per_page(per_page)
-    collection_filter = check_search_filter(filter, "collection", "basic")
-    checked_order = check_order(order, "collection")
+class RegistryCollections(SizedPaginator[ArtifactCollection]):
+    """Collections of an organization's registries, lazily paged; :meth:`versions`
+    searches the versions linked into them."""
 
-    def fetch(cursor: str | None, first: int) -> Page[ArtifactCollection]:
-        org = resolve_organization(session, organization)
-        result = session.gql.registry_collection_page(
-            organization=org, registry_filter=registry_filter,
-            collection_filter=collection_filter, order=checked_order,
-            cursor=cursor, per_page=first, with_count=cursor is None,
+    def __init__(
+        self,
+        session: Session,
+        organization: str | None,
+        registry_filter: Mapping[str, object] | None,
+        filter: Mapping[str, object] | None,
+        order: str | None,
+        per_page: int,
+        start: str | None,
+    ) -> None:
+        check_per_page(per_page)
+        registries = check_search_filter(registry_filter, "registry", "basic")
+        collections = check_search_filter(filter, "collection", "basic")
+        checked_order = check_order(order, "collection")
+        self._session = session
+        self._organization = organization
+        self._registry_filter = registry_filter
+        self._collection_filter = filter
+
+        def fetch(cursor: str | None, first: int) -> Page[ArtifactCollection]:
+            org = resolve_organization(session, organization)
+            result = session.gql.registry_collection_page(
+                organization=org, registry_filter=registries, collection_filter=collections,
+                order=checked_order, cursor=cursor, per_page=first, with_count=cursor is None,
+            )  # fmt: skip
+            if result.organization is None or result.organization.org_entity is None:
+                raise NotFoundError.of(f"organization {org}", "RegistryCollectionPage")
+            conn = result.organization.org_entity.artifact_collections
+            return page_of(
+                conn,
+                lambda node: ArtifactCollection(session, node),
+                conn.total_count if conn is not None else None,
+            )
+
+        super().__init__(
+            fetch, per_page=per_page, what="registry collections", start=start,
+            key=lambda c: c.id,
         )  # fmt: skip
-        if result.organization is None or result.organization.org_entity is None:
-            raise NotFoundError.of(f"organization {org}", "RegistryCollectionPage")
-        conn = result.organization.org_entity.artifact_collections
-        return page_of(
-            conn,
-            lambda node: ArtifactCollection(session, node),
-            conn.total_count if conn is not None else None,
-        )
 
-    return SizedPaginator(
-        fetch, per_page=per_page, what="registry collections", start=start, key=lambda c: c.id
-    )
+    def versions(
+        self,
+        filter: Mapping[str, object] | None = None,
+        order: str | None = None,
+        per_page: int = 100,
+        start: str | None = None,
+    ) -> SizedPaginator[Artifact]:
+        """The versions linked into these collections (``filter`` on ``tag``,
+        ``alias``, ``version``, ``created_at``, ``metadata``...; ``order`` needs the
+        organization's advanced search)."""
+        return list_registry_versions(
+            self._session, self._organization, self._registry_filter, self._collection_filter,
+            filter, order, per_page, start,
+        )  # fmt: skip
 
 
 def list_registry_versions(
