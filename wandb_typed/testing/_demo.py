@@ -38,6 +38,10 @@ entity/project         runs (parameter)        what the runs have
 
 The entity is the server's user (``demo`` unless ``LocalServer(username=...)``).
 
+Seeded last (``_demo_registries``): the organization ``demo-org`` with the registries
+``model`` and ``dataset``, a Slack and a webhook integration of the entity, and one
+automation (:attr:`DemoInfo.organization`, :attr:`DemoInfo.registry`, ...).
+
 Also in ``demo/mnist``: the artifacts ``mnist-train`` (dataset), ``mnist-cnn``
 (model, v0-v2) and ``train-mnist`` (job), see ``_demo_artifacts``; one sweep (bayes over ``lr``/``batch_size``/``optimizer``,
 metric ``loss`` minimized; :attr:`DemoInfo.sweep_id`) and one report
