@@ -164,3 +164,28 @@ def test_who_sees_and_manages_triggers_and_integrations(
         trigger_id = created["createFilterTrigger"]["trigger"]["id"]
         body = eve.raw(DELETE, id=trigger_id).json()  # eve cannot see it: not found
         assert _codes(body) == ["NOT_FOUND"]
+
+
+def test_a_triggers_scope_takes_it_along_when_deleted(
+    server: LocalServer, org: Org, gql: Gql
+) -> None:
+    project = server.store.project(server.entity, org.project)
+    assert project is not None
+    sequence = server.store.artifacts.collection(int(project["id"]), "weights")
+    assert sequence is not None
+    on_collection = _input(
+        server, org, name="on-weights", scopeType="ARTIFACT_COLLECTION",
+        scopeID=_gid("ArtifactCollection", sequence["id"]),
+        triggeringEventType="CREATE_ARTIFACT", eventFilter=jdump({"$or": [{"$and": []}]}),
+    )  # fmt: skip
+    gql(CREATE, input=on_collection)
+    gql(CREATE, input=_input(server, org, name="on-project"))
+    gql(
+        "mutation($id: ID!) { deleteArtifactSequence(input: {artifactSequenceID: $id}) { artifactCollection { id } } }",
+        id=_gid("ArtifactCollection", sequence["id"]),
+    )
+    listed = gql(LIST, e=server.entity)["entity"]["triggers"]["edges"]
+    assert [e["node"]["name"] for e in listed] == ["on-project"]
+    assert gql(CREATE, input={**on_collection, "scopeType": "PROJECT", "scopeID": _gid("Project", project["id"]), "triggeringEventType": "LINK_MODEL"})  # the name is free again  # fmt: skip
+    assert server.store.delete_project(int(project["id"]))
+    assert gql(LIST, e=server.entity)["entity"]["triggers"]["edges"] == []

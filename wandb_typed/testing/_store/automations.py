@@ -58,6 +58,14 @@ def _readable_scope_sql(viewer_id: int) -> Sql:
     )
 
 
+_COLLECTION_CASCADE = """
+CREATE TRIGGER IF NOT EXISTS triggers_of_deleted_collections AFTER DELETE ON artifact_collections
+BEGIN
+    DELETE FROM triggers WHERE scope_type = 'ARTIFACT_COLLECTION' AND scope_id = OLD.id;
+END
+"""
+
+
 def _bounded_json(text: str, what: str) -> str:
     if len(text) > MAX_TRIGGER_JSON:
         raise StoreError(f"{what} is too long (> {MAX_TRIGGER_JSON} characters)")
@@ -209,6 +217,9 @@ END;
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         with self.transaction() as db:
+            # the artifact tables exist once the store is built (after SCHEMA), so the
+            # cascade from a deleted collection is declared here, once
+            db.execute(_COLLECTION_CASCADE)
             new_id = db.execute(
                 f"INSERT INTO triggers ({columns}) VALUES ({marks})", tuple(values.values())
             ).lastrowid
