@@ -42,3 +42,60 @@ runs = api.runs(path="demo/mnist", filters={"display_name": {"$regex": "^quiet.*
 print("display names starting with quiet:", [r.name for r in runs])
 runs = api.runs(path="demo/mnist", order="+summary_metrics.loss")
 print("lowest loss:", next(iter(runs)).summary["loss"])
+
+# registries, automations and integrations: the reference's examples, on the demo's names
+print(
+    "registries matching model:",
+    [r.name for r in api.registries(filter={"name": {"$regex": "model"}})],
+)
+print(
+    "collections:",
+    [c.name for c in api.registries().collections(filter={"name": "mnist-classifier"})],
+)
+print(
+    "versions:",
+    [
+        v.name
+        for v in api.registries()
+        .collections(filter={"name": {"$regex": "mnist"}})
+        .versions(filter={"alias": "production"})
+    ],
+)
+print(
+    "tagged prod or aliased best:",
+    [
+        v.name
+        for v in api.registries(filter={"name": {"$regex": "model"}}).versions(
+            filter={"$or": [{"tag": "prod"}, {"alias": "production"}]}
+        )
+    ],
+)
+registry = api.registry(name="model", organization="demo-org")
+registry.description = "This is an updated description"
+registry.save()
+registry = api.create_registry(
+    name="my-registry",
+    visibility="restricted",
+    organization="demo-org",
+    description="This is a test registry",
+    artifact_types=["model"],
+)
+print("created registry:", registry.full_name, registry.visibility, list(registry.artifact_types))
+
+automations = api.automations(entity="demo-org")
+automation = api.automation(name="deploy-on-production")
+automation.enabled = False
+automation.description = "Kept for reference, but no longer used."
+updated_automation = api.update_automation(automation)
+updated_automation = api.update_automation(
+    automation, enabled=False, description="Kept for reference, but no longer used."
+)
+print("automation:", updated_automation.name, "enabled:", updated_automation.enabled)
+
+slack_integrations = api.slack_integrations(entity="demo")
+team_alert_integrations = [ig for ig in slack_integrations if ig.channel_name.startswith("#ml-")]
+webhook_integrations = api.webhook_integrations(entity="demo")
+my_webhooks = [
+    ig for ig in webhook_integrations if ig.url_endpoint.startswith("https://hooks.example.com")
+]
+print("integrations:", len(team_alert_integrations), len(my_webhooks))

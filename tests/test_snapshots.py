@@ -163,6 +163,27 @@ READS: dict[str, Callable[[Api], Any]] = {
     ),
     "job": lambda api: downloaded(lambda tmp: api.job("demo/mnist/train-mnist:latest", tmp)),
     "list_jobs": lambda api: api.list_jobs("demo", "mnist"),
+    # registries, automations and integrations
+    "registries": lambda api: list(api.registries()),
+    "registries_filtered_ordered": lambda api: list(
+        api.registries("demo-org", filter={"name": {"$regex": "mod"}}, order="-created_at")
+    ),
+    "registries_collections": lambda api: list(
+        api.registries("demo-org").collections(filter={"name": "mnist-classifier"})
+    ),
+    "registries_versions": lambda api: list(
+        api.registries("demo-org").versions(filter={"alias": "production"})
+    ),
+    "registry": lambda api: api.registry("model", "demo-org"),
+    "registry_collections": lambda api: list(api.registry("model", "demo-org").collections()),
+    "registry_versions": lambda api: list(api.registry("model", "demo-org").versions()),
+    "registry_members": lambda api: api.registry("model", "demo-org").members(),
+    "integrations": lambda api: list(api.integrations()),
+    "slack_integrations": lambda api: list(api.slack_integrations("demo")),
+    "webhook_integrations": lambda api: list(api.webhook_integrations("demo")),
+    "automations": lambda api: list(api.automations()),
+    "automations_named": lambda api: list(api.automations("demo-org", "deploy-on-production")),
+    "automation": lambda api: api.automation("deploy-on-production", "demo-org"),
 }
 
 
@@ -188,6 +209,7 @@ def writable() -> Iterator[LocalServer]:
                 "demo", "snap-art", "weights", "model", {"w.bin": f"weights {i}"},
                 run_id=int(run["id"]), created_at=f"2024-03-0{i + 1}T00:00:00",
             )  # fmt: skip
+        server.store.create_organization("snap-org", admins=["demo"])  # for the registry writes
         yield server
 
 
@@ -249,6 +271,29 @@ def _collection_edits(api: Api) -> None:
     collection.delete()
 
 
+def _registry_writes(api: Api) -> None:
+    registry = api.create_registry(
+        "snap", "restricted", "snap-org", description="d", artifact_types=["model"]
+    )
+    registry.description = "e"
+    registry.artifact_types.append("dataset")
+    registry.name = "snap-renamed"
+    registry.save()
+    me = api.viewer
+    registry.add_members(me).update_member(me, "admin").remove_members(me)
+    registry.delete()
+
+
+def _automation_writes(api: Api) -> None:
+    from wandb_typed.automations import DoNothing, OnRunMetric, RunEvent
+
+    event = OnRunMetric(scope=api.project("snap-art", "demo"), filter=RunEvent.metric("l") > 1)
+    created = api.create_automation(event >> DoNothing(), name="snap-auto", description="d")
+    created.enabled = False
+    updated = api.update_automation(created, description="e")
+    api.delete_automation(updated)
+
+
 WRITES: dict[str, Callable[[Api, Path], Any]] = {
     "project_create": lambda api, _: api.create_project("snap-proj", entity="demo", description="d"),
     "run_create_and_update": lambda api, _: _run_edits(api),
@@ -258,6 +303,9 @@ WRITES: dict[str, Callable[[Api, Path], Any]] = {
     "artifact_link_and_unlink": lambda api, _: _artifact_links(api),
     "run_use_and_log_artifact": lambda api, _: _run_artifacts(api),
     "collection_edit_retype_delete": lambda api, _: _collection_edits(api),
+    # registries, automations and integrations
+    "registry_create_save_members_delete": lambda api, _: _registry_writes(api),
+    "automation_create_update_delete": lambda api, _: _automation_writes(api),
 }  # fmt: skip
 
 

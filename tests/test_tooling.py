@@ -270,6 +270,48 @@ CASES: list[tuple[str, str, type]] = [
         ASYNC + "    async for r in api.reports('e/p'):\n        r.",
         wt.Report,
     ),
+    # registries, automations and integrations
+    ("registry", SYNC + "r = api.registry('model')\nr.", wt.Registry),
+    ("registries", SYNC + "rs = api.registries()\nrs.", wt.Registries),
+    ("registries_items", SYNC + "for r in api.registries():\n    r.", wt.Registry),
+    ("create_registry", SYNC + "api.create_registry('x', 'restricted').", wt.Registry),
+    ("registry_types", SYNC + "api.registry('m').artifact_types.", wt.ArtifactTypes),
+    ("user_members", SYNC + "for m in api.registry('m').user_members():\n    m.", wt.UserMember),
+    ("team_members", SYNC + "for m in api.registry('m').team_members():\n    m.", wt.TeamMember),
+    (
+        "registry_collections",
+        SYNC + "for c in api.registry('m').collections():\n    c.",
+        wt.ArtifactCollection,
+    ),
+    ("registries_versions", SYNC + "for v in api.registries().versions():\n    v.", wt.Artifact),
+    (
+        "registry_collections_search",
+        SYNC + "cs = api.registries().collections()\ncs.",
+        wt.RegistryCollections,
+    ),
+    (
+        "async_registry_collections",
+        ASYNC + "    cs = api.registries().collections()\n    cs.",
+        wt.AsyncRegistryCollections,
+    ),
+    ("automation", SYNC + "a = api.automation('x')\na.", wt.Automation),
+    ("automations", SYNC + "for a in api.automations():\n    a.", wt.Automation),
+    ("integrations", SYNC + "for i in api.integrations():\n    i.", wt.WebhookIntegration),
+    ("slack", SYNC + "for i in api.slack_integrations():\n    i.", wt.SlackIntegration),
+    ("webhooks", SYNC + "for i in api.webhook_integrations():\n    i.", wt.WebhookIntegration),
+    ("async_registry", ASYNC + "    r = await api.registry('m')\n    r.", wt.AsyncRegistry),
+    ("async_registries", ASYNC + "    rs = api.registries()\n    rs.", wt.AsyncRegistries),
+    (
+        "async_registries_items",
+        ASYNC + "    async for r in api.registries():\n        r.",
+        wt.AsyncRegistry,
+    ),
+    ("async_automation", ASYNC + "    a = await api.automation('x')\n    a.", wt.Automation),
+    (
+        "async_slack",
+        ASYNC + "    async for i in api.slack_integrations():\n        i.",
+        wt.SlackIntegration,
+    ),
 ]
 
 
@@ -302,6 +344,9 @@ CLASSES = [
     wt.ArtifactCollection, wt.AsyncArtifactCollection, wt.ArtifactType, wt.AsyncArtifactType,
     wt.ArtifactFile, wt.AsyncArtifactFile, wt.ArtifactEntry, wt.AsyncArtifactEntry, wt.Job,
     wt.AsyncJob, wt.ArtifactManifest, wt.ArtifactManifestEntry,
+    # registries, automations and integrations
+    wt.Registry, wt.AsyncRegistry, wt.Registries, wt.AsyncRegistries, wt.RegistryCollections,
+    wt.AsyncRegistryCollections,
 ]  # fmt: skip
 
 
@@ -357,6 +402,24 @@ def test_documented_api_parameters() -> None:
             ("timeout", None),
             ("api_key", None),
         ]
+        # registries, automations and integrations: the seed's parameters first
+        assert params(api.registries)[:2] == [("organization", None), ("filter", None)]
+        assert params(api.registry) == [("name", empty), ("organization", None)]
+        assert params(api.create_registry) == [
+            ("name", empty), ("visibility", empty), ("organization", None),
+            ("description", None), ("artifact_types", None),
+        ]  # fmt: skip
+        assert params(api.automation) == [("name", empty), ("entity", None)]
+        assert params(api.automations) == [("entity", None), ("name", None), ("per_page", 50)]
+        assert params(api.create_automation) == [
+            ("obj", empty), ("fetch_existing", False), ("kwargs", empty),
+        ]  # fmt: skip
+        assert params(api.update_automation) == [
+            ("obj", empty), ("create_missing", False), ("kwargs", empty),
+        ]  # fmt: skip
+        assert params(api.delete_automation) == [("obj", empty)]
+        for listing in (api.integrations, api.slack_integrations, api.webhook_integrations):
+            assert params(listing) == [("entity", None), ("per_page", 50)]
     assert typing.get_type_hints(wt.Api.project)["return"] is wt.Project
     assert typing.get_type_hints(wt.AsyncApi.run)["return"] is wt.AsyncRun
     assert "The project" in (wt.Api.project.__doc__ or "")

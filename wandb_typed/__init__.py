@@ -83,6 +83,17 @@ from .errors import (
 from .filters import Config, Filter, State, Summary, Tags
 from .types import JSONObject, JSONValue
 
+# isort: split
+# registries, automations and integrations
+from ._async.registries import AsyncRegistries, AsyncRegistry
+from ._async.registry_search import AsyncRegistryCollections
+from ._core.integrations import Integration, SlackIntegration, WebhookIntegration
+from ._core.registries import ArtifactTypes
+from ._core.registry_members import MemberTeam, MemberUser, TeamMember, UserMember
+from ._sync.registries import Registries, Registry
+from ._sync.registry_search import RegistryCollections
+from .automations import Automation, AutomationNotFoundError
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -169,4 +180,21 @@ __all__ = [
     "VerificationError",
     "WandbError",
     "__version__",
+    # registries, automations and integrations
+    "ArtifactTypes",
+    "AsyncRegistries",
+    "AsyncRegistry",
+    "AsyncRegistryCollections",
+    "Automation",
+    "AutomationNotFoundError",
+    "Integration",
+    "MemberTeam",
+    "MemberUser",
+    "Registries",
+    "Registry",
+    "RegistryCollections",
+    "SlackIntegration",
+    "TeamMember",
+    "UserMember",
+    "WebhookIntegration",
 ]

@@ -18,31 +18,56 @@ from .artifact_type_by_name import ArtifactTypeByName
 from .artifact_type_page import ArtifactTypePage
 from .artifact_used_by_page import ArtifactUsedByPage
 from .artifact_version_page import ArtifactVersionPage
+from .automation_entities import AutomationEntities
+from .automation_page import AutomationPage
 from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
+from .create_automation import CreateAutomation
+from .create_registry_members import CreateRegistryMembers
 from .create_run_upload_urls import CreateRunUploadUrls
 from .custom_types import JSONValue, serialize_json_string
 from .delete_artifact import DeleteArtifact
 from .delete_artifact_aliases import DeleteArtifactAliases
 from .delete_artifact_portfolio import DeleteArtifactPortfolio
 from .delete_artifact_sequence import DeleteArtifactSequence
+from .delete_automation import DeleteAutomation
+from .delete_registry import DeleteRegistry
+from .delete_registry_members import DeleteRegistryMembers
 from .delete_run import DeleteRun
 from .delete_run_files import DeleteRunFiles
+from .enums import ArtifactCollectionType
 from .input_types import (
     ArtifactAliasInput,
     ArtifactCollectionAliasInput,
+    CreateFilterTriggerInput,
+    CreateProjectMembersInput,
+    DeleteProjectMembersInput,
+    RenameProjectInput,
     TagInput,
+    UpdateFilterTriggerInput,
+    UpdateProjectMemberInput,
+    UpdateProjectTeamMemberInput,
     UpsertBucketInput,
     UpsertModelInput,
 )
+from .integration_page import IntegrationPage
 from .job_page import JobPage
 from .light_run_page import LightRunPage
 from .link_artifact import LinkArtifact
 from .log_run_artifact import LogRunArtifact
 from .move_artifact_sequence import MoveArtifactSequence
+from .organization_by_name import OrganizationByName
+from .organization_of_entity import OrganizationOfEntity
 from .project_artifact_collection_page import ProjectArtifactCollectionPage
 from .project_by_name import ProjectByName
 from .project_page import ProjectPage
+from .registry_by_name import RegistryByName
+from .registry_collection_page import RegistryCollectionPage
+from .registry_page import RegistryPage
+from .registry_team_members import RegistryTeamMembers
+from .registry_user_members import RegistryUserMembers
+from .registry_version_page import RegistryVersionPage
+from .rename_registry import RenameRegistry
 from .report_page import ReportPage
 from .run_by_name import RunByName
 from .run_file_page import RunFilePage
@@ -60,7 +85,11 @@ from .save_artifact_sequence import SaveArtifactSequence
 from .sweep_by_name import SweepByName
 from .sweep_page import SweepPage
 from .unlink_artifact import UnlinkArtifact
+from .update_automation import UpdateAutomation
+from .update_team_registry_role import UpdateTeamRegistryRole
+from .update_user_registry_role import UpdateUserRegistryRole
 from .upsert_project import UpsertProject
+from .upsert_registry import UpsertRegistry
 from .upsert_run import UpsertRun
 from .use_artifact import UseArtifact
 from .viewer import Viewer
@@ -1924,6 +1953,463 @@ class WandbClient(BaseClient):
             DeleteArtifactPortfolio, data, "DeleteArtifactPortfolio"
         )
 
+    def integration_page(
+        self,
+        entity: str,
+        per_page: int,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> IntegrationPage:
+        query = gql("""
+            query IntegrationPage($entity: String!, $cursor: String, $perPage: Int!) {
+              entity(name: $entity) {
+                integrations(after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      __typename
+                      ...SlackIntegrationFields
+                      ...WebhookIntegrationFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              id
+              teamName
+              channelName
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              id
+              name
+              urlEndpoint
+              createdAt
+              secretRef
+              accessTokenRef
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query, operation_name="IntegrationPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(IntegrationPage, data, "IntegrationPage")
+
+    def automation_page(
+        self,
+        entity: str,
+        per_page: int,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> AutomationPage:
+        query = gql("""
+            query AutomationPage($entity: String!, $filters: JSONString, $cursor: String, $perPage: Int!) {
+              entity(name: $entity) {
+                triggers(filters: $filters, after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      ...AutomationFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment AutomationFields on Trigger {
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              createdBy {
+                username
+              }
+              scope {
+                __typename
+                ... on Project {
+                  id
+                  name
+                  entity {
+                    name
+                  }
+                }
+                ... on ArtifactSequence {
+                  id
+                  name
+                  project {
+                    name
+                    entity {
+                      name
+                    }
+                  }
+                }
+                ... on ArtifactPortfolio {
+                  id
+                  name
+                  project {
+                    name
+                    entity {
+                      name
+                    }
+                  }
+                }
+                ... on Entity {
+                  id
+                  name
+                  entityType
+                }
+              }
+              event: triggeringCondition {
+                eventType
+                filter
+              }
+              action: triggeredAction {
+                __typename
+                ... on NotificationTriggeredAction {
+                  integration {
+                    __typename
+                    ...SlackIntegrationFields
+                  }
+                  title
+                  message
+                  severity
+                }
+                ... on GenericWebhookTriggeredAction {
+                  integration {
+                    __typename
+                    ...WebhookIntegrationFields
+                  }
+                  requestPayload
+                }
+                ... on NoOpTriggeredAction {
+                  noOp
+                }
+                ... on QueueJobTriggeredAction {
+                  queue {
+                    id
+                    name
+                  }
+                  template
+                }
+                ... on ARIATriggeredAction {
+                  prompt
+                }
+              }
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              id
+              teamName
+              channelName
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              id
+              name
+              urlEndpoint
+              createdAt
+              secretRef
+              accessTokenRef
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "filters": serialize_json_string(filters),
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query, operation_name="AutomationPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(AutomationPage, data, "AutomationPage")
+
+    def automation_entities(self) -> AutomationEntities:
+        query = gql("""
+            query AutomationEntities {
+              viewer {
+                entity
+                teams {
+                  edges {
+                    node {
+                      name
+                    }
+                  }
+                }
+                organizations {
+                  orgEntity {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query, operation_name="AutomationEntities", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(AutomationEntities, data, "AutomationEntities")
+
+    def create_automation(self, input: CreateFilterTriggerInput) -> CreateAutomation:
+        query = gql("""
+            mutation CreateAutomation($input: CreateFilterTriggerInput!) {
+              result: createFilterTrigger(input: $input) {
+                trigger {
+                  ...AutomationFields
+                }
+              }
+            }
+
+            fragment AutomationFields on Trigger {
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              createdBy {
+                username
+              }
+              scope {
+                __typename
+                ... on Project {
+                  id
+                  name
+                  entity {
+                    name
+                  }
+                }
+                ... on ArtifactSequence {
+                  id
+                  name
+                  project {
+                    name
+                    entity {
+                      name
+                    }
+                  }
+                }
+                ... on ArtifactPortfolio {
+                  id
+                  name
+                  project {
+                    name
+                    entity {
+                      name
+                    }
+                  }
+                }
+                ... on Entity {
+                  id
+                  name
+                  entityType
+                }
+              }
+              event: triggeringCondition {
+                eventType
+                filter
+              }
+              action: triggeredAction {
+                __typename
+                ... on NotificationTriggeredAction {
+                  integration {
+                    __typename
+                    ...SlackIntegrationFields
+                  }
+                  title
+                  message
+                  severity
+                }
+                ... on GenericWebhookTriggeredAction {
+                  integration {
+                    __typename
+                    ...WebhookIntegrationFields
+                  }
+                  requestPayload
+                }
+                ... on NoOpTriggeredAction {
+                  noOp
+                }
+                ... on QueueJobTriggeredAction {
+                  queue {
+                    id
+                    name
+                  }
+                  template
+                }
+                ... on ARIATriggeredAction {
+                  prompt
+                }
+              }
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              id
+              teamName
+              channelName
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              id
+              name
+              urlEndpoint
+              createdAt
+              secretRef
+              accessTokenRef
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="CreateAutomation", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateAutomation, data, "CreateAutomation")
+
+    def update_automation(self, input: UpdateFilterTriggerInput) -> UpdateAutomation:
+        query = gql("""
+            mutation UpdateAutomation($input: UpdateFilterTriggerInput!) {
+              result: updateFilterTrigger(input: $input) {
+                trigger {
+                  ...AutomationFields
+                }
+              }
+            }
+
+            fragment AutomationFields on Trigger {
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              createdBy {
+                username
+              }
+              scope {
+                __typename
+                ... on Project {
+                  id
+                  name
+                  entity {
+                    name
+                  }
+                }
+                ... on ArtifactSequence {
+                  id
+                  name
+                  project {
+                    name
+                    entity {
+                      name
+                    }
+                  }
+                }
+                ... on ArtifactPortfolio {
+                  id
+                  name
+                  project {
+                    name
+                    entity {
+                      name
+                    }
+                  }
+                }
+                ... on Entity {
+                  id
+                  name
+                  entityType
+                }
+              }
+              event: triggeringCondition {
+                eventType
+                filter
+              }
+              action: triggeredAction {
+                __typename
+                ... on NotificationTriggeredAction {
+                  integration {
+                    __typename
+                    ...SlackIntegrationFields
+                  }
+                  title
+                  message
+                  severity
+                }
+                ... on GenericWebhookTriggeredAction {
+                  integration {
+                    __typename
+                    ...WebhookIntegrationFields
+                  }
+                  requestPayload
+                }
+                ... on NoOpTriggeredAction {
+                  noOp
+                }
+                ... on QueueJobTriggeredAction {
+                  queue {
+                    id
+                    name
+                  }
+                  template
+                }
+                ... on ARIATriggeredAction {
+                  prompt
+                }
+              }
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              id
+              teamName
+              channelName
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              id
+              name
+              urlEndpoint
+              createdAt
+              secretRef
+              accessTokenRef
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="UpdateAutomation", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(UpdateAutomation, data, "UpdateAutomation")
+
+    def delete_automation(self, id: str) -> DeleteAutomation:
+        query = gql("""
+            mutation DeleteAutomation($id: ID!) {
+              result: deleteTrigger(input: {triggerID: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="DeleteAutomation", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteAutomation, data, "DeleteAutomation")
+
     def run_file_page(
         self,
         entity: str,
@@ -2326,6 +2812,599 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(UpsertProject, data, "UpsertProject")
+
+    def organization_of_entity(self, entity: str) -> OrganizationOfEntity:
+        query = gql("""
+            query OrganizationOfEntity($entity: String!) {
+              entity(name: $entity) {
+                organization {
+                  ...OrganizationIdentity
+                }
+                user {
+                  organizations {
+                    ...OrganizationIdentity
+                  }
+                }
+              }
+            }
+
+            fragment OrganizationIdentity on Organization {
+              name
+              orgEntity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity}
+        response = self.execute(
+            query=query, operation_name="OrganizationOfEntity", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(OrganizationOfEntity, data, "OrganizationOfEntity")
+
+    def organization_by_name(self, organization: str) -> OrganizationByName:
+        query = gql("""
+            query OrganizationByName($organization: String!) {
+              organization(name: $organization) {
+                id
+                name
+                orgEntity {
+                  id
+                  name
+                }
+                advancedRegistryFeatures {
+                  advancedSearch
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"organization": organization}
+        response = self.execute(
+            query=query, operation_name="OrganizationByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(OrganizationByName, data, "OrganizationByName")
+
+    def registry_page(
+        self,
+        organization: str,
+        per_page: int,
+        filters: Union[Optional[JSONValue], UnsetType] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> RegistryPage:
+        query = gql("""
+            query RegistryPage($organization: String!, $filters: JSONString, $order: String, $cursor: String, $perPage: Int!) {
+              organization(name: $organization) {
+                orgEntity {
+                  name
+                  projects(filters: $filters, order: $order, after: $cursor, first: $perPage) {
+                    edges {
+                      node {
+                        ...RegistryFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              id
+              internalId
+              name
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypesInRegistry
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              artifactTypes(includeAll: true, first: 100) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "filters": serialize_json_string(filters),
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query, operation_name="RegistryPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RegistryPage, data, "RegistryPage")
+
+    def registry_by_name(self, entity: str, name: str) -> RegistryByName:
+        query = gql("""
+            query RegistryByName($entity: String!, $name: String!) {
+              entity(name: $entity) {
+                project(name: $name) {
+                  ...RegistryFields
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              id
+              internalId
+              name
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypesInRegistry
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              artifactTypes(includeAll: true, first: 100) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "name": name}
+        response = self.execute(
+            query=query, operation_name="RegistryByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RegistryByName, data, "RegistryByName")
+
+    def upsert_registry(self, input: UpsertModelInput) -> UpsertRegistry:
+        query = gql("""
+            mutation UpsertRegistry($input: UpsertModelInput!) {
+              upsertModel(input: $input) {
+                inserted
+                project {
+                  ...RegistryFields
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              id
+              internalId
+              name
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypesInRegistry
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              artifactTypes(includeAll: true, first: 100) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="UpsertRegistry", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(UpsertRegistry, data, "UpsertRegistry")
+
+    def rename_registry(self, input: RenameProjectInput) -> RenameRegistry:
+        query = gql("""
+            mutation RenameRegistry($input: RenameProjectInput!) {
+              renameProject(input: $input) {
+                inserted
+                project {
+                  ...RegistryFields
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              id
+              internalId
+              name
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypesInRegistry
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              artifactTypes(includeAll: true, first: 100) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="RenameRegistry", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RenameRegistry, data, "RenameRegistry")
+
+    def delete_registry(self, id: str) -> DeleteRegistry:
+        query = gql("""
+            mutation DeleteRegistry($id: String!) {
+              deleteModel(input: {id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="DeleteRegistry", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteRegistry, data, "DeleteRegistry")
+
+    def registry_collection_page(
+        self,
+        organization: str,
+        per_page: int,
+        with_count: bool,
+        registry_filter: Union[Optional[JSONValue], UnsetType] = UNSET,
+        collection_filter: Union[Optional[JSONValue], UnsetType] = UNSET,
+        collection_types: Union[
+            Optional[list[ArtifactCollectionType]], UnsetType
+        ] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> RegistryCollectionPage:
+        query = gql("""
+            query RegistryCollectionPage($organization: String!, $registryFilter: JSONString, $collectionFilter: JSONString, $collectionTypes: [ArtifactCollectionType!], $order: String, $cursor: String, $perPage: Int!, $withCount: Boolean!) {
+              organization(name: $organization) {
+                orgEntity {
+                  name
+                  artifactCollections(
+                    projectFilters: $registryFilter
+                    filters: $collectionFilter
+                    collectionTypes: $collectionTypes
+                    order: $order
+                    after: $cursor
+                    first: $perPage
+                  ) {
+                    totalCount @include(if: $withCount)
+                    edges {
+                      node {
+                        __typename
+                        ...ArtifactCollectionFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              ...ArtifactCollectionIdentity
+              description
+              state
+              createdAt
+              updatedAt
+              defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "registryFilter": serialize_json_string(registry_filter),
+            "collectionFilter": serialize_json_string(collection_filter),
+            "collectionTypes": collection_types,
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+            "withCount": with_count,
+        }
+        response = self.execute(
+            query=query, operation_name="RegistryCollectionPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            RegistryCollectionPage, data, "RegistryCollectionPage"
+        )
+
+    def registry_version_page(
+        self,
+        organization: str,
+        per_page: int,
+        registry_filter: Union[Optional[JSONValue], UnsetType] = UNSET,
+        collection_filter: Union[Optional[JSONValue], UnsetType] = UNSET,
+        artifact_filter: Union[Optional[JSONValue], UnsetType] = UNSET,
+        order: Union[Optional[str], UnsetType] = UNSET,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+    ) -> RegistryVersionPage:
+        query = gql("""
+            query RegistryVersionPage($organization: String!, $registryFilter: JSONString, $collectionFilter: JSONString, $artifactFilter: JSONString, $order: String, $cursor: String, $perPage: Int!) {
+              organization(name: $organization) {
+                orgEntity {
+                  name
+                  artifactMemberships(
+                    projectFilters: $registryFilter
+                    collectionFilters: $collectionFilter
+                    filters: $artifactFilter
+                    order: $order
+                    after: $cursor
+                    first: $perPage
+                  ) {
+                    edges {
+                      node {
+                        ...ArtifactMembershipFields
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+
+            fragment ArtifactMembershipFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+              artifact {
+                ...ArtifactFields
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "registryFilter": serialize_json_string(registry_filter),
+            "collectionFilter": serialize_json_string(collection_filter),
+            "artifactFilter": serialize_json_string(artifact_filter),
+            "order": order,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query, operation_name="RegistryVersionPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RegistryVersionPage, data, "RegistryVersionPage")
+
+    def registry_user_members(self, entity: str, project: str) -> RegistryUserMembers:
+        query = gql("""
+            query RegistryUserMembers($entity: String!, $project: String!) {
+              project(name: $project, entityName: $entity) {
+                members {
+                  id
+                  name
+                  username
+                  email
+                  role {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "project": project}
+        response = self.execute(
+            query=query, operation_name="RegistryUserMembers", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RegistryUserMembers, data, "RegistryUserMembers")
+
+    def registry_team_members(self, entity: str, project: str) -> RegistryTeamMembers:
+        query = gql("""
+            query RegistryTeamMembers($entity: String!, $project: String!) {
+              project(name: $project, entityName: $entity) {
+                teamMembers {
+                  team {
+                    id
+                    name
+                  }
+                  role {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "project": project}
+        response = self.execute(
+            query=query, operation_name="RegistryTeamMembers", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RegistryTeamMembers, data, "RegistryTeamMembers")
+
+    def create_registry_members(
+        self, input: CreateProjectMembersInput
+    ) -> CreateRegistryMembers:
+        query = gql("""
+            mutation CreateRegistryMembers($input: CreateProjectMembersInput!) {
+              result: createProjectMembers(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="CreateRegistryMembers", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            CreateRegistryMembers, data, "CreateRegistryMembers"
+        )
+
+    def delete_registry_members(
+        self, input: DeleteProjectMembersInput
+    ) -> DeleteRegistryMembers:
+        query = gql("""
+            mutation DeleteRegistryMembers($input: DeleteProjectMembersInput!) {
+              result: deleteProjectMembers(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="DeleteRegistryMembers", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            DeleteRegistryMembers, data, "DeleteRegistryMembers"
+        )
+
+    def update_user_registry_role(
+        self, input: UpdateProjectMemberInput
+    ) -> UpdateUserRegistryRole:
+        query = gql("""
+            mutation UpdateUserRegistryRole($input: UpdateProjectMemberInput!) {
+              result: updateProjectMember(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="UpdateUserRegistryRole", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            UpdateUserRegistryRole, data, "UpdateUserRegistryRole"
+        )
+
+    def update_team_registry_role(
+        self, input: UpdateProjectTeamMemberInput
+    ) -> UpdateTeamRegistryRole:
+        query = gql("""
+            mutation UpdateTeamRegistryRole($input: UpdateProjectTeamMemberInput!) {
+              result: updateProjectTeamMember(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query, operation_name="UpdateTeamRegistryRole", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            UpdateTeamRegistryRole, data, "UpdateTeamRegistryRole"
+        )
 
     def report_page(
         self,

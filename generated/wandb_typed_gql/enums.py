@@ -23,3 +23,66 @@ class ArtifactCollectionState(str, Enum):
     @classmethod
     def _missing_(cls, value: object) -> "ArtifactCollectionState | None":
         return open_enum_member(cls, value)
+
+
+class ArtifactCollectionType(str, Enum):
+    SEQUENCE = "SEQUENCE"
+    PORTFOLIO = "PORTFOLIO"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ArtifactCollectionType | None":
+        return open_enum_member(cls, value)
+
+
+class AlertSeverity(str, Enum):
+    INFO = "INFO"
+    WARN = "WARN"
+    ERROR = "ERROR"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "AlertSeverity | None":
+        return open_enum_member(cls, value)
+
+
+class EventTriggeringConditionType(str, Enum):
+    ADD_ARTIFACT_ALIAS = "ADD_ARTIFACT_ALIAS"
+    ADD_ARTIFACT_TAG = "ADD_ARTIFACT_TAG"
+    ADD_COLLECTION_TAG = "ADD_COLLECTION_TAG"
+    CREATE_ARTIFACT = "CREATE_ARTIFACT"
+    LINK_MODEL = "LINK_MODEL"
+    REMOVE_ARTIFACT_TAG = "REMOVE_ARTIFACT_TAG"
+    REMOVE_COLLECTION_TAG = "REMOVE_COLLECTION_TAG"
+    RUN_METRIC = "RUN_METRIC"
+    RUN_METRIC_CHANGE = "RUN_METRIC_CHANGE"
+    RUN_METRIC_ZSCORE = "RUN_METRIC_ZSCORE"
+    RUN_STATE = "RUN_STATE"
+    UNLINK_ARTIFACT = "UNLINK_ARTIFACT"
+    UPDATE_ARTIFACT_ALIAS = "UPDATE_ARTIFACT_ALIAS"
+    WEAVE_METRIC_THRESHOLD = "WEAVE_METRIC_THRESHOLD"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "EventTriggeringConditionType | None":
+        return open_enum_member(cls, value)
+
+
+class TriggerScopeType(str, Enum):
+    ARTIFACT_COLLECTION = "ARTIFACT_COLLECTION"
+    ENTITY = "ENTITY"
+    PROJECT = "PROJECT"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "TriggerScopeType | None":
+        return open_enum_member(cls, value)
+
+
+class TriggeredActionType(str, Enum):
+    ARIA = "ARIA"
+    GENERIC_WEBHOOK = "GENERIC_WEBHOOK"
+    NOTIFICATION = "NOTIFICATION"
+    NO_OP = "NO_OP"
+    PUSH_NOTIFICATION = "PUSH_NOTIFICATION"
+    QUEUE_JOB = "QUEUE_JOB"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "TriggeredActionType | None":
+        return open_enum_member(cls, value)

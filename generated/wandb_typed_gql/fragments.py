@@ -2,7 +2,7 @@
 # Source: queries
 
 from datetime import datetime
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field
 
@@ -13,7 +13,12 @@ from .custom_types import (
     parse_json,
     parse_json_string,
 )
-from .enums import ArtifactCollectionState, ArtifactState
+from .enums import (
+    AlertSeverity,
+    ArtifactCollectionState,
+    ArtifactState,
+    EventTriggeringConditionType,
+)
 
 
 class ArtifactCollectionIdentity(BaseModel):
@@ -188,6 +193,188 @@ class ArtifactTypeFields(BaseModel):
     created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
 
 
+class SlackIntegrationFields(BaseModel):
+    id: str
+    team_name: str
+    channel_name: str
+
+
+class WebhookIntegrationFields(BaseModel):
+    id: str
+    name: str
+    url_endpoint: str
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    secret_ref: Optional[str] = Field(default=None)
+    access_token_ref: Optional[str] = Field(default=None)
+
+
+class AutomationFields(BaseModel):
+    id: str
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
+    name: str
+    description: Optional[str] = Field(default=None)
+    enabled: bool
+    created_by: Optional["AutomationFieldsCreatedBy"] = Field(default=None)
+    scope: Union[
+        "AutomationFieldsScopeProject",
+        "AutomationFieldsScopeArtifactSequence",
+        "AutomationFieldsScopeArtifactPortfolio",
+        "AutomationFieldsScopeEntity",
+    ] = Field(discriminator="typename__")
+    event: "AutomationFieldsEvent"
+    action: Union[
+        "AutomationFieldsActionQueueJobTriggeredAction",
+        "AutomationFieldsActionNotificationTriggeredAction",
+        "AutomationFieldsActionGenericWebhookTriggeredAction",
+        "AutomationFieldsActionNoOpTriggeredAction",
+        "AutomationFieldsActionARIATriggeredAction",
+        "AutomationFieldsActionPushNotificationTriggeredAction",
+    ] = Field(discriminator="typename__")
+
+
+class AutomationFieldsCreatedBy(BaseModel):
+    username: Optional[str] = Field(default=None)
+
+
+class AutomationFieldsScopeProject(BaseModel):
+    typename__: Literal["Project"] = Field(alias="__typename")
+    id: str
+    name: str
+    entity: "AutomationFieldsScopeProjectEntity"
+
+
+class AutomationFieldsScopeProjectEntity(BaseModel):
+    name: str
+
+
+class AutomationFieldsScopeArtifactSequence(BaseModel):
+    typename__: Literal["ArtifactSequence"] = Field(alias="__typename")
+    id: str
+    name: str
+    project: Optional["AutomationFieldsScopeArtifactSequenceProject"] = Field(
+        default=None
+    )
+
+
+class AutomationFieldsScopeArtifactSequenceProject(BaseModel):
+    name: str
+    entity: "AutomationFieldsScopeArtifactSequenceProjectEntity"
+
+
+class AutomationFieldsScopeArtifactSequenceProjectEntity(BaseModel):
+    name: str
+
+
+class AutomationFieldsScopeArtifactPortfolio(BaseModel):
+    typename__: Literal["ArtifactPortfolio"] = Field(alias="__typename")
+    id: str
+    name: str
+    project: Optional["AutomationFieldsScopeArtifactPortfolioProject"] = Field(
+        default=None
+    )
+
+
+class AutomationFieldsScopeArtifactPortfolioProject(BaseModel):
+    name: str
+    entity: "AutomationFieldsScopeArtifactPortfolioProjectEntity"
+
+
+class AutomationFieldsScopeArtifactPortfolioProjectEntity(BaseModel):
+    name: str
+
+
+class AutomationFieldsScopeEntity(BaseModel):
+    typename__: Literal["Entity"] = Field(alias="__typename")
+    id: str
+    name: str
+    entity_type: Optional[str] = Field(default=None)
+
+
+class AutomationFieldsEvent(BaseModel):
+    event_type: EventTriggeringConditionType
+    filter_: Annotated[JSONValue, BeforeValidator(parse_json_string)] = Field(
+        alias="filter"
+    )
+
+
+class AutomationFieldsActionQueueJobTriggeredAction(BaseModel):
+    typename__: Literal["QueueJobTriggeredAction"] = Field(alias="__typename")
+    queue: Optional["AutomationFieldsActionQueueJobTriggeredActionQueue"] = Field(
+        default=None
+    )
+    template: str
+
+
+class AutomationFieldsActionQueueJobTriggeredActionQueue(BaseModel):
+    id: str
+    name: str
+
+
+class AutomationFieldsActionNotificationTriggeredAction(BaseModel):
+    typename__: Literal["NotificationTriggeredAction"] = Field(alias="__typename")
+    integration: Union[
+        "AutomationFieldsActionNotificationTriggeredActionIntegrationIntegration",
+        "AutomationFieldsActionNotificationTriggeredActionIntegrationSlackIntegration",
+    ] = Field(discriminator="typename__")
+    title: Optional[str] = Field(default=None)
+    message: Optional[str] = Field(default=None)
+    severity: Optional[AlertSeverity] = Field(default=None)
+
+
+class AutomationFieldsActionNotificationTriggeredActionIntegrationIntegration(
+    BaseModel
+):
+    typename__: Literal[
+        "GenericWebhookIntegration", "GitHubOAuthIntegration", "Integration"
+    ] = Field(alias="__typename")
+
+
+class AutomationFieldsActionNotificationTriggeredActionIntegrationSlackIntegration(
+    SlackIntegrationFields
+):
+    typename__: Literal["SlackIntegration"] = Field(alias="__typename")
+
+
+class AutomationFieldsActionGenericWebhookTriggeredAction(BaseModel):
+    typename__: Literal["GenericWebhookTriggeredAction"] = Field(alias="__typename")
+    integration: Union[
+        "AutomationFieldsActionGenericWebhookTriggeredActionIntegrationIntegration",
+        "AutomationFieldsActionGenericWebhookTriggeredActionIntegrationGenericWebhookIntegration",
+    ] = Field(discriminator="typename__")
+    request_payload: Optional[str] = Field(default=None)
+
+
+class AutomationFieldsActionGenericWebhookTriggeredActionIntegrationIntegration(
+    BaseModel
+):
+    typename__: Literal["GitHubOAuthIntegration", "Integration", "SlackIntegration"] = (
+        Field(alias="__typename")
+    )
+
+
+class AutomationFieldsActionGenericWebhookTriggeredActionIntegrationGenericWebhookIntegration(
+    WebhookIntegrationFields
+):
+    typename__: Literal["GenericWebhookIntegration"] = Field(alias="__typename")
+
+
+class AutomationFieldsActionNoOpTriggeredAction(BaseModel):
+    typename__: Literal["NoOpTriggeredAction"] = Field(alias="__typename")
+    no_op: Optional[bool] = Field(default=None)
+
+
+class AutomationFieldsActionARIATriggeredAction(BaseModel):
+    typename__: Literal["ARIATriggeredAction"] = Field(alias="__typename")
+    prompt: str
+
+
+class AutomationFieldsActionPushNotificationTriggeredAction(BaseModel):
+    typename__: Literal["PushNotificationTriggeredAction"] = Field(alias="__typename")
+
+
 class FileFields(BaseModel):
     id: str
     name: str
@@ -199,6 +386,15 @@ class FileFields(BaseModel):
     updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
         default=None
     )
+
+
+class OrganizationIdentity(BaseModel):
+    name: str
+    org_entity: Optional["OrganizationIdentityOrgEntity"] = Field(default=None)
+
+
+class OrganizationIdentityOrgEntity(BaseModel):
+    name: str
 
 
 class UserFields(BaseModel):
@@ -247,6 +443,42 @@ class ProjectFields(BaseModel):
 
 class ProjectFieldsUser(UserFields):
     pass
+
+
+class RegistryFields(BaseModel):
+    id: str
+    internal_id: str
+    name: str
+    description: Optional[str] = Field(default=None)
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        default=None
+    )
+    access: Optional[str] = Field(default=None)
+    allow_all_artifact_types_in_registry: bool
+    entity: "RegistryFieldsEntity"
+    artifact_types: "RegistryFieldsArtifactTypes"
+
+
+class RegistryFieldsEntity(BaseModel):
+    name: str
+    organization: Optional["RegistryFieldsEntityOrganization"] = Field(default=None)
+
+
+class RegistryFieldsEntityOrganization(BaseModel):
+    name: str
+
+
+class RegistryFieldsArtifactTypes(BaseModel):
+    edges: list["RegistryFieldsArtifactTypesEdges"]
+
+
+class RegistryFieldsArtifactTypesEdges(BaseModel):
+    node: Optional["RegistryFieldsArtifactTypesEdgesNode"] = Field(default=None)
+
+
+class RegistryFieldsArtifactTypesEdgesNode(BaseModel):
+    name: str
 
 
 class ReportFields(BaseModel):
@@ -342,9 +574,14 @@ ArtifactFields.model_rebuild()
 ArtifactFileFields.model_rebuild()
 ArtifactMembershipFields.model_rebuild()
 ArtifactTypeFields.model_rebuild()
+SlackIntegrationFields.model_rebuild()
+WebhookIntegrationFields.model_rebuild()
+AutomationFields.model_rebuild()
 FileFields.model_rebuild()
+OrganizationIdentity.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
+RegistryFields.model_rebuild()
 ReportFields.model_rebuild()
 RunHeader.model_rebuild()
 RunFields.model_rebuild()

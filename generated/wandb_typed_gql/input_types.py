@@ -3,10 +3,16 @@
 
 from typing import Annotated, Optional
 
-from pydantic import PlainSerializer
+from pydantic import Field, PlainSerializer
 
 from .base_model import BaseModel
 from .custom_types import JSONValue, serialize_json_string
+from .enums import (
+    AlertSeverity,
+    EventTriggeringConditionType,
+    TriggeredActionType,
+    TriggerScopeType,
+)
 
 
 class UpsertModelInput(BaseModel):
@@ -50,6 +56,13 @@ class RateLimitsInput(BaseModel):
     run_update_count: Optional[float] = None
     sdk_graphql: Optional[int] = None
     sdk_graphql_query_seconds: Optional[float] = None
+
+
+class RenameProjectInput(BaseModel):
+    client_mutation_id: Optional[str] = None
+    entity_name: str
+    new_project_name: str
+    old_project_name: str
 
 
 class UpsertBucketInput(BaseModel):
@@ -97,4 +110,102 @@ class TagInput(BaseModel):
     tag_name: str
 
 
+class CreateProjectMembersInput(BaseModel):
+    project_id: str
+    team_ids: Optional[list[str]] = None
+    user_ids: Optional[list[str]] = None
+
+
+class DeleteProjectMembersInput(BaseModel):
+    project_id: str
+    team_ids: Optional[list[str]] = None
+    user_ids: Optional[list[str]] = None
+
+
+class UpdateProjectMemberInput(BaseModel):
+    client_mutation_id: Optional[str] = None
+    project_id: str
+    user_id: str
+    user_project_role: str
+
+
+class UpdateProjectTeamMemberInput(BaseModel):
+    client_mutation_id: Optional[str] = None
+    project_id: str
+    team_id: str
+    team_project_role: str
+
+
+class CreateFilterTriggerInput(BaseModel):
+    client_mutation_id: Optional[str] = None
+    description: Optional[str] = None
+    enabled: bool
+    event_filter: Annotated[JSONValue, PlainSerializer(serialize_json_string)]
+    name: str
+    scope_id: str = Field(alias="scopeID")
+    scope_type: TriggerScopeType
+    triggered_action_config: "TriggeredActionConfig"
+    triggered_action_type: TriggeredActionType
+    triggering_event_type: EventTriggeringConditionType
+
+
+class UpdateFilterTriggerInput(BaseModel):
+    client_mutation_id: Optional[str] = None
+    description: Optional[str] = None
+    enabled: Optional[bool] = None
+    event_filter: Optional[
+        Annotated[JSONValue, PlainSerializer(serialize_json_string)]
+    ] = None
+    id: str
+    name: Optional[str] = None
+    scope_id: Optional[str] = Field(alias="scopeID", default=None)
+    scope_type: Optional[TriggerScopeType] = None
+    triggered_action_config: Optional["TriggeredActionConfig"] = None
+    triggered_action_type: Optional[TriggeredActionType] = None
+    triggering_event_type: Optional[EventTriggeringConditionType] = None
+
+
+class TriggeredActionConfig(BaseModel):
+    aria_action_input: Optional["ARIAActionInput"] = None
+    generic_webhook_action_input: Optional["GenericWebhookActionInput"] = None
+    no_op_action_input: Optional["NoOpTriggeredActionInput"] = None
+    notification_action_input: Optional["NotificationActionInput"] = None
+    push_notification_action_input: Optional["PushNotificationActionInput"] = None
+    queue_job_action_input: Optional["QueueJobActionInput"] = None
+
+
+class QueueJobActionInput(BaseModel):
+    queue_id: str = Field(alias="queueID")
+    template: str
+
+
+class NotificationActionInput(BaseModel):
+    integration_id: str = Field(alias="integrationID")
+    message: Optional[str] = None
+    severity: Optional[AlertSeverity] = None
+    title: Optional[str] = None
+
+
+class GenericWebhookActionInput(BaseModel):
+    integration_id: str = Field(alias="integrationID")
+    request_payload: Optional[str] = None
+
+
+class NoOpTriggeredActionInput(BaseModel):
+    no_op: Optional[bool] = None
+
+
+class ARIAActionInput(BaseModel):
+    prompt: str
+
+
+class PushNotificationActionInput(BaseModel):
+    body: Optional[str] = None
+    title: Optional[str] = None
+    user_id: str = Field(alias="userID")
+
+
 UpsertModelInput.model_rebuild()
+CreateFilterTriggerInput.model_rebuild()
+UpdateFilterTriggerInput.model_rebuild()
+TriggeredActionConfig.model_rebuild()

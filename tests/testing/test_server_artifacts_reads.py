@@ -66,7 +66,9 @@ def test_every_operation_has_a_test_here() -> None:
 
 
 # ---------------------------------------------------------------------- reads
-def test_artifact_by_name_alias_and_version_agree(ops: Ops) -> None:
+def test_artifact_by_name_alias_and_version_agree(
+    ops: Ops, demo: tuple[LocalServer, DemoInfo]
+) -> None:
     found = [by_name(ops, "demo", "mnist", n) for n in ("mnist-cnn:v2", "mnist-cnn:latest")]
     found.append(by_name(ops, "demo", "mnist", "mnist-cnn:best"))
     found.append(by_name(ops, "demo", "mnist", "mnist-cnn"))  # no alias: latest
@@ -81,7 +83,12 @@ def test_artifact_by_name_alias_and_version_agree(ops: Ops) -> None:
     artifact = first["artifact"]
     assert artifact["versionIndex"] == 2
     assert artifact["artifactSequence"]["name"] == "mnist-cnn"
-    assert {a["alias"] for a in artifact["aliases"]} == {"best", "latest"}
+    by_collection: dict[str, set[str]] = {}
+    for alias in artifact["aliases"]:
+        by_collection.setdefault(alias["artifactCollection"]["name"], set()).add(alias["alias"])
+    assert by_collection.pop("mnist-cnn") == {"best", "latest"}
+    # the demo links v2 into a registry: its aliases there come along
+    assert by_collection == {demo[1].registry_collection: {"latest", demo[1].registry_alias}}
     assert artifact["ttlIsInherited"] is True
     assert artifact["ttlDurationSeconds"] == -1
     assert len(artifact["commitHash"]) == 20
@@ -223,12 +230,16 @@ def test_logged_by_and_used_by(ops: Ops, demo: tuple[LocalServer, DemoInfo]) -> 
     assert users == list(info.model_logged_by)
 
 
-def test_memberships_of_a_version(ops: Ops) -> None:
+def test_memberships_of_a_version(ops: Ops, demo: tuple[LocalServer, DemoInfo]) -> None:
     memberships = ops("ArtifactMemberships", id=artifact_id(ops, "mnist-cnn:v2"))
-    (edge,) = memberships["artifact"]["artifactMemberships"]["edges"]
+    edge, link = memberships["artifact"]["artifactMemberships"]["edges"]  # its sequence first
     assert edge["node"]["versionIndex"] == 2
     assert {a["alias"] for a in edge["node"]["aliases"]} == {"best", "latest"}
     assert edge["node"]["artifactCollection"]["name"] == "mnist-cnn"
+    # the demo links v2 into a registry's collection, where it is the first version
+    assert link["node"]["versionIndex"] == 0
+    assert link["node"]["artifactCollection"]["name"] == demo[1].registry_collection
+    assert {a["alias"] for a in link["node"]["aliases"]} == {"latest", demo[1].registry_alias}
 
 
 def test_run_outputs_and_inputs(ops: Ops, demo: tuple[LocalServer, DemoInfo]) -> None:

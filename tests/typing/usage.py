@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from pandas import DataFrame
 from pydantic import BaseModel
@@ -365,3 +366,119 @@ async def async_artifact_usage(aapi: AsyncApi) -> None:
     run = await aapi.run("demo/mnist/abc")
     assert_type(run.logged_artifacts(), AsyncSizedPaginator[AsyncArtifact])
     assert_type(await run.use_artifact(art), AsyncArtifact)
+
+
+# -- registries, automations and integrations ------------------------------------------
+
+
+def registry_usage(api: Api) -> None:
+    from wandb_typed import (
+        ArtifactTypes,
+        Automation,
+        Integration,
+        MemberTeam,
+        MemberUser,
+        Registries,
+        Registry,
+        RegistryCollections,
+        SlackIntegration,
+        TeamMember,
+        UserMember,
+        WebhookIntegration,
+    )
+    from wandb_typed.automations import (
+        ArtifactEvent,
+        DoNothing,
+        NewAutomation,
+        OnLinkArtifact,
+        OnRunMetric,
+        RunEvent,
+        Scope,
+        SendWebhook,
+    )
+
+    registries = api.registries("org", filter={"name": "model"}, order="-created_at")
+    assert_type(registries, Registries)
+    for r in registries:
+        assert_type(r, Registry)
+    assert_type(registries.collections(), RegistryCollections)
+    assert_type(registries.collections().versions(), SizedPaginator[Artifact])
+    assert_type(registries.versions(filter={"alias": "production"}), SizedPaginator[Artifact])
+    registry = api.registry("model")
+    assert_type(registry.name, str)
+    assert_type(registry.full_name, str)
+    assert_type(registry.visibility, Literal["organization", "restricted"])
+    assert_type(registry.description, str | None)
+    assert_type(registry.allow_all_artifact_types, bool)
+    assert_type(registry.artifact_types, ArtifactTypes)
+    assert_type(registry.artifact_types.saved, tuple[str, ...])
+    assert_type(registry.created_at, datetime)
+    assert_type(registry.updated_at, datetime | None)
+    assert_type(registry.organization, str)
+    assert_type(registry.entity, str)
+    assert_type(registry.path, str)
+    assert_type(registry.save(), None)
+    assert_type(registry.load(), None)
+    assert_type(registry.delete(), None)
+    assert_type(registry.members(), list[UserMember | TeamMember])
+    user = registry.user_members()[0]
+    assert_type(user.user, MemberUser)
+    assert_type(user.role, str)
+    assert_type(registry.team_members()[0].team, MemberTeam)
+    assert_type(registry.add_members(api.viewer, user), Registry)
+    assert_type(registry.update_member(user, "viewer"), Registry)
+    assert_type(registry.remove_members("VXNlcjox"), Registry)
+    for c in registry.collections(order="-name"):
+        assert_type(c, ArtifactCollection)
+    assert_type(registry.versions(), SizedPaginator[Artifact])
+    created = api.create_registry("x", "restricted", "org", "d", ["model"])
+    assert_type(created, Registry)
+    for i in api.integrations():
+        assert_type(i, Integration)
+        if i.typename == "SlackIntegration":
+            assert_type(i, SlackIntegration)
+            assert_type(i.channel_name, str)
+        else:
+            assert_type(i.url_endpoint, str)
+    slack = next(iter(api.slack_integrations()))
+    assert_type(slack, SlackIntegration)
+    hook = next(iter(api.webhook_integrations("demo")))
+    assert_type(hook, WebhookIntegration)
+    assert_type(hook.secret_ref, str | None)
+    automation = api.automation("deploy", entity="org")
+    assert_type(automation, Automation)
+    assert_type(automation.name, str)
+    assert_type(automation.enabled, bool)
+    assert_type(automation.scope, Scope)
+    assert_type(automation.entity, str | None)
+    assert_type(automation.created_by, str | None)
+    for a in api.automations("org", "deploy", 10):
+        assert_type(a, Automation)
+    event = OnLinkArtifact(scope=registry, filter=ArtifactEvent.alias.eq("production"))
+    new = event >> SendWebhook.from_integration(hook, payload={"a": 1})
+    assert_type(new, NewAutomation)
+    assert_type(api.create_automation(new, True, name="n", enabled=False), Automation)
+    metric = OnRunMetric(
+        scope=api.project("p"),
+        filter=(RunEvent.metric("loss").mean(5) > 1.5) & RunEvent.name.eq("x"),
+    )
+    assert_type(
+        api.update_automation(automation, False, event=metric, action=DoNothing()), Automation
+    )
+    assert_type(api.delete_automation(automation), Literal[True])
+
+
+async def async_registry_usage(aapi: AsyncApi) -> None:
+    from wandb_typed import AsyncRegistries, AsyncRegistry, Automation, SlackIntegration
+
+    registries = aapi.registries()
+    assert_type(registries, AsyncRegistries)
+    async for r in registries:
+        assert_type(r, AsyncRegistry)
+    registry = await aapi.registry("model")
+    assert_type(registry, AsyncRegistry)
+    assert_type(await registry.save(), None)
+    assert_type(registry.versions(), AsyncSizedPaginator[AsyncArtifact])
+    assert_type(await aapi.automation("x"), Automation)
+    async for s in aapi.slack_integrations():
+        assert_type(s, SlackIntegration)

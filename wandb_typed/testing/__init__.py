@@ -20,7 +20,10 @@ module per resource), ``_app`` (the ASGI app, composed of ``_graphql_route``,
 ``_documents`` and ``_asgi``), ``_faults`` (fault injection), ``_server`` (threaded
 server and ``serve``), ``_demo`` (demo data); artifacts have their own
 ``_store/artifacts``, ``_resolvers/artifact*`` (and ``memberships``, ``aliases``,
-``tags``, ``lineage``), ``_routes_artifacts`` (signed downloads) and ``_demo_artifacts``.
+``tags``, ``lineage``), ``_routes_artifacts`` (signed downloads) and ``_demo_artifacts``;
+registries, automations and integrations have ``_store/organizations``, ``registries``,
+``registry_search`` and ``automations``, ``_resolvers/organizations``, ``registries``,
+``registry_search``, ``integrations`` and ``automations``, and ``_demo_registries``.
 """
 
 from __future__ import annotations

@@ -38,6 +38,10 @@ entity/project         runs (parameter)        what the runs have
 
 The entity is the server's user (``demo`` unless ``LocalServer(username=...)``).
 
+Seeded last (``_demo_registries``): the organization ``demo-org`` with the registries
+``model`` and ``dataset``, a Slack and a webhook integration of the entity, and one
+automation (:attr:`DemoInfo.organization`, :attr:`DemoInfo.registry`, ...).
+
 Also in ``demo/mnist``: the artifacts ``mnist-train`` (dataset), ``mnist-cnn``
 (model, v0-v2) and ``train-mnist`` (job), see ``_demo_artifacts``; one sweep (bayes over ``lr``/``batch_size``/``optimizer``,
 metric ``loss`` minimized; :attr:`DemoInfo.sweep_id`) and one report
@@ -59,6 +63,7 @@ from typing import Any
 import yaml
 
 from ._demo_artifacts import seed_artifacts
+from ._demo_registries import seed_registries
 from ._store import Store, format_time
 
 __all__ = ["DemoInfo", "seed_demo"]
@@ -132,6 +137,17 @@ class DemoInfo:
         default_factory=lambda: MappingProxyType({}), hash=False
     )
     empty_project: str = "empty"  # a project without runs, sweeps, reports or artifacts
+    # registries, integrations and an automation (see _demo_registries)
+    organization: str = ""  # the organization the entity's user is an admin of
+    registries: tuple[str, ...] = ()  # its registries (names without wandb-registry-)
+    registry: str = ""  # organization-visible; accepts registry_types
+    registry_collection: str = ""  # in ``registry``: links model_artifact's newest version
+    registry_alias: str = ""  # the alias of that link
+    registry_types: tuple[str, ...] = ()  # the artifact types ``registry`` accepts
+    restricted_registry: str = ""  # visible to its members (and organization admins) only
+    slack_channel: str = ""  # the entity's Slack integration's channel
+    webhook_integration: str = ""  # the entity's webhook integration's name
+    automation: str = ""  # on ``registry`` (listed under ``organization``) -> the webhook
 
 
 def _display_name(rng: random.Random, index: int) -> str:
@@ -429,6 +445,7 @@ def seed_demo(
         description="A project without runs",
         created_at=START + timedelta(days=14),
     )
+    registries = seed_registries(store, entity, START)  # registries, integrations, automation
     return DemoInfo(
         entity=entity,
         projects=("mnist", "llm-finetune", empty),
@@ -456,6 +473,7 @@ def seed_demo(
         sweep_display_name=str(sweep["display_name"]),
         sweep_config=MappingProxyType(sweep_config),
         empty_project=empty,
+        **registries,
     )
 
 

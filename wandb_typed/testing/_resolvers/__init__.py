@@ -12,7 +12,10 @@ mutations, and exporting them as ``BINDABLES: list[SchemaBindable]``:
 ``files`` (run files), ``sweeps``, ``reports`` (views), ``artifact_types``,
 ``artifact_collections`` (sequences, portfolios), ``artifacts`` (versions),
 ``memberships`` (and links), ``aliases``, ``tags``, ``artifact_files`` (and
-manifests), ``lineage`` (runs <-> versions), ``server_info`` and ``scalars``.
+manifests), ``lineage`` (runs <-> versions), ``server_info``, ``scalars``,
+``organizations``, ``registries`` (registries, their settings and members),
+``registry_search`` (collections and versions across an organization's
+registries), ``integrations`` and ``automations`` (triggers).
 A field that looks up or lists a resource is bound in that resource's module
 (``Project.runs`` and ``Sweep.runs`` in ``runs``, ``Project.artifactTypes`` in
 ``artifact_types``), so one GraphQL type (``Project``, ``Run``, ``Mutation``)
@@ -51,12 +54,17 @@ from . import (
     artifact_files,
     artifact_types,
     artifacts,
+    automations,
     files,
     history,
+    integrations,
     lineage,
     logs,
     memberships,
+    organizations,
     projects,
+    registries,
+    registry_search,
     reports,
     runs,
     scalars,
@@ -101,6 +109,12 @@ RESOURCES: tuple[ModuleType, ...] = (
     tags,
     artifact_files,
     lineage,
+    # registries, automations and integrations
+    organizations,
+    registries,
+    registry_search,
+    integrations,
+    automations,
 )
 
 #: Every module's bindables, in :data:`RESOURCES` order.

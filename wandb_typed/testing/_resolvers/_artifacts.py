@@ -78,7 +78,7 @@ def require_write_project(ctx: RequestContext, project_id: object) -> Row:
     project = ctx.project_row(int(str(project_id)))
     if project is None or not ctx.can_read(project):
         raise not_found("project")
-    ctx.require_write(str(project["entity_name"]))
+    ctx.require_project_write(project)
     return project
 
 
@@ -122,7 +122,7 @@ def project_for_write(ctx: RequestContext, entity: str, project: str) -> Row:
     row = ctx.store.project(entity, project)
     if row is None or not ctx.can_read(row):
         raise not_found(f"project {entity}/{project}")
-    ctx.require_write(entity)
+    ctx.require_project_write(row)
     return row
 
 

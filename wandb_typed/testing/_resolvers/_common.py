@@ -141,9 +141,11 @@ def file_path(entity: str, project: str, run: str, name: str) -> str:
 
 def can_read_project(store: Store, project: Row, user: Row) -> bool:
     """Public projects are readable by every logged-in user, the others by members of
-    their entity only."""
-    return project["access"] in PUBLIC_ACCESS or store.is_member(
-        int(project["entity_id"]), int(user["id"])
+    their entity only (a registry: by whoever has a role in it)."""
+    return (
+        project["access"] in PUBLIC_ACCESS
+        or store.is_member(int(project["entity_id"]), int(user["id"]))
+        or store.registry_role(int(project["id"]), int(user["id"])) is not None
     )
 
 
@@ -155,7 +157,9 @@ class RequestContext:
     :meth:`can_read` (lookups return null, listings filter in SQL), so everything
     below a project (runs, sweeps, files, views) is readable once the project is;
     every write goes through :meth:`require_write` (members of the entity only,
-    whatever the project's access).
+    whatever the project's access). A registry (a project of an organization's
+    entity, whose members belong to no entity) is read and written by role instead
+    (:meth:`registry_role`; writes through :meth:`require_project_write`).
     """
 
     store: Store
@@ -163,6 +167,7 @@ class RequestContext:
     links: FileLinks
     _projects: dict[int, Row | None] = field(default_factory=dict)
     _memberships: dict[int, bool] = field(default_factory=dict)
+    _registry_roles: dict[int, str | None] = field(default_factory=dict)
 
     def project_row(self, project_id: int) -> Row | None:
         """The project row by id, looked up once per request (no access check)."""
@@ -176,13 +181,46 @@ class RequestContext:
             self._memberships[entity_id] = self.store.is_member(entity_id, int(self.viewer["id"]))
         return self._memberships[entity_id]
 
+    def registry_role(self, project: Row) -> str | None:
+        """The viewer's role in a registry (asked once per request); ``None`` for a
+        registry the viewer may not read, and for a project that is not a registry."""
+        project_id = int(project["id"])
+        if project_id not in self._registry_roles:
+            self._registry_roles[project_id] = self.store.registry_role(
+                project_id, int(self.viewer["id"])
+            )
+        return self._registry_roles[project_id]
+
     def can_read(self, project: Row) -> bool:
-        """Public projects, or the viewer is a member of the project's entity."""
-        return project["access"] in PUBLIC_ACCESS or self.is_member(int(project["entity_id"]))
+        """Public projects, or the viewer is a member of the project's entity, or has a
+        role in the registry."""
+        return (
+            project["access"] in PUBLIC_ACCESS
+            or self.is_member(int(project["entity_id"]))
+            or self.registry_role(project) is not None
+        )
 
     def can_write(self, project: Row) -> bool:
-        """Members of the project's entity only, whatever its access."""
-        return self.is_member(int(project["entity_id"]))
+        """Members of the project's entity only, whatever its access; in a registry,
+        its admins and members."""
+        return self.is_member(int(project["entity_id"])) or self.registry_role(project) in (
+            "admin",
+            "member",
+        )
+
+    def require_project_write(self, project: Row) -> None:
+        """Raise unless the viewer may write to the (readable) project: a registry
+        needs the ``admin`` or ``member`` role, any other project membership of its
+        entity (:meth:`require_write`)."""
+        if self.store.is_registry(int(project["id"])):
+            if self.registry_role(project) not in ("admin", "member"):
+                raise GraphQLError(
+                    f"permission denied: {self.viewer['username']} may not change registry"
+                    f" {project['name']!r} (it needs the admin or member role)",
+                    extensions={"code": "PERMISSION_ERROR"},
+                )
+            return
+        self.require_write(str(project["entity_name"]))
 
     def sees_private_fields_of(self, user_id: object) -> bool:
         """E-mail addresses: the user themself, or an admin."""

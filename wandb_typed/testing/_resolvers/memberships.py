@@ -5,7 +5,8 @@ a collection's ``artifactMembership``, ``Artifact.artifactMemberships``, and
 
 Memberships are readable with their collection's project (``Artifact.artifactMemberships``
 leaves out unreadable ones); linking needs read access to the version and
-membership of the target portfolio's entity.
+membership of the target portfolio's entity (in a registry: the ``admin`` or
+``member`` role, and a version of a type the registry accepts).
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from ._artifacts import (
 from ._common import RequestContext, connection, gid, not_found, parse_gid, request_context
 from .artifact_collections import collection_node, collection_nodes
 from .artifacts import artifact_nodes
+from .registries import check_link_type
 
-__all__ = ["BINDABLES"]
+__all__ = ["BINDABLES", "membership_nodes"]
 
 
-def _membership_nodes(
+def membership_nodes(
     ctx: RequestContext,
     rows: Sequence[Row],
     collection: Row | None = None,
@@ -84,7 +86,7 @@ def _membership_by_name(ctx: RequestContext, project_id: int, name: str) -> Row 
     row = store.membership(int(collection["id"]), alias)
     if row is None:
         return None
-    return _membership_nodes(ctx, [row], collection_nodes(ctx, [collection])[0])[0]
+    return membership_nodes(ctx, [row], collection_nodes(ctx, [collection])[0])[0]
 
 
 # ---------------------------------------------------------------------- Project
@@ -127,7 +129,7 @@ def resolve_collection_membership(
         return None
     ctx = request_context(info)
     row = ctx.store.artifacts.membership(int(collection["_row"]["id"]), aliasName)
-    return _membership_nodes(ctx, [row], collection)[0] if row else None
+    return membership_nodes(ctx, [row], collection)[0] if row else None
 
 
 # ---------------------------------------------------------------------- Artifact
@@ -145,7 +147,7 @@ def resolve_artifact_memberships(
     page = ctx.store.artifacts.memberships_page(int(artifact["_row"]["id"]), first, after)
     page = filtered(page, lambda r: readable(ctx, r["project_id"]))
     nodes = iter(
-        _membership_nodes(
+        membership_nodes(
             ctx,
             [{**r, "id": artifact["_row"]["id"]} for r in page.rows],
             None,
@@ -185,10 +187,11 @@ def resolve_link_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
         project = project_for_write(ctx, str(entity), str(project_name))
     aliases = [str(a["alias"]) for a in bounded(input.get("aliases"), "aliases")]
     validate_name(name, "artifact portfolio")
+    check_link_type(ctx, project, str(artifact["type_name"]))
     row = ctx.store.artifacts.link(int(artifact["id"]), int(project["id"]), name, aliases)
     collection = ctx.store.artifacts.collection_by_id(int(row["membership_collection_id"]))
     assert collection is not None
-    node = _membership_nodes(ctx, [row], collection_nodes(ctx, [collection])[0])[0]
+    node = membership_nodes(ctx, [row], collection_nodes(ctx, [collection])[0])[0]
     return {
         "versionIndex": node["versionIndex"],
         "artifactMembership": node,

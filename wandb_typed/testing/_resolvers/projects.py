@@ -54,11 +54,22 @@ def project_node(row: Row) -> Row:
 
 
 def _projects_connection(
-    ctx: RequestContext, entity: str, first: int | None, after: str | None
+    ctx: RequestContext,
+    entity: str,
+    first: int | None,
+    after: str | None,
+    filters: object = None,
+    order: str | None = None,
 ) -> Row:
-    """An entity's projects the viewer may see, filtered in SQL before paging."""
-    if ctx.store.entity(entity) is None:
+    """An entity's projects the viewer may see, filtered in SQL before paging (an
+    organization's entity: its registries, see :mod:`.registries`)."""
+    row = ctx.store.entity(entity)
+    if row is None:
         return EMPTY_CONNECTION
+    if ctx.store.is_org_entity(int(row["id"])):
+        from .registries import registries_connection
+
+        return registries_connection(ctx, int(row["id"]), filters, order, first, after)
     page = ctx.store.projects_page(entity, first, after, viewer_id=int(ctx.viewer["id"]))
     return connection(page, project_node)
 
@@ -80,7 +91,7 @@ def writable_project(ctx: RequestContext, project_id: int) -> Row:
     project = ctx.project_row(project_id)
     if project is None or not ctx.can_read(project):
         raise not_found("project")
-    ctx.require_write(str(project["entity_name"]))
+    ctx.require_project_write(project)
     return project
 
 
@@ -144,10 +155,13 @@ def resolve_entity_projects(
     info: GraphQLResolveInfo,
     after: str | None = None,
     first: int | None = None,
-    **_: object,
+    filters: object = None,
+    order: str | None = None,
 ) -> Row:
-    """``Entity.projects``: the entity's projects; readable ones only, filtered in SQL."""
-    return _projects_connection(request_context(info), str(entity["name"]), first, after)
+    """``Entity.projects``: the entity's projects; readable ones only, filtered in SQL
+    (``filters``/``order`` apply to an organization's registries)."""
+    ctx = request_context(info)
+    return _projects_connection(ctx, str(entity["name"]), first, after, filters, order)
 
 
 # ---------------------------------------------------------------------- Project
@@ -171,8 +185,9 @@ def resolve_project_user(project: Row, info: GraphQLResolveInfo) -> Row | None:
 
 @project_type.field("readOnly")
 def resolve_project_read_only(project: Row, info: GraphQLResolveInfo) -> bool:
-    """``Project.readOnly``: true unless the viewer is a member of its entity."""
-    return not request_context(info).is_member(int(project["_row"]["entity_id"]))
+    """``Project.readOnly``: true unless the viewer may write to it (a member of its
+    entity; in a registry, an admin or member)."""
+    return not request_context(info).can_write(project["_row"])
 
 
 # ---------------------------------------------------------------------- Mutation
@@ -182,8 +197,14 @@ mutation = MutationType()
 @mutation.field("upsertModel")
 def resolve_upsert_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
     """``Mutation.upsertModel``: create or update a project (``CreateProject`` /
-    ``Api.create_project``); members of the entity only."""
+    ``Api.create_project``); members of the entity only (registries: see
+    :func:`.registries.upsert_registry`)."""
     ctx = request_context(info)
+    from .registries import upsert_registry
+
+    registry = upsert_registry(ctx, input)
+    if registry is not None:
+        return registry
     if input.get("id"):
         existing = writable_project(ctx, parse_gid(input["id"], "Project"))
         entity, name = str(existing["entity_name"]), str(input.get("name") or existing["name"])
@@ -212,9 +233,13 @@ def resolve_upsert_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
 
 @mutation.field("deleteModel")
 def resolve_delete_model(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    """``Mutation.deleteModel``: delete a project; members of its entity only."""
+    """``Mutation.deleteModel``: delete a project; members of its entity only (a
+    registry: its admins)."""
     ctx = request_context(info)
     project_id = parse_gid(input["id"], "Project")
+    from .registries import delete_registry_check
+
+    delete_registry_check(ctx, project_id)
     writable_project(ctx, project_id)
     return {"success": ctx.store.delete_project(project_id)}
 

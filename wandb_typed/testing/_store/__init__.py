@@ -20,7 +20,10 @@ entities, memberships), ``projects``, ``sweeps``, ``runs`` (incl. the bulk
 seeding API), ``history`` (history rows and events), ``logs`` (console lines),
 ``files``, ``reports`` (views), ``artifacts`` (a package: types, collections,
 tags, versions, aliases and links, content-addressed files, lineage, one module
-each, composed into ``ArtifactStore``).  Each defines one class with its tables
+each, composed into ``ArtifactStore``), ``organizations`` (organizations, their
+entities and members), ``registries`` (registries, their types and roles),
+``registry_search`` (registries, collections and versions across an
+organization) and ``automations`` (integrations and triggers).  Each defines one class with its tables
 (``SCHEMA``) and methods; :class:`Store` composes them.  A new resource is a new
 module whose class derives from the resources it needs, added to ``Store``'s bases.
 """
@@ -43,10 +46,14 @@ from ._base import (
     wrap_config,
 )
 from .artifacts import ArtifactStore
+from .automations import AutomationsStore
 from .files import FilesStore
 from .history import HistoryStore
 from .logs import LogsStore
+from .organizations import OrganizationsStore
 from .projects import ProjectsStore
+from .registries import RegistriesStore
+from .registry_search import RegistrySearchStore
 from .reports import ReportsStore
 from .runs import RunSeed, RunsStore
 from .sweeps import SweepsStore
@@ -54,11 +61,15 @@ from .users import UsersStore
 
 __all__ = [
     "ArtifactStore",
+    "AutomationsStore",
     "FilesStore",
     "HistoryStore",
     "LogsStore",
+    "OrganizationsStore",
     "Page",
     "ProjectsStore",
+    "RegistriesStore",
+    "RegistrySearchStore",
     "ReportsStore",
     "Row",
     "RunSeed",
@@ -78,7 +89,9 @@ __all__ = [
 ]
 
 
-class Store(HistoryStore, LogsStore, FilesStore, ReportsStore):
+class Store(
+    HistoryStore, LogsStore, FilesStore, ReportsStore, RegistrySearchStore, AutomationsStore
+):
     """Typed access to the server's SQLite database (thread-safe).
 
     The union of the resource stores: users and entities, projects, sweeps,
