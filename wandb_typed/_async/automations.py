@@ -23,6 +23,7 @@ from ..errors import ConflictError, InputError, NotFoundError, ResponseValidatio
 from ..paths import check_name
 from ..types import JSONObject
 from .paging import AsyncSizedPaginator
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import AutomationFields
@@ -198,10 +199,14 @@ async def update_automation(
 async def delete_automation(session: AsyncSession, obj: Automation | str) -> Literal[True]:
     """Delete an automation (the object or its id)."""
     automation_id = obj.id if isinstance(obj, Automation) else check_text(obj, "automation id")
-    result = await session.gql.delete_automation(id=automation_id)
-    if not result.result.success:
-        raise ResponseValidationError(
-            "DeleteAutomation: the server did not report success",
-            operation_name="DeleteAutomation",
-        )
+
+    async def delete() -> None:
+        result = await session.gql.delete_automation(id=automation_id)
+        if not result.result.success:
+            raise ResponseValidationError(
+                "DeleteAutomation: the server did not report success",
+                operation_name="DeleteAutomation",
+            )
+
+    await delete_once(delete, f"automation {automation_id}")
     return True

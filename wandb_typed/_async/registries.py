@@ -46,6 +46,7 @@ from .registry_search import (
     list_registry_versions,
     resolve_organization,
 )
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import RegistryFields
@@ -148,7 +149,8 @@ class AsyncRegistry(RegistryData):
 
     async def delete(self) -> None:
         """Delete the registry, its collections and links (irreversible; admins only)."""
-        await self._session.gql.delete_registry(id=self.id)
+        gql = self._session.gql
+        await delete_once(lambda: gql.delete_registry(id=self.id), f"registry {self.path}")
 
     # -- members ---------------------------------------------------------------------
 

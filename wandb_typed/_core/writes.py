@@ -68,6 +68,18 @@ WRITES: dict[str, Write] = {
     "MoveArtifactSequence": _same("sets the collection's type by id"),
     "DeleteArtifactSequence": _same("a delete; a retried 'not found' is done"),
     "DeleteArtifactPortfolio": _same("a delete; a retried 'not found' is done"),
+    # registries.graphql
+    "UpsertRegistry": _same("an upsert by organization and name, its whole settings"),
+    "RenameRegistry": _adds("a rename: a retry finds the old name gone"),
+    "DeleteRegistry": _same("a delete; a retried 'not found' is done"),
+    "CreateRegistryMembers": _adds("adds members"),
+    "DeleteRegistryMembers": _same("a delete of named members"),
+    "UpdateUserRegistryRole": _same("sets a member's role"),
+    "UpdateTeamRegistryRole": _same("sets a team's role"),
+    # automations.graphql
+    "CreateAutomation": _adds("creates an automation"),
+    "UpdateAutomation": _same("sends the automation's whole state, by id"),
+    "DeleteAutomation": _same("a delete; a retried 'not found' is done"),
 }
 
 

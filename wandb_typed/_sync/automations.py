@@ -25,6 +25,7 @@ from ..errors import ConflictError, InputError, NotFoundError, ResponseValidatio
 from ..paths import check_name
 from ..types import JSONObject
 from .paging import SizedPaginator
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import AutomationFields
@@ -200,10 +201,14 @@ def update_automation(
 def delete_automation(session: Session, obj: Automation | str) -> Literal[True]:
     """Delete an automation (the object or its id)."""
     automation_id = obj.id if isinstance(obj, Automation) else check_text(obj, "automation id")
-    result = session.gql.delete_automation(id=automation_id)
-    if not result.result.success:
-        raise ResponseValidationError(
-            "DeleteAutomation: the server did not report success",
-            operation_name="DeleteAutomation",
-        )
+
+    def delete() -> None:
+        result = session.gql.delete_automation(id=automation_id)
+        if not result.result.success:
+            raise ResponseValidationError(
+                "DeleteAutomation: the server did not report success",
+                operation_name="DeleteAutomation",
+            )
+
+    delete_once(delete, f"automation {automation_id}")
     return True

@@ -48,6 +48,7 @@ from .registry_search import (
     list_registry_versions,
     resolve_organization,
 )
+from .writes import delete_once
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import RegistryFields
@@ -150,7 +151,8 @@ class Registry(RegistryData):
 
     def delete(self) -> None:
         """Delete the registry, its collections and links (irreversible; admins only)."""
-        self._session.gql.delete_registry(id=self.id)
+        gql = self._session.gql
+        delete_once(lambda: gql.delete_registry(id=self.id), f"registry {self.path}")
 
     # -- members ---------------------------------------------------------------------
 
