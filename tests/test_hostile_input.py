@@ -113,6 +113,15 @@ def make_error(name: str) -> WandbError:
         return errors.VerificationError(
             "differs", missing=["a"], mismatched=["b", "c"], unexpected=["d"]
         )
+    # -- teams, users, launch queues and custom charts
+    if name == "WaitTimeoutError":
+        return errors.WaitTimeoutError("queued run 1 did not start within 5 s", state="pending")
+    if name == "LaunchError":
+        from wandb_typed import QueueItemError
+
+        return errors.LaunchError(
+            "queued run 1 failed: boom", error=QueueItemError("boom", "build", ("Dockerfile",))
+        )
     if name == "UsageError":
         error = errors.UsageError("closed")
         error.attempts = 2
@@ -132,7 +141,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 24
+    assert len(ERROR_CLASSES) == 24 + 2  # + WaitTimeoutError, LaunchError
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

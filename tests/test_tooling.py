@@ -273,6 +273,48 @@ CASES: list[tuple[str, str, type]] = [
 ]
 
 
+# -- teams, users, launch queues, custom charts and the run members users reach for
+CASES += [
+    ("team", SYNC + "t = api.team('t')\nt.", wt.Team),
+    ("create_team", SYNC + "api.create_team('t').", wt.Team),
+    ("team_members", SYNC + "for m in api.team('t').members:\n    m.", wt.Member),
+    ("team_service_account", SYNC + "api.team('t').create_service_account('d').", wt.Member),
+    ("users", SYNC + "for u in api.users('x'):\n    u.", wt.User),
+    ("create_user", SYNC + "api.create_user('a@b.c').", wt.User),
+    ("new_api_key", SYNC + "api.viewer.generate_api_key().", wt.NewApiKey),
+    ("run_queue", SYNC + "q = api.run_queue('e', 'q')\nq.", wt.RunQueue),
+    ("create_run_queue", SYNC + "api.create_run_queue('q', 'kubernetes').", wt.RunQueue),
+    ("upsert_run_queue", SYNC + "api.upsert_run_queue('q', {}, 'kubernetes').", wt.RunQueue),
+    ("queue_items", SYNC + "for i in api.run_queue('e', 'q').items:\n    i.", wt.QueuedRun),
+    ("queued_run", SYNC + "api.queued_run('e', 'p', 'q', 'i').", wt.QueuedRun),
+    ("queued_run_wait", SYNC + "api.queued_run('e', 'p', 'q', 'i').wait_until_running().", wt.Run),
+    (
+        "console_logs",
+        SYNC + "for ln in api.run('e/p/r').console_logs():\n    ln.",
+        wt.ConsoleLogLine,
+    ),
+    ("async_team", ASYNC + "    t = await api.team('t')\n    t.", wt.AsyncTeam),
+    (
+        "async_team_members",
+        ASYNC + "    t = await api.team('t')\n    for m in t.members:\n        m.",
+        wt.AsyncMember,
+    ),
+    ("async_users", ASYNC + "    for u in await api.users('x'):\n        u.", wt.AsyncUser),
+    ("async_viewer_user", ASYNC + "    v = await api.viewer\n    v.", wt.AsyncUser),
+    ("async_run_queue", ASYNC + "    q = await api.run_queue('e', 'q')\n    q.", wt.AsyncRunQueue),
+    (
+        "async_queued_run",
+        ASYNC + "    r = await api.queued_run('e', 'p', 'q', 'i')\n    r.",
+        wt.AsyncQueuedRun,
+    ),
+    (
+        "async_queue_items",
+        ASYNC + "    q = await api.run_queue('e', 'q')\n    for i in await q.items:\n        i.",
+        wt.AsyncQueuedRun,
+    ),
+]
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _private_jedi_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """One jedi cache per test process: xdist workers sharing ~/.cache/jedi raced."""
@@ -302,6 +344,11 @@ CLASSES = [
     wt.ArtifactCollection, wt.AsyncArtifactCollection, wt.ArtifactType, wt.AsyncArtifactType,
     wt.ArtifactFile, wt.AsyncArtifactFile, wt.ArtifactEntry, wt.AsyncArtifactEntry, wt.Job,
     wt.AsyncJob, wt.ArtifactManifest, wt.ArtifactManifestEntry,
+]  # fmt: skip
+# -- teams, users, launch queues, custom charts and the run members users reach for
+CLASSES += [
+    wt.Team, wt.AsyncTeam, wt.Member, wt.AsyncMember, wt.User, wt.AsyncUser, wt.RunQueue,
+    wt.AsyncRunQueue, wt.QueuedRun, wt.AsyncQueuedRun,
 ]  # fmt: skip
 
 

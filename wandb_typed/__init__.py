@@ -38,7 +38,7 @@ from ._core.paging import Page
 from ._core.progress import DownloadProgress
 from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
-from ._core.users import User, UserRef
+from ._core.users import UserRef
 from ._sync.api import Api
 from ._sync.artifact_collections import ArtifactCollection
 from ._sync.artifact_files import ArtifactEntry, ArtifactFile
@@ -81,6 +81,25 @@ from .errors import (
 )
 from .filters import Config, Filter, State, Summary, Tags
 from .types import JSONObject, JSONValue
+
+# isort: split
+# -- teams, users, launch queues, custom charts and the run members users reach for
+from ._async.launch import AsyncQueuedRun, AsyncRunQueue
+from ._async.teams import AsyncMember, AsyncTeam
+from ._async.users import AsyncUser
+from ._core.console_logs import ConsoleLogLine
+from ._core.launch import (
+    QueueItemError,
+    RunQueueAccessType,
+    RunQueuePrioritizationMode,
+    RunQueueResourceType,
+    TemplateVariable,
+)
+from ._core.users import ApiKeyInfo, NewApiKey, SecretKey, UserData
+from ._sync.launch import QueuedRun, RunQueue
+from ._sync.teams import Member, Team
+from ._sync.users import User
+from .errors import LaunchError, WaitTimeoutError
 
 __all__ = [
     "APIConnectionError",
@@ -162,9 +181,31 @@ __all__ = [
     "UnresolvedReferenceError",
     "UnsupportedServerFeatureError",
     "UsageError",
-    "User",
     "UserRef",
     "VerificationError",
     "WandbError",
     "__version__",
+    # -- teams, users, launch queues, custom charts and the run members users reach for
+    "ApiKeyInfo",
+    "AsyncMember",
+    "AsyncQueuedRun",
+    "AsyncRunQueue",
+    "AsyncTeam",
+    "AsyncUser",
+    "ConsoleLogLine",
+    "LaunchError",
+    "Member",
+    "NewApiKey",
+    "QueueItemError",
+    "QueuedRun",
+    "RunQueue",
+    "RunQueueAccessType",
+    "RunQueuePrioritizationMode",
+    "RunQueueResourceType",
+    "SecretKey",
+    "Team",
+    "TemplateVariable",
+    "User",
+    "UserData",
+    "WaitTimeoutError",
 ]

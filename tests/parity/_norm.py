@@ -232,7 +232,7 @@ def official_user(user: Any) -> dict[str, Any]:
     }
 
 
-def our_user(user: wandb_typed.User) -> dict[str, Any]:
+def our_user(user: wandb_typed.UserData) -> dict[str, Any]:
     return {
         "id": user.id,
         "name": user.name,

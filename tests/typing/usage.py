@@ -42,6 +42,7 @@ from wandb_typed import (
     AsyncSweep,
     AsyncTypedRun,
     AsyncTypedRuns,
+    AsyncUser,
     Config,
     DownloadProgress,
     File,
@@ -284,8 +285,8 @@ def artifact_usage(api: Api) -> None:
 
 
 async def async_usage(aapi: AsyncApi) -> None:
-    assert_type(aapi.viewer, Awaitable[User])
-    assert_type(await aapi.viewer, User)
+    assert_type(aapi.viewer, Awaitable[AsyncUser])
+    assert_type(await aapi.viewer, AsyncUser)
     assert_type(await aapi.default_entity, str | None)
     project = await aapi.project("mnist")
     assert_type(project, AsyncProject)

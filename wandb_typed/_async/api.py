@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.checks import check_instance
+from .._core.checks import check_instance, check_int
 from .._core.jobs import JobSummary
+from .._core.launch import RunQueuePrioritizationMode, RunQueueResourceType
 from .._core.typed import C, S
-from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
@@ -26,21 +26,28 @@ from ..types import JSONObject
 from . import artifact_collections as _collections
 from . import artifact_types as _types
 from . import artifacts as _artifacts
+from . import charts as _charts
 from . import jobs as _jobs
+from . import launch as _launch
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
+from . import teams as _teams
+from . import users as _users
 from .artifact_collections import AsyncArtifactCollection
 from .artifact_types import AsyncArtifactType
 from .artifacts import AsyncArtifact
 from .jobs import AsyncJob
+from .launch import AsyncQueuedRun, AsyncRunQueue
 from .paging import AsyncSizedPaginator
 from .projects import AsyncProject
 from .reports import Report
 from .runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRuns
 from .session import AsyncSession
 from .sweeps import AsyncSweep
+from .teams import AsyncTeam
+from .users import AsyncUser
 
 if TYPE_CHECKING:
     from wandb_typed_gql.async_client import AsyncWandbClient
@@ -139,7 +146,7 @@ class AsyncApi:
         return self._session.gql
 
     @property
-    def viewer(self) -> Awaitable[User]:
+    def viewer(self) -> Awaitable[AsyncUser]:
         """The user the API key belongs to (fetched once; ``flush()`` forgets it)."""
         return self._session.viewer()
 
@@ -472,3 +479,129 @@ class AsyncApi:
         if parsed.kind == "sweep":
             return await _sweeps.fetch_sweep(self._session, entity, project, parsed.name)
         return await _reports.fetch_report(self._session, entity, project, parsed.name)
+
+    # -- teams, users, launch queues and custom charts -------------------------------
+
+    async def team(self, team: str) -> AsyncTeam:
+        """The team ``team`` with its members.
+
+        Raises:
+            NotFoundError: no such team (a user's personal entity is not a team).
+        """
+        return await _teams.fetch_team(self._session, team)
+
+    async def create_team(self, team: str, admin_username: str | None = None) -> AsyncTeam:
+        """Create a team administered by ``admin_username`` (default: this key's user).
+
+        Raises:
+            ConflictError: the name is taken.
+            PermissionDeniedError: the server refuses (unlike the official client,
+                a refusal is never a silent ``None``).
+        """
+        return await _teams.create_team(self._session, team, admin_username)
+
+    async def user(self, username_or_email: str) -> AsyncUser | None:
+        """The user whose username or e-mail address is ``username_or_email`` (case
+        aside), or ``None``. For instance admins (others get
+        ``PermissionDeniedError``); your own user is :attr:`viewer`."""
+        return await _users.user_by_name(self._session, username_or_email)
+
+    async def users(self, username_or_email: str) -> list[AsyncUser]:
+        """Every user whose username, e-mail address or name contains
+        ``username_or_email`` (case aside). For instance admins."""
+        return await _users.search_users(self._session, username_or_email)
+
+    async def create_user(self, email: str, admin: bool | None = False) -> AsyncUser:
+        """Create a user (an instance admin if ``admin``). Only instance admins may:
+        anyone else gets ``PermissionDeniedError`` from the server."""
+        return await _users.create_user(self._session, email, False if admin is None else admin)
+
+    async def create_run_queue(
+        self,
+        name: str,
+        type: RunQueueResourceType,
+        entity: str | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+        config: Mapping[str, object] | None = None,
+        template_variables: Mapping[str, object] | None = None,
+    ) -> AsyncRunQueue:
+        """Create a launch run queue in ``entity`` (default: the configured one).
+
+        Args:
+            name: the queue's name (1-64 characters).
+            type: the resource its jobs run on: ``local-container``,
+                ``local-process``, ``kubernetes``, ``sagemaker`` or ``gcp-vertex``.
+            prioritization_mode: ``"V0"`` to let items carry a priority.
+            config: the default resource config (``{{var}}`` marks template variables).
+            template_variables: the JSON schemas of those variables, by name.
+
+        Raises:
+            InputError: a bad argument (before any request).
+            ConflictError: the entity has a queue of that name.
+        """
+        return await _launch.create_run_queue(
+            self._session, name, type, entity, prioritization_mode, config, template_variables
+        )
+
+    async def upsert_run_queue(
+        self,
+        name: str,
+        resource_config: Mapping[str, object],
+        resource_type: RunQueueResourceType,
+        entity: str | None = None,
+        template_variables: Mapping[str, object] | None = None,
+        external_links: Mapping[str, str] | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+    ) -> AsyncRunQueue:
+        """Create the run queue ``name``, or replace its resource config, template
+        variables, links (label -> URL) and prioritization (default ``DISABLED``)."""
+        return await _launch.upsert_run_queue(
+            self._session, name, resource_config, resource_type, entity,
+            template_variables, external_links, prioritization_mode,
+        )  # fmt: skip
+
+    async def run_queue(self, entity: str, name: str) -> AsyncRunQueue:
+        """The run queue ``name`` of ``entity``.
+
+        Raises:
+            NotFoundError: no such queue.
+        """
+        return await _launch.fetch_run_queue(self._session, entity, name)
+
+    async def queued_run(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        run_queue_item_id: str,
+        project_queue: str | None = None,
+        priority: int | None = None,
+    ) -> AsyncQueuedRun:
+        """One item of a run queue (``project``: where its run is logged;
+        ``project_queue``: the project holding the queue, default
+        ``model-registry``). ``priority`` is accepted for the official signature:
+        the item's priority is read from the server.
+
+        Raises:
+            NotFoundError: no such queue or item.
+        """
+        if priority is not None:
+            check_int(priority, "priority", 0)
+        return await _launch.fetch_queued_run(
+            self._session, entity, project, queue_name, run_queue_item_id, project_queue
+        )
+
+    async def create_custom_chart(
+        self,
+        entity: str,
+        name: str,
+        display_name: str,
+        spec_type: Literal["vega2"],
+        access: Literal["private", "public"],
+        spec: str | Mapping[str, object],
+    ) -> str:
+        """Create a custom chart preset from a Vega-Lite ``spec`` (JSON text or a
+        dict) and return its id (``entity/name``), for ``wandb.plot_table``."""
+        return await _charts.create_custom_chart(
+            self._session, entity, name, display_name, spec_type, access, spec
+        )

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.checks import check_instance
+from .._core.checks import check_instance, check_int
 from .._core.jobs import JobSummary
+from .._core.launch import RunQueuePrioritizationMode, RunQueueResourceType
 from .._core.typed import C, S
-from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
@@ -28,21 +28,28 @@ from ..types import JSONObject
 from . import artifact_collections as _collections
 from . import artifact_types as _types
 from . import artifacts as _artifacts
+from . import charts as _charts
 from . import jobs as _jobs
+from . import launch as _launch
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
+from . import teams as _teams
+from . import users as _users
 from .artifact_collections import ArtifactCollection
 from .artifact_types import ArtifactType
 from .artifacts import Artifact
 from .jobs import Job
+from .launch import QueuedRun, RunQueue
 from .paging import SizedPaginator
 from .projects import Project
 from .reports import Report
 from .runs import LightRun, Run, Runs, TypedRuns
 from .session import Session
 from .sweeps import Sweep
+from .teams import Team
+from .users import User
 
 if TYPE_CHECKING:
     from wandb_typed_gql.client import WandbClient
@@ -472,3 +479,129 @@ class Api:
         if parsed.kind == "sweep":
             return _sweeps.fetch_sweep(self._session, entity, project, parsed.name)
         return _reports.fetch_report(self._session, entity, project, parsed.name)
+
+    # -- teams, users, launch queues and custom charts -------------------------------
+
+    def team(self, team: str) -> Team:
+        """The team ``team`` with its members.
+
+        Raises:
+            NotFoundError: no such team (a user's personal entity is not a team).
+        """
+        return _teams.fetch_team(self._session, team)
+
+    def create_team(self, team: str, admin_username: str | None = None) -> Team:
+        """Create a team administered by ``admin_username`` (default: this key's user).
+
+        Raises:
+            ConflictError: the name is taken.
+            PermissionDeniedError: the server refuses (unlike the official client,
+                a refusal is never a silent ``None``).
+        """
+        return _teams.create_team(self._session, team, admin_username)
+
+    def user(self, username_or_email: str) -> User | None:
+        """The user whose username or e-mail address is ``username_or_email`` (case
+        aside), or ``None``. For instance admins (others get
+        ``PermissionDeniedError``); your own user is :attr:`viewer`."""
+        return _users.user_by_name(self._session, username_or_email)
+
+    def users(self, username_or_email: str) -> list[User]:
+        """Every user whose username, e-mail address or name contains
+        ``username_or_email`` (case aside). For instance admins."""
+        return _users.search_users(self._session, username_or_email)
+
+    def create_user(self, email: str, admin: bool | None = False) -> User:
+        """Create a user (an instance admin if ``admin``). Only instance admins may:
+        anyone else gets ``PermissionDeniedError`` from the server."""
+        return _users.create_user(self._session, email, False if admin is None else admin)
+
+    def create_run_queue(
+        self,
+        name: str,
+        type: RunQueueResourceType,
+        entity: str | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+        config: Mapping[str, object] | None = None,
+        template_variables: Mapping[str, object] | None = None,
+    ) -> RunQueue:
+        """Create a launch run queue in ``entity`` (default: the configured one).
+
+        Args:
+            name: the queue's name (1-64 characters).
+            type: the resource its jobs run on: ``local-container``,
+                ``local-process``, ``kubernetes``, ``sagemaker`` or ``gcp-vertex``.
+            prioritization_mode: ``"V0"`` to let items carry a priority.
+            config: the default resource config (``{{var}}`` marks template variables).
+            template_variables: the JSON schemas of those variables, by name.
+
+        Raises:
+            InputError: a bad argument (before any request).
+            ConflictError: the entity has a queue of that name.
+        """
+        return _launch.create_run_queue(
+            self._session, name, type, entity, prioritization_mode, config, template_variables
+        )
+
+    def upsert_run_queue(
+        self,
+        name: str,
+        resource_config: Mapping[str, object],
+        resource_type: RunQueueResourceType,
+        entity: str | None = None,
+        template_variables: Mapping[str, object] | None = None,
+        external_links: Mapping[str, str] | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+    ) -> RunQueue:
+        """Create the run queue ``name``, or replace its resource config, template
+        variables, links (label -> URL) and prioritization (default ``DISABLED``)."""
+        return _launch.upsert_run_queue(
+            self._session, name, resource_config, resource_type, entity,
+            template_variables, external_links, prioritization_mode,
+        )  # fmt: skip
+
+    def run_queue(self, entity: str, name: str) -> RunQueue:
+        """The run queue ``name`` of ``entity``.
+
+        Raises:
+            NotFoundError: no such queue.
+        """
+        return _launch.fetch_run_queue(self._session, entity, name)
+
+    def queued_run(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        run_queue_item_id: str,
+        project_queue: str | None = None,
+        priority: int | None = None,
+    ) -> QueuedRun:
+        """One item of a run queue (``project``: where its run is logged;
+        ``project_queue``: the project holding the queue, default
+        ``model-registry``). ``priority`` is accepted for the official signature:
+        the item's priority is read from the server.
+
+        Raises:
+            NotFoundError: no such queue or item.
+        """
+        if priority is not None:
+            check_int(priority, "priority", 0)
+        return _launch.fetch_queued_run(
+            self._session, entity, project, queue_name, run_queue_item_id, project_queue
+        )
+
+    def create_custom_chart(
+        self,
+        entity: str,
+        name: str,
+        display_name: str,
+        spec_type: Literal["vega2"],
+        access: Literal["private", "public"],
+        spec: str | Mapping[str, object],
+    ) -> str:
+        """Create a custom chart preset from a Vega-Lite ``spec`` (JSON text or a
+        dict) and return its id (``entity/name``), for ``wandb.plot_table``."""
+        return _charts.create_custom_chart(
+            self._session, entity, name, display_name, spec_type, access, spec
+        )

@@ -25,12 +25,13 @@ from wandb_typed_gql.gc_pause import paused_gc
 from .._core.checks import check_bool
 from .._core.history import HistoryRow
 from .._core.paging import Page, page_of
-from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
+from .._core.runs import FULL, Fetch, LightRunData, RunQuery, RunState
 from .._core.typed import C, RunTypes, S
 from ..errors import GraphQLError, NotFoundError, is_not_found
 from ..paths import check_name, parse_object_path
 from .history import HistoryScan, histories_of, sampled_history, scan_history
 from .paging import FetchPage, SizedPaginator
+from .run_members import RunMembers
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -46,7 +47,7 @@ __all__ = ["LightRun", "Run", "Runs", "TypedRun", "TypedRuns"]
 logger = logging.getLogger("wandb_typed")
 
 
-class Run(RunData):
+class Run(RunMembers):
     """A W&B run. Attributes are typed values; edit ``config``, ``summary``, ``tags``,
     ``notes``, ``name``, ``group``, ``job_type`` or ``description`` and call
     :meth:`update` to write the changes back."""
@@ -62,6 +63,7 @@ class Run(RunData):
     ) -> None:
         self._session = session
         self._sweep: Sweep | None | Literal[False] = sweep  # False: not fetched yet
+        self._metadata = None
         super().__init__(entity, project, fields, fetched, session.settings.app_url)
 
     # -- writes --------------------------------------------------------------------

@@ -59,6 +59,7 @@ from typing import Any
 import yaml
 
 from ._demo_artifacts import seed_artifacts
+from ._demo_teams import TeamsDemo, seed_teams
 from ._store import Store, format_time
 
 __all__ = ["DemoInfo", "seed_demo"]
@@ -132,6 +133,8 @@ class DemoInfo:
         default_factory=lambda: MappingProxyType({}), hash=False
     )
     empty_project: str = "empty"  # a project without runs, sweeps, reports or artifacts
+    # teams, launch queues and custom charts (see _demo_teams)
+    teams: TeamsDemo = field(default_factory=TeamsDemo)
 
 
 def _display_name(rng: random.Random, index: int) -> str:
@@ -429,10 +432,13 @@ def seed_demo(
         description="A project without runs",
         created_at=START + timedelta(days=14),
     )
+    teams = seed_teams(store, entity)
     return DemoInfo(
         entity=entity,
-        projects=("mnist", "llm-finetune", empty),
-        run_counts=MappingProxyType({"mnist": mnist_runs, "llm-finetune": llm_runs, empty: 0}),
+        projects=("mnist", "llm-finetune", empty, teams.queue_project),
+        run_counts=MappingProxyType(
+            {"mnist": mnist_runs, "llm-finetune": llm_runs, empty: 0, teams.queue_project: 0}
+        ),
         sweep_id=str(sweep["name"]),
         sweep_project="mnist",
         sweep_run_count=len(sweep_runs),
@@ -456,6 +462,7 @@ def seed_demo(
         sweep_display_name=str(sweep["display_name"]),
         sweep_config=MappingProxyType(sweep_config),
         empty_project=empty,
+        teams=teams,
     )
 
 

@@ -9,7 +9,9 @@ One module per resource (as in ``_store``), each holding that resource's node
 builders, the fields that return it, its own type's other fields and its
 mutations, and exporting them as ``BINDABLES: list[SchemaBindable]``:
 ``users`` (users, entities), ``projects``, ``runs``, ``history``, ``logs``,
-``files`` (run files), ``sweeps``, ``reports`` (views), ``artifact_types``,
+``files`` (run files), ``sweeps``, ``reports`` (views), ``teams`` (members,
+invites, service accounts), ``launch`` (run queues and items), ``charts`` (custom
+charts), ``artifact_types``,
 ``artifact_collections`` (sequences, portfolios), ``artifacts`` (versions),
 ``memberships`` (and links), ``aliases``, ``tags``, ``artifact_files`` (and
 manifests), ``lineage`` (runs <-> versions), ``server_info`` and ``scalars``.
@@ -45,14 +47,16 @@ from typing import Any
 from ariadne import SchemaBindable, make_executable_schema
 from graphql import GraphQLEnumType, GraphQLSchema
 
-from . import (
+from . import (  # teams, users, launch queues and custom charts
     aliases,
     artifact_collections,
     artifact_files,
     artifact_types,
     artifacts,
+    charts,
     files,
     history,
+    launch,
     lineage,
     logs,
     memberships,
@@ -63,6 +67,7 @@ from . import (
     server_info,
     sweeps,
     tags,
+    teams,
     users,
 )
 from ._common import FileLinks, RequestContext, can_read_project, gid, parse_gid, schema_sdl
@@ -101,6 +106,10 @@ RESOURCES: tuple[ModuleType, ...] = (
     tags,
     artifact_files,
     lineage,
+    # -- teams, users, launch queues and custom charts
+    teams,
+    launch,
+    charts,
 )
 
 #: Every module's bindables, in :data:`RESOURCES` order.

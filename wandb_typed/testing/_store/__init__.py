@@ -18,7 +18,8 @@ Run config is stored the way W&B stores it: ``{"key": {"value": v, "desc": null}
 Modules: ``_base`` (connection, transactions, keyset pages), ``users`` (users,
 entities, memberships), ``projects``, ``sweeps``, ``runs`` (incl. the bulk
 seeding API), ``history`` (history rows and events), ``logs`` (console lines),
-``files``, ``reports`` (views), ``artifacts`` (a package: types, collections,
+``files``, ``reports`` (views), ``teams`` (invites, service accounts), ``launch``
+(resource configs, run queues, items), ``charts`` (custom chart presets), ``artifacts`` (a package: types, collections,
 tags, versions, aliases and links, content-addressed files, lineage, one module
 each, composed into ``ArtifactStore``).  Each defines one class with its tables
 (``SCHEMA``) and methods; :class:`Store` composes them.  A new resource is a new
@@ -43,13 +44,16 @@ from ._base import (
     wrap_config,
 )
 from .artifacts import ArtifactStore
+from .charts import ChartsStore
 from .files import FilesStore
 from .history import HistoryStore
+from .launch import LaunchStore
 from .logs import LogsStore
 from .projects import ProjectsStore
 from .reports import ReportsStore
 from .runs import RunSeed, RunsStore
 from .sweeps import SweepsStore
+from .teams import TeamsStore
 from .users import UsersStore
 
 __all__ = [
@@ -69,6 +73,10 @@ __all__ = [
     "StoreError",
     "SweepsStore",
     "UsersStore",
+    # -- teams, users, launch queues and custom charts
+    "ChartsStore",
+    "LaunchStore",
+    "TeamsStore",
     "decode_cursor",
     "encode_cursor",
     "evenly_spaced",
@@ -78,7 +86,16 @@ __all__ = [
 ]
 
 
-class Store(HistoryStore, LogsStore, FilesStore, ReportsStore):
+class Store(
+    HistoryStore,
+    LogsStore,
+    FilesStore,
+    ReportsStore,
+    # -- teams, users, launch queues and custom charts
+    TeamsStore,
+    LaunchStore,
+    ChartsStore,
+):
     """Typed access to the server's SQLite database (thread-safe).
 
     The union of the resource stores: users and entities, projects, sweeps,
