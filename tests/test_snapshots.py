@@ -186,6 +186,13 @@ READS.update({
     "run_metadata": lambda api: demo_run(api).metadata,
     "run_console_logs": lambda api: list(demo_run(api).console_logs(per_page=5)),
     "run_console_logs_last": lambda api: list(demo_run(api).console_logs(last=3)),
+    "report_runs": lambda api: list(next(iter(api.reports("demo/mnist"))).runs(0)),
+    "sweep_agents": lambda api: api.sweep("demo/mnist/" + next(iter(api.project("mnist").sweeps())).id).agents(),
+    "sweep_agent": lambda api: api.sweep("demo/mnist/" + next(iter(api.project("mnist").sweeps())).id).agent("agent001"),
+    "runs_light_upgraded": lambda api: list(api.runs("demo/mnist", per_page=100, light=True).upgrade_to_full()),
+    "artifact_linked_and_source": lambda api: (api.artifact(f"{CNN}:v2").linked_artifacts, api.artifact(f"{CNN}:v2").source_artifact),
+    "artifact_collection_load": lambda api: api.artifact_collection("model", CNN).load(),
+    "artifact_type_load": lambda api: api.artifact_type("model", "demo/mnist").load(),
 })  # fmt: skip
 
 

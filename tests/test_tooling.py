@@ -268,7 +268,7 @@ CASES: list[tuple[str, str, type]] = [
     (
         "async_reports",
         ASYNC + "    async for r in api.reports('e/p'):\n        r.",
-        wt.Report,
+        wt.AsyncReport,
     ),
 ]
 
@@ -348,7 +348,8 @@ CLASSES = [
 # -- teams, users, launch queues, custom charts and the run members users reach for
 CLASSES += [
     wt.Team, wt.AsyncTeam, wt.Member, wt.AsyncMember, wt.User, wt.AsyncUser, wt.RunQueue,
-    wt.AsyncRunQueue, wt.QueuedRun, wt.AsyncQueuedRun,
+    wt.AsyncRunQueue, wt.QueuedRun, wt.AsyncQueuedRun, wt.Report, wt.AsyncReport, wt.LightRuns,
+    wt.AsyncLightRuns,
 ]  # fmt: skip
 
 

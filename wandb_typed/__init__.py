@@ -28,7 +28,15 @@ from ._async.history import AsyncHistoryScan
 from ._async.jobs import AsyncJob
 from ._async.paging import AsyncPaginator, AsyncSizedPaginator
 from ._async.projects import AsyncProject
-from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
+from ._async.reports import AsyncReport
+from ._async.runs import (
+    AsyncLightRun,
+    AsyncLightRuns,
+    AsyncRun,
+    AsyncRuns,
+    AsyncTypedRun,
+    AsyncTypedRuns,
+)
 from ._async.sweeps import AsyncSweep
 from ._core.artifacts import ArtifactState
 from ._core.history import HistoryRow
@@ -36,7 +44,6 @@ from ._core.jobs import JobSpec, JobSummary, JobVersion
 from ._core.manifest import ArtifactManifest, ArtifactManifestEntry
 from ._core.paging import Page
 from ._core.progress import DownloadProgress
-from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
 from ._core.users import UserRef
 from ._sync.api import Api
@@ -49,7 +56,8 @@ from ._sync.history import HistoryScan
 from ._sync.jobs import Job
 from ._sync.paging import Paginator, SizedPaginator
 from ._sync.projects import Project
-from ._sync.runs import LightRun, Run, Runs, TypedRun, TypedRuns
+from ._sync.reports import BetaReport, Report
+from ._sync.runs import LightRun, LightRuns, Run, Runs, TypedRun, TypedRuns
 from ._sync.sweeps import Sweep
 from ._version import __version__
 from .config import RetryPolicy, Settings
@@ -87,6 +95,7 @@ from .types import JSONObject, JSONValue
 from ._async.launch import AsyncQueuedRun, AsyncRunQueue
 from ._async.teams import AsyncMember, AsyncTeam
 from ._async.users import AsyncUser
+from ._core.agents import Agent
 from ._core.console_logs import ConsoleLogLine
 from ._core.launch import (
     QueueItemError,
@@ -186,14 +195,18 @@ __all__ = [
     "WandbError",
     "__version__",
     # -- teams, users, launch queues, custom charts and the run members users reach for
+    "Agent",
     "ApiKeyInfo",
     "AsyncMember",
     "AsyncQueuedRun",
+    "AsyncLightRuns",
+    "AsyncReport",
     "AsyncRunQueue",
     "AsyncTeam",
     "AsyncUser",
     "ConsoleLogLine",
     "LaunchError",
+    "LightRuns",
     "Member",
     "NewApiKey",
     "QueueItemError",

@@ -80,6 +80,8 @@ from .save_artifact_portfolio import SaveArtifactPortfolio
 from .save_artifact_sequence import SaveArtifactSequence
 from .search_users import SearchUsers
 from .stop_run import StopRun
+from .sweep_agent import SweepAgent
+from .sweep_agents import SweepAgents
 from .sweep_by_name import SweepByName
 from .sweep_page import SweepPage
 from .team_by_name import TeamByName
@@ -3154,6 +3156,79 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(LightRunPage, data, "LightRunPage")
+
+    async def sweep_agents(self, entity: str, project: str, sweep: str) -> SweepAgents:
+        query = gql("""
+            query SweepAgents($entity: String!, $project: String!, $sweep: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agents {
+                    edges {
+                      node {
+                        ...AgentFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+        }
+        response = await self.execute(
+            query=query, operation_name="SweepAgents", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(SweepAgents, data, "SweepAgents")
+
+    async def sweep_agent(
+        self, entity: str, project: str, sweep: str, agent: str
+    ) -> SweepAgent:
+        query = gql("""
+            query SweepAgent($entity: String!, $project: String!, $sweep: String!, $agent: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agent(agentName: $agent) {
+                    ...AgentFields
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+            "agent": agent,
+        }
+        response = await self.execute(
+            query=query, operation_name="SweepAgent", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(SweepAgent, data, "SweepAgent")
 
     async def sweep_by_name(self, entity: str, project: str, name: str) -> SweepByName:
         query = gql("""

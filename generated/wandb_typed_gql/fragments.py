@@ -21,6 +21,18 @@ from .enums import (
 )
 
 
+class AgentFields(BaseModel):
+    id: str
+    name: str
+    host: str
+    state: Optional[str] = Field(default=None)
+    total_runs: int
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    heartbeat_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = (
+        Field(default=None)
+    )
+
+
 class ArtifactCollectionIdentity(BaseModel):
     typename__: Literal[
         "ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"
@@ -422,6 +434,7 @@ class UserAccountFieldsApiKeysEdgesNode(BaseModel):
     description: Optional[str] = Field(default=None)
 
 
+AgentFields.model_rebuild()
 ArtifactCollectionIdentity.model_rebuild()
 ArtifactAliasFields.model_rebuild()
 ArtifactCollectionFields.model_rebuild()

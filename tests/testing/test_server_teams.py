@@ -87,7 +87,10 @@ def test_team_writes_take_a_team_admin(fresh: LocalServer) -> None:
     eve = fresh.add_user("eve")
     fresh.add_user("pat")
     with Gql(fresh) as demo:
-        assert demo(CREATE_TEAM, n="crew")["createTeam"]["entity"] == {"name": "crew", "isTeam": True}
+        assert demo(CREATE_TEAM, n="crew")["createTeam"]["entity"] == {
+            "name": "crew",
+            "isTeam": True,
+        }
         assert codes(demo, CREATE_TEAM, n="crew") == ["CONFLICT"]
         assert codes(demo, CREATE_TEAM, n="bad/name") == ["BAD_REQUEST"]
         invite = demo(INVITE, e="crew", u="eve")["createInvite"]["invite"]

@@ -36,6 +36,7 @@ from wandb_typed import (
     AsyncJob,
     AsyncLightRun,
     AsyncProject,
+    AsyncReport,
     AsyncRun,
     AsyncRuns,
     AsyncSizedPaginator,
@@ -53,6 +54,7 @@ from wandb_typed import (
     JobSummary,
     JobVersion,
     LightRun,
+    LightRuns,
     Page,
     Project,
     Report,
@@ -155,7 +157,7 @@ def sync_usage(api: Api) -> None:
         assert_type(light.state, RunState | None)
         assert_type(light.load(), Run)
     flag = bool(len(api.viewer.teams))
-    assert_type(api.runs(light=flag), Runs | SizedPaginator[LightRun])
+    assert_type(api.runs(light=flag), Runs | LightRuns)
     run = api.run("demo/mnist/abc")
     assert_type(run.history(), DataFrame)
     assert_type(run.history(pandas=False), list[HistoryRow])
@@ -323,7 +325,9 @@ async def async_usage(aapi: AsyncApi) -> None:
     assert_type(await sweep.best_run(), AsyncRun | None)
     async for page in aapi.projects().pages():
         assert_type(page, Page[AsyncProject])
-    assert_type(await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | Report)
+    assert_type(
+        await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | AsyncReport
+    )
     await async_artifact_usage(aapi)
 
 

@@ -42,8 +42,8 @@ from .jobs import AsyncJob
 from .launch import AsyncQueuedRun, AsyncRunQueue
 from .paging import AsyncSizedPaginator
 from .projects import AsyncProject
-from .reports import Report
-from .runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRuns
+from .reports import AsyncReport
+from .runs import AsyncLightRuns, AsyncRun, AsyncRuns, AsyncTypedRuns
 from .session import AsyncSession
 from .sweeps import AsyncSweep
 from .teams import AsyncTeam
@@ -214,7 +214,7 @@ class AsyncApi:
         include_sweeps: bool = True,
         *,
         light: Literal[True],
-    ) -> AsyncSizedPaginator[AsyncLightRun]: ...
+    ) -> AsyncLightRuns: ...
     @overload
     def runs(
         self,
@@ -227,7 +227,7 @@ class AsyncApi:
         light: bool,
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
-    ) -> AsyncRuns | AsyncSizedPaginator[AsyncLightRun]: ...
+    ) -> AsyncRuns | AsyncLightRuns: ...
     @overload
     def runs(
         self,
@@ -286,7 +286,7 @@ class AsyncApi:
         summary_keys: Sequence[str] | None = None,
         config_type: type[object] | None = None,
         summary_type: type[object] | None = None,
-    ) -> AsyncRuns | AsyncSizedPaginator[AsyncLightRun] | AsyncTypedRuns[Any, Any]:
+    ) -> AsyncRuns | AsyncLightRuns | AsyncTypedRuns[Any, Any]:
         """The lazy collection of a project's runs; nothing is fetched until iterated.
 
         Args:
@@ -363,7 +363,7 @@ class AsyncApi:
 
     def reports(
         self, path: str = "", name: str | None = None, per_page: int = 50
-    ) -> AsyncSizedPaginator[Report]:
+    ) -> AsyncSizedPaginator[AsyncReport]:
         """The lazy collection of a project's reports (``entity/project`` or ``project``)."""
         entity, project = parse_project_path(path) if path else (None, self.settings.project)
         return _reports.list_reports(self._session, entity, project, name, per_page)
@@ -457,7 +457,7 @@ class AsyncApi:
 
     # -- paths ---------------------------------------------------------------------
 
-    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep | Report:
+    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep | AsyncReport:
         """The object a path names: ``project`` or ``entity/project`` (a
         :class:`Project`), ``entity/project/run_id`` or ``.../runs/run_id`` (a
         :class:`Run`), ``.../sweeps/sweep_id`` (a :class:`Sweep`),

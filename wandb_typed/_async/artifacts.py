@@ -187,6 +187,45 @@ class AsyncArtifact(ArtifactData):
             )
         return self._collections[ref.id]
 
+    @property
+    def linked_artifacts(self) -> Awaitable[list[AsyncArtifact]]:
+        """The version as linked into each portfolio (registry collection) it is in,
+        fetched on each use (two requests)."""
+        return self._linked()
+
+    async def _linked(self) -> list[AsyncArtifact]:
+        result = await self._session.gql.artifact_memberships(id=self.id)
+        if result.artifact is None:
+            raise NotFoundError.of(f"artifact {self.qualified_name}", "ArtifactMemberships")
+        links = [
+            (CollectionRef.of(m.artifact_collection, "ArtifactMemberships"), m.version_index)
+            for m in (e.node for e in result.artifact.artifact_memberships.edges)
+            if m is not None
+            and m.artifact_collection is not None
+            and m.artifact_collection.typename__ == "ArtifactPortfolio"
+        ]
+        if not links:
+            return []
+        fields = await self._fields()
+        return [AsyncArtifact(self._session, fields, ref, index) for ref, index in links]
+
+    @property
+    def source_artifact(self) -> Awaitable[AsyncArtifact]:
+        """The version in the sequence it was logged to: itself, unless it was found
+        through a link (then fetched, one request)."""
+        return self._source()
+
+    async def _source(self) -> AsyncArtifact:
+        if not self.is_link:
+            return self
+        return AsyncArtifact(self._session, await self._fields(), self._sequence, None)
+
+    async def _fields(self) -> ArtifactFields:
+        result = await self._session.gql.artifact_by_id(id=self.id)
+        if result.artifact is None:
+            raise NotFoundError.of(f"artifact {self.qualified_name}", "ArtifactById")
+        return result.artifact
+
     async def logged_by(self) -> AsyncRun | None:
         """The run that logged the version (``None``: a user logged it, or the run is
         gone); one request."""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from .artifact_collections import AsyncArtifactCollection
     from .artifact_types import AsyncArtifactType
-    from .reports import Report
+    from .reports import AsyncReport
     from .runs import AsyncRuns
     from .session import AsyncSession
     from .sweeps import AsyncSweep
@@ -50,7 +50,9 @@ class AsyncProject(ProjectData):
 
         return list_sweeps(self._session, self.entity, self.name, per_page)
 
-    def reports(self, name: str | None = None, per_page: int = 50) -> AsyncSizedPaginator[Report]:
+    def reports(
+        self, name: str | None = None, per_page: int = 50
+    ) -> AsyncSizedPaginator[AsyncReport]:
         """This project's reports."""
         from .reports import list_reports
 

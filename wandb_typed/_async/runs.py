@@ -11,6 +11,7 @@ checker flags ``light_run.config``.
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import string
@@ -27,6 +28,7 @@ from .._core.runs import FULL, Fetch, LightRunData, RunQuery, RunState
 from .._core.typed import C, RunTypes, S
 from ..errors import GraphQLError, NotFoundError, is_not_found
 from ..paths import check_name, parse_object_path
+from ..types import JSONObject
 from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
 from .paging import AsyncSizedPaginator, FetchPage
 from .run_members import AsyncRunMembers
@@ -40,7 +42,14 @@ if TYPE_CHECKING:
     from .session import AsyncSession
     from .sweeps import AsyncSweep
 
-__all__ = ["AsyncLightRun", "AsyncRun", "AsyncRuns", "AsyncTypedRun", "AsyncTypedRuns"]
+__all__ = [
+    "AsyncLightRun",
+    "AsyncLightRuns",
+    "AsyncRun",
+    "AsyncRuns",
+    "AsyncTypedRun",
+    "AsyncTypedRuns",
+]
 
 logger = logging.getLogger("wandb_typed")
 
@@ -329,14 +338,44 @@ class AsyncLightRun(LightRunData):
 R = TypeVar("R", bound=AsyncRun)
 
 
-class _RunsBase(AsyncSizedPaginator[R]):
-    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``."""
+class _RunListing:
+    """The read-only description of a runs listing: where from, which runs, in what order."""
+
+    _session: AsyncSession
+    _query: RunQuery
+
+    @property
+    def entity(self) -> str | None:
+        """The entity the runs are listed from (``None``: the viewer's default entity,
+        looked up with the first page)."""
+        return self._query.entity or self._session.settings.entity
+
+    @property
+    def project(self) -> str:
+        """The project the runs are listed from."""
+        return self._query.project or self._session.settings.project
+
+    @property
+    def filters(self) -> JSONObject | None:
+        """The filter the listing was made with (a copy), as sent."""
+        return copy.deepcopy(self._query.filters)
+
+    @property
+    def order(self) -> str:
+        """The order the listing was made with, e.g. ``+created_at``."""
+        return self._query.order
+
+
+class _RunsBase(_RunListing, AsyncSizedPaginator[R]):
+    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``,
+    and its description (``entity``, ``project``, ``filters``, ``order``)."""
 
     def __init__(
-        self, session: AsyncSession, fetch: FetchPage[R], *, per_page: int, what: str
+        self, session: AsyncSession, fetch: FetchPage[R], *, per_page: int, query: RunQuery
     ) -> None:
-        super().__init__(fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
+        super().__init__(fetch, per_page=per_page, what=query.what, key=lambda r: r.storage_id)
         self._session = session
+        self._query = query
 
     @overload
     async def histories(
@@ -477,7 +516,7 @@ def list_runs(
             session, entity, project, node, fetched, sweep
         ),
     )  # fmt: skip
-    return AsyncRuns(session, fetch, per_page=per_page, what=query.what)
+    return AsyncRuns(session, fetch, per_page=per_page, query=query)
 
 
 def list_typed_runs(
@@ -503,7 +542,38 @@ def list_typed_runs(
             session, entity, project, node, fetched, sweep, types
         ),
     )  # fmt: skip
-    return AsyncTypedRuns(session, fetch, per_page=per_page, what=query.what)
+    return AsyncTypedRuns(session, fetch, per_page=per_page, query=query)
+
+
+class AsyncLightRuns(_RunListing, AsyncSizedPaginator[AsyncLightRun]):
+    """The lazy collection of a light runs listing (``runs(light=True)``): identity and
+    state of each run; :meth:`upgrade_to_full` lists the same runs in full."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        fetch: FetchPage[AsyncLightRun],
+        *,
+        per_page: int,
+        query: RunQuery,
+    ) -> None:
+        super().__init__(fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
+        self._session = session
+        self._query = query
+
+    def upgrade_to_full(self, include_sweeps: bool = True) -> AsyncRuns:
+        """The same runs (path, filters, order, page size), in full: one request per
+        page of runs, never one per run (the official ``upgrade_to_full`` reloads run by
+        run)."""
+        path = f"{self._query.entity}/{self.project}" if self._query.entity else self.project
+        return list_runs(
+            self._session, path, self._query.filters, self._query.order, self.per_page,
+            include_sweeps, None, None,
+        )  # fmt: skip
+
+    def __aiter__(self) -> AsyncIterator[AsyncLightRun]:
+        # Spelled out, as on AsyncTypedRuns: jedi follows this signature.
+        return super().__aiter__()
 
 
 def list_light_runs(
@@ -512,7 +582,7 @@ def list_light_runs(
     filters: Mapping[str, object] | None,
     order: str,
     per_page: int,
-) -> AsyncSizedPaginator[AsyncLightRun]:
+) -> AsyncLightRuns:
     """The lazy collection of a project's runs, identity and state only."""
     query = RunQuery.of(path, filters, order, per_page)
 
@@ -533,7 +603,7 @@ def list_light_runs(
             result.project.run_count,
         )  # fmt: skip
 
-    return AsyncSizedPaginator(fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
+    return AsyncLightRuns(session, fetch, per_page=per_page, query=query)
 
 
 async def _load_sweeps(

@@ -45,7 +45,7 @@ from .launch import QueuedRun, RunQueue
 from .paging import SizedPaginator
 from .projects import Project
 from .reports import Report
-from .runs import LightRun, Run, Runs, TypedRuns
+from .runs import LightRuns, Run, Runs, TypedRuns
 from .session import Session
 from .sweeps import Sweep
 from .teams import Team
@@ -214,7 +214,7 @@ class Api:
         include_sweeps: bool = True,
         *,
         light: Literal[True],
-    ) -> SizedPaginator[LightRun]: ...
+    ) -> LightRuns: ...
     @overload
     def runs(
         self,
@@ -227,7 +227,7 @@ class Api:
         light: bool,
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
-    ) -> Runs | SizedPaginator[LightRun]: ...
+    ) -> Runs | LightRuns: ...
     @overload
     def runs(
         self,
@@ -286,7 +286,7 @@ class Api:
         summary_keys: Sequence[str] | None = None,
         config_type: type[object] | None = None,
         summary_type: type[object] | None = None,
-    ) -> Runs | SizedPaginator[LightRun] | TypedRuns[Any, Any]:
+    ) -> Runs | LightRuns | TypedRuns[Any, Any]:
         """The lazy collection of a project's runs; nothing is fetched until iterated.
 
         Args:

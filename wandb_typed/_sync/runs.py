@@ -13,6 +13,7 @@ checker flags ``light_run.config``.
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import string
@@ -29,6 +30,7 @@ from .._core.runs import FULL, Fetch, LightRunData, RunQuery, RunState
 from .._core.typed import C, RunTypes, S
 from ..errors import GraphQLError, NotFoundError, is_not_found
 from ..paths import check_name, parse_object_path
+from ..types import JSONObject
 from .history import HistoryScan, histories_of, sampled_history, scan_history
 from .paging import FetchPage, SizedPaginator
 from .run_members import RunMembers
@@ -42,7 +44,14 @@ if TYPE_CHECKING:
     from .session import Session
     from .sweeps import Sweep
 
-__all__ = ["LightRun", "Run", "Runs", "TypedRun", "TypedRuns"]
+__all__ = [
+    "LightRun",
+    "LightRuns",
+    "Run",
+    "Runs",
+    "TypedRun",
+    "TypedRuns",
+]
 
 logger = logging.getLogger("wandb_typed")
 
@@ -323,12 +332,44 @@ class LightRun(LightRunData):
 R = TypeVar("R", bound=Run)
 
 
-class _RunsBase(SizedPaginator[R]):
-    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``."""
+class _RunListing:
+    """The read-only description of a runs listing: where from, which runs, in what order."""
 
-    def __init__(self, session: Session, fetch: FetchPage[R], *, per_page: int, what: str) -> None:
-        super().__init__(fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
+    _session: Session
+    _query: RunQuery
+
+    @property
+    def entity(self) -> str | None:
+        """The entity the runs are listed from (``None``: the viewer's default entity,
+        looked up with the first page)."""
+        return self._query.entity or self._session.settings.entity
+
+    @property
+    def project(self) -> str:
+        """The project the runs are listed from."""
+        return self._query.project or self._session.settings.project
+
+    @property
+    def filters(self) -> JSONObject | None:
+        """The filter the listing was made with (a copy), as sent."""
+        return copy.deepcopy(self._query.filters)
+
+    @property
+    def order(self) -> str:
+        """The order the listing was made with, e.g. ``+created_at``."""
+        return self._query.order
+
+
+class _RunsBase(_RunListing, SizedPaginator[R]):
+    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``,
+    and its description (``entity``, ``project``, ``filters``, ``order``)."""
+
+    def __init__(
+        self, session: Session, fetch: FetchPage[R], *, per_page: int, query: RunQuery
+    ) -> None:
+        super().__init__(fetch, per_page=per_page, what=query.what, key=lambda r: r.storage_id)
         self._session = session
+        self._query = query
 
     @overload
     def histories(
@@ -469,7 +510,7 @@ def list_runs(
             session, entity, project, node, fetched, sweep
         ),
     )  # fmt: skip
-    return Runs(session, fetch, per_page=per_page, what=query.what)
+    return Runs(session, fetch, per_page=per_page, query=query)
 
 
 def list_typed_runs(
@@ -495,7 +536,38 @@ def list_typed_runs(
             session, entity, project, node, fetched, sweep, types
         ),
     )  # fmt: skip
-    return TypedRuns(session, fetch, per_page=per_page, what=query.what)
+    return TypedRuns(session, fetch, per_page=per_page, query=query)
+
+
+class LightRuns(_RunListing, SizedPaginator[LightRun]):
+    """The lazy collection of a light runs listing (``runs(light=True)``): identity and
+    state of each run; :meth:`upgrade_to_full` lists the same runs in full."""
+
+    def __init__(
+        self,
+        session: Session,
+        fetch: FetchPage[LightRun],
+        *,
+        per_page: int,
+        query: RunQuery,
+    ) -> None:
+        super().__init__(fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
+        self._session = session
+        self._query = query
+
+    def upgrade_to_full(self, include_sweeps: bool = True) -> Runs:
+        """The same runs (path, filters, order, page size), in full: one request per
+        page of runs, never one per run (the official ``upgrade_to_full`` reloads run by
+        run)."""
+        path = f"{self._query.entity}/{self.project}" if self._query.entity else self.project
+        return list_runs(
+            self._session, path, self._query.filters, self._query.order, self.per_page,
+            include_sweeps, None, None,
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[LightRun]:
+        # Spelled out, as on TypedRuns: jedi follows this signature.
+        return super().__iter__()
 
 
 def list_light_runs(
@@ -504,7 +576,7 @@ def list_light_runs(
     filters: Mapping[str, object] | None,
     order: str,
     per_page: int,
-) -> SizedPaginator[LightRun]:
+) -> LightRuns:
     """The lazy collection of a project's runs, identity and state only."""
     query = RunQuery.of(path, filters, order, per_page)
 
@@ -525,7 +597,7 @@ def list_light_runs(
             result.project.run_count,
         )  # fmt: skip
 
-    return SizedPaginator(fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
+    return LightRuns(session, fetch, per_page=per_page, query=query)
 
 
 def _load_sweeps(

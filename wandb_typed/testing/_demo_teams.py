@@ -7,6 +7,7 @@
                     with one template variable): one item pending, one claimed by
                     a running ``mnist`` run
 custom chart        ``<entity>/demo-bar-chart``, a Vega-Lite bar chart
+sweep agents        two agents of the ``mnist`` sweep (one finished, one running)
 ==================  ===========================================================
 """
 
@@ -49,6 +50,7 @@ class TeamsDemo:
     running_item_project: str = "mnist"
     running_item_run: str = ""  # run id the claimed item started (state running)
     chart_id: str = ""  # "<entity>/demo-bar-chart"
+    sweep_agents: tuple[str, ...] = ()  # names of the mnist sweep's agents, oldest first
 
 
 def seed_teams(store: Store, entity: str) -> TeamsDemo:
@@ -104,8 +106,17 @@ def seed_teams(store: Store, entity: str) -> TeamsDemo:
         int(admin_entity_id(store, entity)), "demo-bar-chart", display_name="Demo bar chart",
         type="vega2", access="PRIVATE", spec=json.dumps(BAR_CHART), created_by=int(admin["id"]),
     )  # fmt: skip
+    sweeps = store.sweeps_page(int(mnist["id"]), 1, None).rows
+    agents: list[str] = []
+    for i, state in enumerate(("FINISHED", "RUNNING") if sweeps else ()):
+        agent = store.create_agent(
+            int(sweeps[0]["id"]), f"gpu-node-{i + 1}", name=f"agent{i + 1:03d}", state=state,
+            total_runs=3 - i, created_at="2024-01-01T00:00:00", heartbeat_at="2024-01-02T00:00:00",
+        )  # fmt: skip
+        agents.append(str(agent["name"]))
     return TeamsDemo(
         team_admin=entity,
+        sweep_agents=tuple(agents),
         pending_item=gid("RunQueueItem", int(pending["id"])),
         running_item=gid("RunQueueItem", int(claimed["id"])),
         running_item_run=run_name,

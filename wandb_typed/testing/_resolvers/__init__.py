@@ -11,7 +11,7 @@ mutations, and exporting them as ``BINDABLES: list[SchemaBindable]``:
 ``users`` (users, entities), ``projects``, ``runs``, ``history``, ``logs``,
 ``files`` (run files), ``sweeps``, ``reports`` (views), ``teams`` (members,
 invites, service accounts), ``launch`` (run queues and items), ``charts`` (custom
-charts), ``artifact_types``,
+charts), ``agents`` (sweep agents), ``artifact_types``,
 ``artifact_collections`` (sequences, portfolios), ``artifacts`` (versions),
 ``memberships`` (and links), ``aliases``, ``tags``, ``artifact_files`` (and
 manifests), ``lineage`` (runs <-> versions), ``server_info`` and ``scalars``.
@@ -47,7 +47,8 @@ from typing import Any
 from ariadne import SchemaBindable, make_executable_schema
 from graphql import GraphQLEnumType, GraphQLSchema
 
-from . import (  # teams, users, launch queues and custom charts
+from . import (  # + teams, users, launch queues, custom charts and sweep agents
+    agents,
     aliases,
     artifact_collections,
     artifact_files,
@@ -110,6 +111,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     teams,
     launch,
     charts,
+    agents,
 )
 
 #: Every module's bindables, in :data:`RESOURCES` order.

@@ -19,7 +19,8 @@ Modules: ``_base`` (connection, transactions, keyset pages), ``users`` (users,
 entities, memberships), ``projects``, ``sweeps``, ``runs`` (incl. the bulk
 seeding API), ``history`` (history rows and events), ``logs`` (console lines),
 ``files``, ``reports`` (views), ``teams`` (invites, service accounts), ``launch``
-(resource configs, run queues, items), ``charts`` (custom chart presets), ``artifacts`` (a package: types, collections,
+(resource configs, run queues, items), ``charts`` (custom chart presets), ``agents``
+(sweep agents), ``artifacts`` (a package: types, collections,
 tags, versions, aliases and links, content-addressed files, lineage, one module
 each, composed into ``ArtifactStore``).  Each defines one class with its tables
 (``SCHEMA``) and methods; :class:`Store` composes them.  A new resource is a new
@@ -43,6 +44,7 @@ from ._base import (
     utc_now,
     wrap_config,
 )
+from .agents import AgentsStore
 from .artifacts import ArtifactStore
 from .charts import ChartsStore
 from .files import FilesStore
@@ -74,6 +76,7 @@ __all__ = [
     "SweepsStore",
     "UsersStore",
     # -- teams, users, launch queues and custom charts
+    "AgentsStore",
     "ChartsStore",
     "LaunchStore",
     "TeamsStore",
@@ -95,6 +98,7 @@ class Store(
     TeamsStore,
     LaunchStore,
     ChartsStore,
+    AgentsStore,
 ):
     """Typed access to the server's SQLite database (thread-safe).
 
