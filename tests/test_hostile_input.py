@@ -122,6 +122,8 @@ def make_error(name: str) -> WandbError:
         return errors.LaunchError(
             "queued run 1 failed: boom", error=QueueItemError("boom", "build", ("Dockerfile",))
         )
+    if name == "IncompleteHistoryError":
+        return errors.IncompleteHistoryError("run e/p/r: 5 steps not exported", live_steps=5)
     if name == "UsageError":
         error = errors.UsageError("closed")
         error.attempts = 2
@@ -141,7 +143,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 24 + 2  # + WaitTimeoutError, LaunchError
+    assert len(ERROR_CLASSES) == 24 + 3  # + WaitTimeoutError, LaunchError, IncompleteHistoryError
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

@@ -288,6 +288,26 @@ CASES += [
     ("queue_items", SYNC + "for i in api.run_queue('e', 'q').items:\n    i.", wt.QueuedRun),
     ("queued_run", SYNC + "api.queued_run('e', 'p', 'q', 'i').", wt.QueuedRun),
     ("queued_run_wait", SYNC + "api.queued_run('e', 'p', 'q', 'i').wait_until_running().", wt.Run),
+    ("report_runs", SYNC + "for r in api.reports('e/p')[0].runs():\n    r.", wt.Run),
+    ("light_runs", SYNC + "rs = api.runs('e/p', light=True)\nrs.", wt.LightRuns),
+    ("upgrade_to_full", SYNC + "api.runs('e/p', light=True).upgrade_to_full().", wt.Runs),
+    ("sweep_agents", SYNC + "for a in api.sweep('e/p/s').agents():\n    a.", wt.Agent),
+    (
+        "linked_artifacts",
+        SYNC + "for a in api.artifact('n').linked_artifacts:\n    a.",
+        wt.Artifact,
+    ),
+    ("source_artifact", SYNC + "api.artifact('n').source_artifact.", wt.Artifact),
+    (
+        "artifact_get_table",
+        SYNC + "t = api.artifact('n').get('t')\nassert isinstance(t, wandb_typed.Table)\nt.",
+        wt.Table,
+    ),
+    (
+        "async_light_runs",
+        ASYNC + "    rs = api.runs('e/p', light=True)\n    rs.",
+        wt.AsyncLightRuns,
+    ),
     (
         "console_logs",
         SYNC + "for ln in api.run('e/p/r').console_logs():\n    ln.",

@@ -97,6 +97,7 @@ from ._async.teams import AsyncMember, AsyncTeam
 from ._async.users import AsyncUser
 from ._core.agents import Agent
 from ._core.console_logs import ConsoleLogLine
+from ._core.history_exports import HistoryExports
 from ._core.launch import (
     QueueItemError,
     RunQueueAccessType,
@@ -104,11 +105,12 @@ from ._core.launch import (
     RunQueueResourceType,
     TemplateVariable,
 )
+from ._core.media import Table
 from ._core.users import ApiKeyInfo, NewApiKey, SecretKey, UserData
 from ._sync.launch import QueuedRun, RunQueue
 from ._sync.teams import Member, Team
 from ._sync.users import User
-from .errors import LaunchError, WaitTimeoutError
+from .errors import IncompleteHistoryError, LaunchError, WaitTimeoutError
 
 __all__ = [
     "APIConnectionError",
@@ -205,6 +207,8 @@ __all__ = [
     "AsyncTeam",
     "AsyncUser",
     "ConsoleLogLine",
+    "HistoryExports",
+    "IncompleteHistoryError",
     "LaunchError",
     "LightRuns",
     "Member",
@@ -216,6 +220,7 @@ __all__ = [
     "RunQueuePrioritizationMode",
     "RunQueueResourceType",
     "SecretKey",
+    "Table",
     "Team",
     "TemplateVariable",
     "User",

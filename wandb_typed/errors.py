@@ -35,7 +35,8 @@ every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
     ├── UnresolvedReferenceError           artifact references this client cannot fetch
     ├── VerificationError (ValueError)     local files differ from an artifact's manifest
     ├── WaitTimeoutError (TimeoutError)    a waiting method's timeout passed first
-    └── LaunchError                        a queued run failed before starting its run
+    ├── LaunchError                        a queued run failed before starting its run
+    └── IncompleteHistoryError             part of a run's history is not exported yet
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ __all__ = [
     "VerificationError",
     "WaitTimeoutError",
     "LaunchError",
+    "IncompleteHistoryError",
     "WandbError",
     "clip",
 ]
@@ -491,3 +493,13 @@ class LaunchError(WandbError):
     def __init__(self, message: str, *, error: QueueItemError | None = None) -> None:
         super().__init__(message)
         self.error: QueueItemError | None = error
+
+
+class IncompleteHistoryError(WandbError):
+    """``download_history_exports(require_complete_history=True)``: part of the run's
+    history is not exported to parquet yet (``live_steps`` steps; typically a run
+    still running). Pass ``require_complete_history=False`` for the exported part."""
+
+    def __init__(self, message: str, *, live_steps: int) -> None:
+        super().__init__(message)
+        self.live_steps: int = live_steps

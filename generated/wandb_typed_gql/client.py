@@ -69,6 +69,7 @@ from .run_history_window import RunHistoryWindow
 from .run_input_artifact_page import RunInputArtifactPage
 from .run_output_artifact_page import RunOutputArtifactPage
 from .run_page import RunPage
+from .run_parquet_history import RunParquetHistory
 from .run_queue_by_name import RunQueueByName
 from .run_queue_item_by_id import RunQueueItemById
 from .run_queue_items import RunQueueItems
@@ -2881,6 +2882,33 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(RunConsoleLogTail, data, "RunConsoleLogTail")
+
+    def run_parquet_history(
+        self, entity: str, project: str, run_name: str, live_keys: list[str]
+    ) -> RunParquetHistory:
+        query = gql("""
+            query RunParquetHistory($entity: String!, $project: String!, $runName: String!, $liveKeys: [String!]!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $runName) {
+                  parquetHistory(liveKeys: $liveKeys) {
+                    parquetUrls
+                    liveData
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "runName": run_name,
+            "liveKeys": live_keys,
+        }
+        response = self.execute(
+            query=query, operation_name="RunParquetHistory", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunParquetHistory, data, "RunParquetHistory")
 
     def run_page(
         self,

@@ -5,6 +5,7 @@ finishes when the test says so, or ``timeout=0`` checks once)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +14,8 @@ from wandb_typed import (
     AsyncApi,
     AsyncPaginator,
     ConsoleLogLine,
+    HistoryExports,
+    IncompleteHistoryError,
     InputError,
     PermissionDeniedError,
     RunState,
@@ -137,3 +140,28 @@ async def test_wait_until_finished(fresh: LocalServer) -> None:
         assert run.summary == {"acc": 1}  # fetched again
         with pytest.raises(InputError):
             await run.wait_until_finished(timeout=-1)
+
+
+async def test_history_exports_of_a_server_that_exported_nothing(
+    api: AsyncApi, demo: DemoInfo, tmp_path: Path
+) -> None:
+    """The local server exports no parquet: every step is live."""
+    run = await api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    with pytest.raises(IncompleteHistoryError) as incomplete:
+        await run.download_history_exports(tmp_path / "exports")
+    assert incomplete.value.live_steps == run.history_line_count > 0
+    result = await run.download_history_exports(
+        tmp_path / "exports", require_complete_history=False
+    )
+    assert isinstance(result, HistoryExports)
+    assert (result.paths, result.contains_live_data) == ((), True)
+    assert (tmp_path / "exports").is_dir()
+    with pytest.raises(InputError):
+        await run.download_history_exports(42)  # type: ignore[arg-type]
+
+
+async def test_beta_scan_history_is_scan_history(api: AsyncApi, demo: DemoInfo) -> None:
+    run = await api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    beta = [row async for row in run.beta_scan_history(keys=["loss"], page_size=50)]
+    assert beta == [row async for row in run.scan_history(keys=["loss"], page_size=50)]
+    assert len(beta) == run.history_line_count

@@ -6,6 +6,7 @@ descriptions, an artifact's links and source, and reloading collections and type
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from wandb_typed import (
     LightRuns,
     NotFoundError,
     Runs,
+    Table,
 )
 from wandb_typed.testing import DemoInfo, LocalServer
 
@@ -123,3 +125,33 @@ def test_collection_and_type_load(fresh: LocalServer, fresh_api: Api) -> None:
     kind = fresh_api.artifact_type("model", "demo/w")
     again = kind.load()
     assert again == kind and again is not kind
+
+
+def test_artifact_get_reads_tables_and_media(fresh: LocalServer, fresh_api: Api) -> None:
+    table = {
+        "_type": "table",
+        "columns": ["id", "label", "image"],
+        "data": [[1, "cat", {"_type": "image-file", "path": "media/1.png"}], [2, "dog", None]],
+        "ncols": 3,
+        "nrows": 2,
+        "column_types": {"params": {"type_map": {}}, "wb_type": "typedDict"},
+    }
+    plot = {"_type": "plotly-file", "path": "media/plot.json"}
+    fresh.store.create_project("demo", "w")
+    fresh.store.artifacts.create_artifact(
+        "demo", "w", "evals", "run_table",
+        {"preds.table.json": json.dumps(table), "curve.plotly-file.json": json.dumps(plot)},
+    )  # fmt: skip
+    version = fresh_api.artifact("demo/w/evals:v0")
+    preds = version.get("preds")
+    assert isinstance(preds, Table)
+    assert preds.columns == ("id", "label", "image") and len(preds) == 2
+    assert preds.column("label") == ["cat", "dog"]
+    assert preds.to_dicts()[1] == {"id": 2, "label": "dog", "image": None}
+    assert version.get("preds.table.json") == preds
+    assert version.get("curve") == plot
+    assert version.get("missing") is None
+    with pytest.raises(KeyError):
+        preds.column("nope")
+    with pytest.raises(InputError):
+        version.get("")

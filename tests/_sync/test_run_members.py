@@ -7,6 +7,7 @@ finishes when the test says so, or ``timeout=0`` checks once)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,8 @@ import pytest
 from wandb_typed import (
     Api,
     ConsoleLogLine,
+    HistoryExports,
+    IncompleteHistoryError,
     InputError,
     Paginator,
     PermissionDeniedError,
@@ -137,3 +140,26 @@ def test_wait_until_finished(fresh: LocalServer) -> None:
         assert run.summary == {"acc": 1}  # fetched again
         with pytest.raises(InputError):
             run.wait_until_finished(timeout=-1)
+
+
+def test_history_exports_of_a_server_that_exported_nothing(
+    api: Api, demo: DemoInfo, tmp_path: Path
+) -> None:
+    """The local server exports no parquet: every step is live."""
+    run = api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    with pytest.raises(IncompleteHistoryError) as incomplete:
+        run.download_history_exports(tmp_path / "exports")
+    assert incomplete.value.live_steps == run.history_line_count > 0
+    result = run.download_history_exports(tmp_path / "exports", require_complete_history=False)
+    assert isinstance(result, HistoryExports)
+    assert (result.paths, result.contains_live_data) == ((), True)
+    assert (tmp_path / "exports").is_dir()
+    with pytest.raises(InputError):
+        run.download_history_exports(42)  # type: ignore[arg-type]
+
+
+def test_beta_scan_history_is_scan_history(api: Api, demo: DemoInfo) -> None:
+    run = api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    beta = [row for row in run.beta_scan_history(keys=["loss"], page_size=50)]
+    assert beta == [row for row in run.scan_history(keys=["loss"], page_size=50)]
+    assert len(beta) == run.history_line_count

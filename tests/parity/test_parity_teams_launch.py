@@ -11,6 +11,7 @@ mapping ``upsert_run_queue`` takes (official: the stored ``{"links": [{"label",
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -229,3 +230,33 @@ def test_update_state_and_stop(world: World) -> None:
     flags = [store.run(int(store.project(ENTITY, WRITES)["id"]), r)["should_stop"]  # type: ignore[index]
              for r in ("state-official", "state-ours")]  # fmt: skip
     assert flags == [1, 1]
+
+
+def test_history_exports(world: World, tmp_path: Path) -> None:
+    """Neither client finds parquet exports on the local server: complete history is
+    refused by both, the exported part is empty for both."""
+    from wandb.apis.public.runhistory import IncompleteRunHistoryError
+
+    path = _demo_run_path(world)
+    official = world.fresh_official().run(path)
+    ours = world.ours.run(path)
+    with pytest.raises(IncompleteRunHistoryError):
+        official.download_history_exports(tmp_path / "official")
+    with pytest.raises(wandb_typed.IncompleteHistoryError):
+        ours.download_history_exports(tmp_path / "ours")
+    theirs = official.download_history_exports(
+        tmp_path / "official", require_complete_history=False
+    )
+    mine = ours.download_history_exports(tmp_path / "ours", require_complete_history=False)
+    assert (list(mine.paths), mine.contains_live_data) == (
+        list(theirs.paths),
+        theirs.contains_live_data,
+    )
+
+
+def test_beta_scan_history(world: World) -> None:
+    path = _demo_run_path(world)
+    official = [
+        n.loose(r) for r in world.fresh_official().run(path).beta_scan_history(keys=["loss"])
+    ]
+    assert [n.loose(r) for r in world.ours.run(path).beta_scan_history(keys=["loss"])] == official

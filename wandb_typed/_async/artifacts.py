@@ -27,6 +27,7 @@ from .._core.artifact_names import (
 from .._core.artifacts import ArtifactData
 from .._core.checks import check_bool
 from .._core.manifest import ArtifactManifest
+from .._core.media import Table
 from .._core.paging import Page, Walk, check_per_page
 from .._core.progress import ProgressArg
 from .._core.runs import FULL
@@ -37,6 +38,7 @@ from ..errors import (
     UsageError,
     is_not_found,
 )
+from ..types import JSONObject
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
@@ -283,6 +285,14 @@ class AsyncArtifact(ArtifactData):
         from .artifact_files import list_files
 
         return list_files(self._session, self, names, per_page)
+
+    async def get(self, name: str) -> Table | JSONObject | None:
+        """The medium ``wandb`` stored as ``name`` (``name.table.json``, ...): a
+        :class:`Table` of columns and rows for a ``wandb.Table``, the JSON object of any
+        other medium, ``None`` if the version has none (``wandb`` is not needed)."""
+        from .artifact_media import get_media
+
+        return await get_media(self._session, self, name)
 
     async def get_entry(self, name: str) -> AsyncArtifactEntry:
         """The manifest entry at path ``name`` (:class:`NotFoundError` if none)."""

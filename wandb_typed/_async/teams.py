@@ -44,9 +44,13 @@ class AsyncMember(MemberData):
 class AsyncTeam(TeamData):
     """A W&B team with its members (as fetched; :meth:`reload` fetches it again)."""
 
-    members: tuple[AsyncMember, ...]
-    """Members and pending invites, in the order the server lists them."""
+    _members: tuple[AsyncMember, ...] = field(compare=False, repr=False)
     _session: AsyncSession = field(compare=False)
+
+    @property
+    def members(self) -> tuple[AsyncMember, ...]:
+        """Members and pending invites, in the order the server lists them."""
+        return self._members
 
     async def reload(self) -> AsyncTeam:
         """The team as the server has it now (members included)."""
@@ -108,7 +112,7 @@ def team_from(session: AsyncSession, f: TeamFields) -> AsyncTeam:
         read_only=f.read_only, read_only_admin=f.read_only_admin, is_team=f.is_team,
         entity_type=f.entity_type, private_only=f.private_only, storage_bytes=f.storage_bytes,
         code_saving_enabled=f.code_saving_enabled, default_access=f.default_access,
-        is_paid=f.is_paid, members=tuple(member_from(session, f.name, m) for m in f.members),
+        is_paid=f.is_paid, _members=tuple(member_from(session, f.name, m) for m in f.members),
         _session=session,
     )  # fmt: skip
 

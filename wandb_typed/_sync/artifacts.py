@@ -29,6 +29,7 @@ from .._core.artifact_names import (
 from .._core.artifacts import ArtifactData
 from .._core.checks import check_bool
 from .._core.manifest import ArtifactManifest
+from .._core.media import Table
 from .._core.paging import Page, Walk, check_per_page
 from .._core.progress import ProgressArg
 from .._core.runs import FULL
@@ -39,6 +40,7 @@ from ..errors import (
     UsageError,
     is_not_found,
 )
+from ..types import JSONObject
 from .paging import SizedPaginator
 
 if TYPE_CHECKING:
@@ -285,6 +287,14 @@ class Artifact(ArtifactData):
         from .artifact_files import list_files
 
         return list_files(self._session, self, names, per_page)
+
+    def get(self, name: str) -> Table | JSONObject | None:
+        """The medium ``wandb`` stored as ``name`` (``name.table.json``, ...): a
+        :class:`Table` of columns and rows for a ``wandb.Table``, the JSON object of any
+        other medium, ``None`` if the version has none (``wandb`` is not needed)."""
+        from .artifact_media import get_media
+
+        return get_media(self._session, self, name)
 
     def get_entry(self, name: str) -> ArtifactEntry:
         """The manifest entry at path ``name`` (:class:`NotFoundError` if none)."""

@@ -11,19 +11,31 @@ its methods use the run's ``_session``.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
-from .._core.checks import check_int
+from .._core.checks import check_bool, check_int
 from .._core.console_logs import ConsoleLogLine, line_from
+from .._core.files import safe_destination
+from .._core.history_exports import HistoryExports, export_file_name
 from .._core.launch import PollPlan
 from .._core.paging import Page
 from .._core.runs import RunData, RunState
-from ..errors import InputError, NotFoundError, ResponseValidationError, WaitTimeoutError
+from ..errors import (
+    IncompleteHistoryError,
+    InputError,
+    NotFoundError,
+    ResponseValidationError,
+    WaitTimeoutError,
+)
 from ..types import JSONObject, JSONValue
 from ._mode import sleep
 from .paging import Paginator
 
 if TYPE_CHECKING:
+    from .history import HistoryScan
     from .runs import Run
     from .session import Session
 
@@ -109,6 +121,28 @@ class RunMembers(RunData):
             self._metadata = cached
         return cached
 
+    def beta_scan_history(
+        self,
+        keys: Sequence[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> HistoryScan:
+        """The official client's deprecated alias of ``scan_history`` (the same rows)."""
+        from .history import scan_history
+
+        return scan_history(self._session, self, keys, page_size, min_step, max_step)
+
+    def download_history_exports(
+        self, download_dir: str | Path, require_complete_history: bool = True
+    ) -> HistoryExports:
+        """Download the run's history exported to parquet into ``download_dir`` (made
+        if missing) and return the files. A server may hold steps not exported yet
+        (the local server exports none): with ``require_complete_history`` that is an
+        :class:`IncompleteHistoryError`; without, ``contains_live_data`` says so (read
+        every row with ``scan_history``)."""
+        return download_exports(self._session, self, download_dir, require_complete_history)
+
     @property
     def json_config(self) -> str:
         """The config as JSON text in W&B's stored form (``{"key": {"value": ...,
@@ -121,6 +155,41 @@ class RunMembers(RunData):
         for key, value in self.config.items():
             config[key] = {"value": value, "desc": None}
         return json.dumps(config)
+
+
+def download_exports(
+    session: Session, run: RunData, download_dir: object, require_complete: bool
+) -> HistoryExports:
+    """Fetch the export URLs (and the count of live steps), then each file, MD5 aside
+    (W&B gives none), atomically into ``download_dir``."""
+    from .files import download_to
+
+    check_bool(require_complete, "require_complete_history")
+    if not isinstance(download_dir, (str, os.PathLike)):
+        raise InputError(f"download_dir must be a path, got {type(download_dir).__name__}")
+    root = Path(cast("str | os.PathLike[str]", download_dir))
+    if root.exists() and not root.is_dir():
+        raise InputError(f"download_dir {root} exists and is not a directory")
+    result = session.gql.run_parquet_history(
+        entity=run.entity, project=run.project, run_name=run.id, live_keys=["_step"]
+    )
+    if result.project is None or result.project.run is None:
+        raise NotFoundError.of(f"run {run.path}", "RunParquetHistory")
+    exports = result.project.run.parquet_history
+    live = len(exports.live_data)
+    if live and require_complete:
+        raise IncompleteHistoryError(
+            f"run {run.path} has {live} history steps not exported to parquet yet "
+            "(pass require_complete_history=False for the exported part)",
+            live_steps=live,
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for index, url in enumerate(exports.parquet_urls):
+        dest = safe_destination(root, export_file_name(url, index))
+        download_to(session.connection, url, dest, None, None)
+        paths.append(dest)
+    return HistoryExports(tuple(paths), live > 0)
 
 
 def wait_for_run(session: Session, run: Run, plan: PollPlan) -> None:

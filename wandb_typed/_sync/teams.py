@@ -46,9 +46,13 @@ class Member(MemberData):
 class Team(TeamData):
     """A W&B team with its members (as fetched; :meth:`reload` fetches it again)."""
 
-    members: tuple[Member, ...]
-    """Members and pending invites, in the order the server lists them."""
+    _members: tuple[Member, ...] = field(compare=False, repr=False)
     _session: Session = field(compare=False)
+
+    @property
+    def members(self) -> tuple[Member, ...]:
+        """Members and pending invites, in the order the server lists them."""
+        return self._members
 
     def reload(self) -> Team:
         """The team as the server has it now (members included)."""
@@ -108,7 +112,7 @@ def team_from(session: Session, f: TeamFields) -> Team:
         read_only=f.read_only, read_only_admin=f.read_only_admin, is_team=f.is_team,
         entity_type=f.entity_type, private_only=f.private_only, storage_bytes=f.storage_bytes,
         code_saving_enabled=f.code_saving_enabled, default_access=f.default_access,
-        is_paid=f.is_paid, members=tuple(member_from(session, f.name, m) for m in f.members),
+        is_paid=f.is_paid, _members=tuple(member_from(session, f.name, m) for m in f.members),
         _session=session,
     )  # fmt: skip
 
