@@ -26,17 +26,11 @@ from ._async.artifacts import AsyncArtifact
 from ._async.files import AsyncFile
 from ._async.history import AsyncHistoryScan
 from ._async.jobs import AsyncJob
+from ._async.light_runs import AsyncLightRun, AsyncLightRuns
 from ._async.paging import AsyncPaginator, AsyncSizedPaginator
 from ._async.projects import AsyncProject
 from ._async.reports import AsyncReport
-from ._async.runs import (
-    AsyncLightRun,
-    AsyncLightRuns,
-    AsyncRun,
-    AsyncRuns,
-    AsyncTypedRun,
-    AsyncTypedRuns,
-)
+from ._async.runs import AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
 from ._async.sweeps import AsyncSweep
 from ._core.artifacts import ArtifactState
 from ._core.history import HistoryRow
@@ -54,10 +48,11 @@ from ._sync.artifacts import Artifact
 from ._sync.files import File
 from ._sync.history import HistoryScan
 from ._sync.jobs import Job
+from ._sync.light_runs import LightRun, LightRuns
 from ._sync.paging import Paginator, SizedPaginator
 from ._sync.projects import Project
 from ._sync.reports import BetaReport, Report
-from ._sync.runs import LightRun, LightRuns, Run, Runs, TypedRun, TypedRuns
+from ._sync.runs import Run, Runs, TypedRun, TypedRuns
 from ._sync.sweeps import Sweep
 from ._version import __version__
 from .config import RetryPolicy, Settings

@@ -5,9 +5,11 @@ finishes when the test says so, or ``timeout=0`` checks once)."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import httpx
+import polars
 import pytest
 
 from wandb_typed import (
@@ -17,6 +19,7 @@ from wandb_typed import (
     HistoryExports,
     IncompleteHistoryError,
     InputError,
+    MissingDependencyError,
     PermissionDeniedError,
     RunState,
     WaitTimeoutError,
@@ -165,3 +168,32 @@ async def test_beta_scan_history_is_scan_history(api: AsyncApi, demo: DemoInfo) 
     beta = [row async for row in run.beta_scan_history(keys=["loss"], page_size=50)]
     assert beta == [row async for row in run.scan_history(keys=["loss"], page_size=50)]
     assert len(beta) == run.history_line_count
+
+
+async def test_history_as_polars(api: AsyncApi, demo: DemoInfo) -> None:
+    run = await api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    rows = await run.history(samples=20, keys=["loss"], pandas=False)
+    frame = await run.history(samples=20, keys=["loss"], polars=True)
+    assert isinstance(frame, polars.DataFrame)
+    assert frame.columns == ["_step", "loss"] and frame.to_dicts() == rows
+    runs = api.runs(f"{demo.entity}/{demo.long_history_project}")
+    every = await runs.histories(samples=5, keys=["loss"], format="polars")
+    listed = await runs.histories(samples=5, keys=["loss"])
+    assert isinstance(every, polars.DataFrame)
+    assert every.columns == sorted({k for row in listed for k in row})
+    assert every.height == len(listed)
+    with pytest.raises(InputError):
+        await run.history(polars="yes")  # type: ignore[call-overload]
+
+
+async def test_polars_output_names_its_extra(
+    api: AsyncApi, demo: DemoInfo, demo_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = await api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    monkeypatch.setitem(sys.modules, "polars", None)  # as if it were not installed
+    demo_server.requests.clear()
+    with pytest.raises(MissingDependencyError, match=r"wandb-typed\[polars\]"):
+        await run.history(samples=5, polars=True)
+    with pytest.raises(MissingDependencyError, match=r"wandb-typed\[polars\]"):
+        await api.runs("demo/llm-finetune").histories(samples=5, format="polars")
+    assert demo_server.requests == []  # both failed before any request

@@ -7,9 +7,11 @@ finishes when the test says so, or ``timeout=0`` checks once)."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import httpx
+import polars
 import pytest
 
 from wandb_typed import (
@@ -18,6 +20,7 @@ from wandb_typed import (
     HistoryExports,
     IncompleteHistoryError,
     InputError,
+    MissingDependencyError,
     Paginator,
     PermissionDeniedError,
     RunState,
@@ -163,3 +166,32 @@ def test_beta_scan_history_is_scan_history(api: Api, demo: DemoInfo) -> None:
     beta = [row for row in run.beta_scan_history(keys=["loss"], page_size=50)]
     assert beta == [row for row in run.scan_history(keys=["loss"], page_size=50)]
     assert len(beta) == run.history_line_count
+
+
+def test_history_as_polars(api: Api, demo: DemoInfo) -> None:
+    run = api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    rows = run.history(samples=20, keys=["loss"], pandas=False)
+    frame = run.history(samples=20, keys=["loss"], polars=True)
+    assert isinstance(frame, polars.DataFrame)
+    assert frame.columns == ["_step", "loss"] and frame.to_dicts() == rows
+    runs = api.runs(f"{demo.entity}/{demo.long_history_project}")
+    every = runs.histories(samples=5, keys=["loss"], format="polars")
+    listed = runs.histories(samples=5, keys=["loss"])
+    assert isinstance(every, polars.DataFrame)
+    assert every.columns == sorted({k for row in listed for k in row})
+    assert every.height == len(listed)
+    with pytest.raises(InputError):
+        run.history(polars="yes")  # type: ignore[call-overload]
+
+
+def test_polars_output_names_its_extra(
+    api: Api, demo: DemoInfo, demo_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = api.run(f"{demo.entity}/mnist/{demo.teams.running_item_run}")
+    monkeypatch.setitem(sys.modules, "polars", None)  # as if it were not installed
+    demo_server.requests.clear()
+    with pytest.raises(MissingDependencyError, match=r"wandb-typed\[polars\]"):
+        run.history(samples=5, polars=True)
+    with pytest.raises(MissingDependencyError, match=r"wandb-typed\[polars\]"):
+        api.runs("demo/llm-finetune").histories(samples=5, format="polars")
+    assert demo_server.requests == []  # both failed before any request

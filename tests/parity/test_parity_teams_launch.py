@@ -260,3 +260,20 @@ def test_beta_scan_history(world: World) -> None:
         n.loose(r) for r in world.fresh_official().run(path).beta_scan_history(keys=["loss"])
     ]
     assert [n.loose(r) for r in world.ours.run(path).beta_scan_history(keys=["loss"])] == official
+
+
+def test_histories_as_polars(world: World) -> None:
+    path = f"{ENTITY}/{world.demo.long_history_project}"
+    official = (
+        world.fresh_official().runs(path).histories(samples=5, keys=["loss"], format="polars")
+    )
+    ours = world.ours.runs(path).histories(samples=5, keys=["loss"], format="polars")
+
+    def rows(frame: Any) -> list[Any]:
+        return sorted(
+            (n.loose(r) for r in frame.to_dicts()),
+            key=lambda r: (str(r["run_id"]), str(r["_step"])),
+        )
+
+    assert sorted(ours.columns) == sorted(official.columns)
+    assert rows(ours) == rows(official)

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import polars
 from pandas import DataFrame
 from pydantic import BaseModel
 from typing_extensions import TypedDict, assert_type
@@ -168,6 +169,8 @@ def sync_usage(api: Api) -> None:
         assert_type(page, Page[HistoryRow])
     assert_type(runs.histories(keys=["loss"]), list[HistoryRow])
     assert_type(runs.histories(format="pandas"), DataFrame)
+    assert_type(runs.histories(format="polars"), polars.DataFrame)  # teams, launch, ... (#15)
+    assert_type(run.history(polars=True), polars.DataFrame)
     files = run.files()
     assert_type(files, SizedPaginator[File])
     assert_type(run.file("a.txt").download(root="."), Path)
@@ -317,6 +320,7 @@ async def async_usage(aapi: AsyncApi) -> None:
             assert_type(f, AsyncFile)
             assert_type(await f.download(), Path)
     assert_type(await runs.histories(format="pandas"), DataFrame)
+    assert_type(await runs.histories(format="polars"), polars.DataFrame)
     async for light in aapi.runs("demo/mnist", light=True):
         assert_type(light, AsyncLightRun)
         assert_type(await light.load(), AsyncRun)

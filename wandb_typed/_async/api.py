@@ -29,6 +29,7 @@ from . import artifacts as _artifacts
 from . import charts as _charts
 from . import jobs as _jobs
 from . import launch as _launch
+from . import light_runs as _light
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
@@ -40,10 +41,11 @@ from .artifact_types import AsyncArtifactType
 from .artifacts import AsyncArtifact
 from .jobs import AsyncJob
 from .launch import AsyncQueuedRun, AsyncRunQueue
+from .light_runs import AsyncLightRuns
 from .paging import AsyncSizedPaginator
 from .projects import AsyncProject
 from .reports import AsyncReport
-from .runs import AsyncLightRuns, AsyncRun, AsyncRuns, AsyncTypedRuns
+from .runs import AsyncRun, AsyncRuns, AsyncTypedRuns
 from .session import AsyncSession
 from .sweeps import AsyncSweep
 from .teams import AsyncTeam
@@ -322,7 +324,7 @@ class AsyncApi:
                 raise InputError(
                     "light=True fetches no config or summary; drop config_type/summary_type"
                 )
-            return _runs.list_light_runs(self._session, path, filters, order, per_page)
+            return _light.list_light_runs(self._session, path, filters, order, per_page)
         if light is not False:
             raise InputError(f"light must be True or False, got {light!r}")
         if config_type is not None or summary_type is not None:

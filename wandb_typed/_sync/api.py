@@ -31,6 +31,7 @@ from . import artifacts as _artifacts
 from . import charts as _charts
 from . import jobs as _jobs
 from . import launch as _launch
+from . import light_runs as _light
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
@@ -42,10 +43,11 @@ from .artifact_types import ArtifactType
 from .artifacts import Artifact
 from .jobs import Job
 from .launch import QueuedRun, RunQueue
+from .light_runs import LightRuns
 from .paging import SizedPaginator
 from .projects import Project
 from .reports import Report
-from .runs import LightRuns, Run, Runs, TypedRuns
+from .runs import Run, Runs, TypedRuns
 from .session import Session
 from .sweeps import Sweep
 from .teams import Team
@@ -322,7 +324,7 @@ class Api:
                 raise InputError(
                     "light=True fetches no config or summary; drop config_type/summary_type"
                 )
-            return _runs.list_light_runs(self._session, path, filters, order, per_page)
+            return _light.list_light_runs(self._session, path, filters, order, per_page)
         if light is not False:
             raise InputError(f"light must be True or False, got {light!r}")
         if config_type is not None or summary_type is not None:
