@@ -52,6 +52,9 @@ class AsyncRunMembers(RunData):
 
     _session: AsyncSession
     _metadata: JSONObject | None
+    state: RunState | None
+    """``running``, ``finished``, ``crashed``, ``failed``, ``killed``, ... (``update_state``
+    sets it)."""
 
     async def wait_until_finished(
         self, timeout: float | None = None, poll_interval: float = POLL_INTERVAL

@@ -54,6 +54,9 @@ class RunMembers(RunData):
 
     _session: Session
     _metadata: JSONObject | None
+    state: RunState | None
+    """``running``, ``finished``, ``crashed``, ``failed``, ``killed``, ... (``update_state``
+    sets it)."""
 
     def wait_until_finished(
         self, timeout: float | None = None, poll_interval: float = POLL_INTERVAL
