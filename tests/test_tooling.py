@@ -288,6 +288,7 @@ CASES += [
     ("queue_items", SYNC + "for i in api.run_queue('e', 'q').items:\n    i.", wt.QueuedRun),
     ("queued_run", SYNC + "api.queued_run('e', 'p', 'q', 'i').", wt.QueuedRun),
     ("queued_run_wait", SYNC + "api.queued_run('e', 'p', 'q', 'i').wait_until_running().", wt.Run),
+    ("job_call", SYNC + "api.job('e/p/j:latest').call({}).", wt.QueuedRun),
     ("report_runs", SYNC + "for r in api.reports('e/p')[0].runs():\n    r.", wt.Run),
     ("light_runs", SYNC + "rs = api.runs('e/p', light=True)\nrs.", wt.LightRuns),
     ("upgrade_to_full", SYNC + "api.runs('e/p', light=True).upgrade_to_full().", wt.Runs),

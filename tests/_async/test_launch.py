@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -310,3 +311,31 @@ async def test_custom_chart_needs_membership(fresh: LocalServer) -> None:
         assert (await api.viewer).username == "eve"
         with pytest.raises(PermissionDeniedError):
             await api.create_custom_chart("demo", "c", "C", "vega2", "public", {})
+
+
+# ---------------------------------------------------------------------- Job.call
+async def test_job_call_enqueues_the_job(fresh: LocalServer, tmp_path: Path) -> None:
+    from wandb_typed.testing._demo_artifacts import _job_files
+
+    store = fresh.store
+    store.create_project("demo", "jobs")
+    store.artifacts.create_artifact("demo", "jobs", "train", "job", _job_files())
+    project = store.create_project("demo", "model-registry")
+    store.create_queue(
+        int(project["id"]), "default", access="PROJECT", prioritization_mode="V0",
+        resource_config_id=None,
+    )  # fmt: skip
+    async with make_async_api(fresh) as api:
+        job = await api.job("demo/jobs/train:v0", tmp_path)
+        queued = await job.call({"lr": 0.1}, project="runs-here", priority=1)
+        assert isinstance(queued, AsyncQueuedRun)
+        assert (queued.state, queued.project, queued.queue_name, queued.priority) == (
+            "pending", "runs-here", "default", 1,
+        )  # fmt: skip
+        assert queued.run_spec["job"] == "demo/jobs/train:v0"
+        assert queued.run_spec["overrides"] == {"run_config": {"lr": 0.1}}
+        assert (queued.run_spec["entity"], queued.run_spec["project"]) == ("demo", "runs-here")
+        with pytest.raises(NotFoundError):
+            await job.call({}, queue="no-such-queue")
+        with pytest.raises(InputError):
+            await job.call({}, priority=9)

@@ -9,6 +9,7 @@ loop, and stop at once when cancelled (a task's cancellation, Ctrl-C).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncQueuedRun",
+    "job_run_spec",
     "AsyncRunQueue",
     "create_run_queue",
     "fetch_queued_run",
@@ -468,6 +470,26 @@ def _link(label: object, url: object) -> str:
     if not isinstance(label, str) or not isinstance(url, str):
         raise InputError(f"external_links must map labels to URLs, got {label!r}: {url!r}")
     return url
+
+
+def job_run_spec(
+    job: str,
+    entity: str,
+    project: str,
+    config: Mapping[str, object],
+    resource: str,
+    resource_args: Mapping[str, object] | None,
+) -> JSONObject:
+    """The launch spec ``Job.call`` enqueues, as the official ``launch_add`` builds it
+    (without resource args when none are given)."""
+    overrides = encode_json(config, "config")
+    spec: JSONObject = {
+        "job": job, "entity": entity, "project": project, "docker": {}, "resource": resource,
+        "git": {}, "overrides": {"run_config": json.loads(overrides)},
+    }  # fmt: skip
+    if resource_args:
+        spec["resource_args"] = json.loads(encode_json(resource_args, "resource_args"))
+    return spec
 
 
 async def push_to_queue(

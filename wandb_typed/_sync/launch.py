@@ -11,6 +11,7 @@ loop, and stop at once when cancelled (a task's cancellation, Ctrl-C).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "QueuedRun",
+    "job_run_spec",
     "RunQueue",
     "create_run_queue",
     "fetch_queued_run",
@@ -470,6 +472,26 @@ def _link(label: object, url: object) -> str:
     if not isinstance(label, str) or not isinstance(url, str):
         raise InputError(f"external_links must map labels to URLs, got {label!r}: {url!r}")
     return url
+
+
+def job_run_spec(
+    job: str,
+    entity: str,
+    project: str,
+    config: Mapping[str, object],
+    resource: str,
+    resource_args: Mapping[str, object] | None,
+) -> JSONObject:
+    """The launch spec ``Job.call`` enqueues, as the official ``launch_add`` builds it
+    (without resource args when none are given)."""
+    overrides = encode_json(config, "config")
+    spec: JSONObject = {
+        "job": job, "entity": entity, "project": project, "docker": {}, "resource": resource,
+        "git": {}, "overrides": {"run_config": json.loads(overrides)},
+    }  # fmt: skip
+    if resource_args:
+        spec["resource_args"] = json.loads(encode_json(resource_args, "resource_args"))
+    return spec
 
 
 def push_to_queue(
