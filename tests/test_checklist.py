@@ -24,6 +24,10 @@ from . import test_tooling
 ROOT = Path(__file__).resolve().parent.parent
 #: Plumbing the resources share; not user-facing, so not exported.
 INTERNAL = {"AsyncSession", "Session", "AsyncConnection", "Connection"}
+# -- teams, users, launch queues, custom charts and the run members users reach for:
+# a base class of Run/AsyncRun that holds the members of a run beyond its data
+# (waiting, state, stop, console logs, metadata); users meet them on the run.
+INTERNAL |= {"AsyncRunMembers", "RunMembers"}
 
 
 def facade_classes() -> list[type]:

@@ -115,6 +115,17 @@ def make_error(name: str) -> WandbError:
         return errors.VerificationError(
             "differs", missing=["a"], mismatched=["b", "c"], unexpected=["d"]
         )
+    # -- teams, users, launch queues and custom charts
+    if name == "WaitTimeoutError":
+        return errors.WaitTimeoutError("queued run 1 did not start within 5 s", state="pending")
+    if name == "LaunchError":
+        from wandb_typed import QueueItemError
+
+        return errors.LaunchError(
+            "queued run 1 failed: boom", error=QueueItemError("boom", "build", ("Dockerfile",))
+        )
+    if name == "IncompleteHistoryError":
+        return errors.IncompleteHistoryError("run e/p/r: 5 steps not exported", live_steps=5)
     if name == "UsageError":
         error = errors.UsageError("closed")
         error.attempts = 2
@@ -134,7 +145,7 @@ def state(error: BaseException) -> tuple[object, ...]:
 
 
 def test_f7_every_error_class_is_covered() -> None:
-    assert len(ERROR_CLASSES) == 25
+    assert len(ERROR_CLASSES) == 25 + 3  # + WaitTimeoutError, LaunchError, IncompleteHistoryError
     for name in ERROR_CLASSES:
         assert type(make_error(name)).__name__ == name
 

@@ -187,6 +187,36 @@ READS: dict[str, Callable[[Api], Any]] = {
 }
 
 
+# -- teams, users, launch queues, custom charts and the run members users reach for
+def demo_run(api: Api) -> Run:
+    """A demo run with console lines and metadata (the one the claimed queue item started)."""
+    item = api.run_queue("demo", "default").items[0]
+    assert item.associated_run_id is not None
+    return api.run(f"demo/mnist/{item.associated_run_id}")
+
+
+READS.update({
+    "team": lambda api: api.team("demo-team"),
+    "user": lambda api: api.user("pat"),
+    "users": lambda api: api.users("pa"),
+    "run_queue": lambda api: api.run_queue("demo", "default"),
+    "run_queue_items": lambda api: api.run_queue("demo", "default").items,
+    "queued_run_wait_until_running": lambda api: api.queued_run(
+        "demo", "mnist", "default", api.run_queue("demo", "default").items[0].id
+    ).wait_until_running(timeout=0),
+    "run_metadata": lambda api: demo_run(api).metadata,
+    "run_console_logs": lambda api: list(demo_run(api).console_logs(per_page=5)),
+    "run_console_logs_last": lambda api: list(demo_run(api).console_logs(last=3)),
+    "report_runs": lambda api: list(next(iter(api.reports("demo/mnist"))).runs(0)),
+    "sweep_agents": lambda api: api.sweep("demo/mnist/" + next(iter(api.project("mnist").sweeps())).id).agents(),
+    "sweep_agent": lambda api: api.sweep("demo/mnist/" + next(iter(api.project("mnist").sweeps())).id).agent("agent001"),
+    "runs_light_upgraded": lambda api: list(api.runs("demo/mnist", per_page=100, light=True).upgrade_to_full()),
+    "artifact_linked_and_source": lambda api: (api.artifact(f"{CNN}:v2").linked_artifacts, api.artifact(f"{CNN}:v2").source_artifact),
+    "artifact_collection_load": lambda api: api.artifact_collection("model", CNN).load(),
+    "artifact_type_load": lambda api: api.artifact_type("model", "demo/mnist").load(),
+})  # fmt: skip
+
+
 @pytest.mark.parametrize("name", sorted(READS))
 def test_read_calls(api: tuple[Api, Recorder], name: str, snapshot: SnapshotAssertion) -> None:
     assert record(api, READS[name]) == snapshot
@@ -307,6 +337,46 @@ WRITES: dict[str, Callable[[Api, Path], Any]] = {
     "registry_create_save_members_delete": lambda api, _: _registry_writes(api),
     "automation_create_update_delete": lambda api, _: _automation_writes(api),
 }  # fmt: skip
+
+
+# -- teams, users, launch queues, custom charts and the run members users reach for
+def _team_edits(api: Api) -> None:
+    team = api.create_team("snap-team")
+    team.invite("snap-friend@example.com", admin=True)
+    team.create_service_account("snapshot bot")
+    next(m for m in team.reload().members if m.pending).delete()
+
+
+def _user_edits(api: Api) -> None:
+    api.create_user("snap-user@example.com")
+    made = api.viewer.generate_api_key("snap")
+    api.flush()
+    api.viewer.delete_api_key(made.id)
+
+
+def _launch_edits(api: Api) -> None:
+    queue = api.create_run_queue(
+        "snap-q", "kubernetes", prioritization_mode="V0", config={"a": 1},
+        template_variables={"n": {"schema": {"type": "integer"}}},
+    )  # fmt: skip
+    api.upsert_run_queue("snap-q2", {"b": 2}, "local-process", external_links={"l": "http://x"})
+    queue.delete()
+
+
+def _run_state_edits(api: Api) -> None:
+    run = api.create_run(run_id="snaprun4", project="snap-proj", entity="demo")
+    run.stop()
+    run.update_state("failed")
+    run.wait_until_finished(timeout=0)
+
+
+WRITES.update({
+    "team_create_invite_service_account": lambda api, _: _team_edits(api),
+    "user_create_and_api_keys": lambda api, _: _user_edits(api),
+    "run_queue_create_upsert_delete": lambda api, _: _launch_edits(api),
+    "custom_chart_create": lambda api, _: api.create_custom_chart("demo", "snap-chart", "Snap", "vega2", "public", {"mark": "bar"}),
+    "run_state_stop_wait": lambda api, _: _run_state_edits(api),
+})  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(WRITES))

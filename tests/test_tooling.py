@@ -268,7 +268,70 @@ CASES: list[tuple[str, str, type]] = [
     (
         "async_reports",
         ASYNC + "    async for r in api.reports('e/p'):\n        r.",
-        wt.Report,
+        wt.AsyncReport,
+    ),
+]
+
+
+# -- teams, users, launch queues, custom charts and the run members users reach for
+CASES += [
+    ("team", SYNC + "t = api.team('t')\nt.", wt.Team),
+    ("create_team", SYNC + "api.create_team('t').", wt.Team),
+    ("team_members", SYNC + "for m in api.team('t').members:\n    m.", wt.Member),
+    ("team_service_account", SYNC + "api.team('t').create_service_account('d').", wt.Member),
+    ("users", SYNC + "for u in api.users('x'):\n    u.", wt.User),
+    ("create_user", SYNC + "api.create_user('a@b.c').", wt.User),
+    ("new_api_key", SYNC + "api.viewer.generate_api_key().", wt.NewApiKey),
+    ("run_queue", SYNC + "q = api.run_queue('e', 'q')\nq.", wt.RunQueue),
+    ("create_run_queue", SYNC + "api.create_run_queue('q', 'kubernetes').", wt.RunQueue),
+    ("upsert_run_queue", SYNC + "api.upsert_run_queue('q', {}, 'kubernetes').", wt.RunQueue),
+    ("queue_items", SYNC + "for i in api.run_queue('e', 'q').items:\n    i.", wt.QueuedRun),
+    ("queued_run", SYNC + "api.queued_run('e', 'p', 'q', 'i').", wt.QueuedRun),
+    ("queued_run_wait", SYNC + "api.queued_run('e', 'p', 'q', 'i').wait_until_running().", wt.Run),
+    ("job_call", SYNC + "api.job('e/p/j:latest').call({}).", wt.QueuedRun),
+    ("report_runs", SYNC + "for r in api.reports('e/p')[0].runs():\n    r.", wt.Run),
+    ("light_runs", SYNC + "rs = api.runs('e/p', light=True)\nrs.", wt.LightRuns),
+    ("upgrade_to_full", SYNC + "api.runs('e/p', light=True).upgrade_to_full().", wt.Runs),
+    ("sweep_agents", SYNC + "for a in api.sweep('e/p/s').agents():\n    a.", wt.Agent),
+    (
+        "linked_artifacts",
+        SYNC + "for a in api.artifact('n').linked_artifacts:\n    a.",
+        wt.Artifact,
+    ),
+    ("source_artifact", SYNC + "api.artifact('n').source_artifact.", wt.Artifact),
+    (
+        "artifact_get_table",
+        SYNC + "t = api.artifact('n').get('t')\nassert isinstance(t, wandb_typed.Table)\nt.",
+        wt.Table,
+    ),
+    (
+        "async_light_runs",
+        ASYNC + "    rs = api.runs('e/p', light=True)\n    rs.",
+        wt.AsyncLightRuns,
+    ),
+    (
+        "console_logs",
+        SYNC + "for ln in api.run('e/p/r').console_logs():\n    ln.",
+        wt.ConsoleLogLine,
+    ),
+    ("async_team", ASYNC + "    t = await api.team('t')\n    t.", wt.AsyncTeam),
+    (
+        "async_team_members",
+        ASYNC + "    t = await api.team('t')\n    for m in t.members:\n        m.",
+        wt.AsyncMember,
+    ),
+    ("async_users", ASYNC + "    for u in await api.users('x'):\n        u.", wt.AsyncUser),
+    ("async_viewer_user", ASYNC + "    v = await api.viewer\n    v.", wt.AsyncUser),
+    ("async_run_queue", ASYNC + "    q = await api.run_queue('e', 'q')\n    q.", wt.AsyncRunQueue),
+    (
+        "async_queued_run",
+        ASYNC + "    r = await api.queued_run('e', 'p', 'q', 'i')\n    r.",
+        wt.AsyncQueuedRun,
+    ),
+    (
+        "async_queue_items",
+        ASYNC + "    q = await api.run_queue('e', 'q')\n    for i in await q.items:\n        i.",
+        wt.AsyncQueuedRun,
     ),
     # registries, automations and integrations
     ("registry", SYNC + "r = api.registry('model')\nr.", wt.Registry),
@@ -347,6 +410,12 @@ CLASSES = [
     # registries, automations and integrations
     wt.Registry, wt.AsyncRegistry, wt.Registries, wt.AsyncRegistries, wt.RegistryCollections,
     wt.AsyncRegistryCollections,
+]  # fmt: skip
+# -- teams, users, launch queues, custom charts and the run members users reach for
+CLASSES += [
+    wt.Team, wt.AsyncTeam, wt.Member, wt.AsyncMember, wt.User, wt.AsyncUser, wt.RunQueue,
+    wt.AsyncRunQueue, wt.QueuedRun, wt.AsyncQueuedRun, wt.Report, wt.AsyncReport, wt.LightRuns,
+    wt.AsyncLightRuns,
 ]  # fmt: skip
 
 

@@ -26,9 +26,11 @@ from ._async.artifacts import AsyncArtifact
 from ._async.files import AsyncFile
 from ._async.history import AsyncHistoryScan
 from ._async.jobs import AsyncJob
+from ._async.light_runs import AsyncLightRun, AsyncLightRuns
 from ._async.paging import AsyncPaginator, AsyncSizedPaginator
 from ._async.projects import AsyncProject
-from ._async.runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
+from ._async.reports import AsyncReport
+from ._async.runs import AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
 from ._async.sweeps import AsyncSweep
 from ._core.artifacts import ArtifactState
 from ._core.history import HistoryRow
@@ -36,9 +38,8 @@ from ._core.jobs import JobSpec, JobSummary, JobVersion
 from ._core.manifest import ArtifactManifest, ArtifactManifestEntry
 from ._core.paging import Page
 from ._core.progress import DownloadProgress
-from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
-from ._core.users import User, UserRef
+from ._core.users import UserRef
 from ._sync.api import Api
 from ._sync.artifact_collections import ArtifactCollection
 from ._sync.artifact_files import ArtifactEntry, ArtifactFile
@@ -47,9 +48,11 @@ from ._sync.artifacts import Artifact
 from ._sync.files import File
 from ._sync.history import HistoryScan
 from ._sync.jobs import Job
+from ._sync.light_runs import LightRun, LightRuns
 from ._sync.paging import Paginator, SizedPaginator
 from ._sync.projects import Project
-from ._sync.runs import LightRun, Run, Runs, TypedRun, TypedRuns
+from ._sync.reports import BetaReport, Report
+from ._sync.runs import Run, Runs, TypedRun, TypedRuns
 from ._sync.sweeps import Sweep
 from ._version import __version__
 from .config import RetryPolicy, Settings
@@ -93,6 +96,26 @@ from ._core.registry_members import MemberTeam, MemberUser, TeamMember, UserMemb
 from ._sync.registries import Registries, Registry
 from ._sync.registry_search import RegistryCollections
 from .automations import Automation, AutomationNotFoundError
+# -- teams, users, launch queues, custom charts and the run members users reach for
+from ._async.launch import AsyncQueuedRun, AsyncRunQueue
+from ._async.teams import AsyncMember, AsyncTeam
+from ._async.users import AsyncUser
+from ._core.agents import Agent
+from ._core.console_logs import ConsoleLogLine
+from ._core.history_exports import HistoryExports
+from ._core.launch import (
+    QueueItemError,
+    RunQueueAccessType,
+    RunQueuePrioritizationMode,
+    RunQueueResourceType,
+    TemplateVariable,
+)
+from ._core.media import Table
+from ._core.users import ApiKeyInfo, NewApiKey, SecretKey, UserData
+from ._sync.launch import QueuedRun, RunQueue
+from ._sync.teams import Member, Team
+from ._sync.users import User
+from .errors import IncompleteHistoryError, LaunchError, WaitTimeoutError
 
 __all__ = [
     "APIConnectionError",
@@ -175,7 +198,6 @@ __all__ = [
     "UnresolvedReferenceError",
     "UnsupportedServerFeatureError",
     "UsageError",
-    "User",
     "UserRef",
     "VerificationError",
     "WandbError",
@@ -197,4 +219,34 @@ __all__ = [
     "TeamMember",
     "UserMember",
     "WebhookIntegration",
+    # -- teams, users, launch queues, custom charts and the run members users reach for
+    "Agent",
+    "ApiKeyInfo",
+    "AsyncMember",
+    "AsyncQueuedRun",
+    "AsyncLightRuns",
+    "AsyncReport",
+    "AsyncRunQueue",
+    "AsyncTeam",
+    "AsyncUser",
+    "ConsoleLogLine",
+    "HistoryExports",
+    "IncompleteHistoryError",
+    "LaunchError",
+    "LightRuns",
+    "Member",
+    "NewApiKey",
+    "QueueItemError",
+    "QueuedRun",
+    "RunQueue",
+    "RunQueueAccessType",
+    "RunQueuePrioritizationMode",
+    "RunQueueResourceType",
+    "SecretKey",
+    "Table",
+    "Team",
+    "TemplateVariable",
+    "User",
+    "UserData",
+    "WaitTimeoutError",
 ]

@@ -34,7 +34,10 @@ every message is bounded (:data:`MAX_MESSAGE`), so a hostile server cannot make
     ├── MissingDependencyError (ImportError) an optional extra is not installed
     ├── UnsupportedServerFeatureError      the server lacks a feature this call needs
     ├── UnresolvedReferenceError           artifact references this client cannot fetch
-    └── VerificationError (ValueError)     local files differ from an artifact's manifest
+    ├── VerificationError (ValueError)     local files differ from an artifact's manifest
+    ├── WaitTimeoutError (TimeoutError)    a waiting method's timeout passed first
+    ├── LaunchError                        a queued run failed before starting its run
+    └── IncompleteHistoryError             part of a run's history is not exported yet
 """
 
 from __future__ import annotations
@@ -42,7 +45,10 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
+
+if TYPE_CHECKING:
+    from ._core.launch import QueueItemError
 
 __all__ = [
     "APIConnectionError",
@@ -72,6 +78,9 @@ __all__ = [
     "UnresolvedReferenceError",
     "UnsupportedServerFeatureError",
     "VerificationError",
+    "WaitTimeoutError",
+    "LaunchError",
+    "IncompleteHistoryError",
     "WandbError",
     "clip",
 ]
@@ -474,3 +483,32 @@ class VerificationError(WandbError, ValueError):
         self.missing: tuple[str, ...] = tuple(missing)
         self.mismatched: tuple[str, ...] = tuple(mismatched)
         self.unexpected: tuple[str, ...] = tuple(unexpected)
+
+
+class WaitTimeoutError(WandbError, TimeoutError):
+    """A waiting method (``wait_until_running``, ``wait_until_finished``) gave up:
+    its ``timeout`` passed before what it waits for happened. ``state`` is the last
+    state it saw."""
+
+    def __init__(self, message: str, *, state: str | None = None) -> None:
+        super().__init__(message)
+        self.state: str | None = state
+
+
+class LaunchError(WandbError):
+    """A queued run failed before it started its run; ``error`` is the reason the
+    launch agent reported (its message, stage and files), when it gave one."""
+
+    def __init__(self, message: str, *, error: QueueItemError | None = None) -> None:
+        super().__init__(message)
+        self.error: QueueItemError | None = error
+
+
+class IncompleteHistoryError(WandbError):
+    """``download_history_exports(require_complete_history=True)``: part of the run's
+    history is not exported to parquet yet (``live_steps`` steps; typically a run
+    still running). Pass ``require_complete_history=False`` for the exported part."""
+
+    def __init__(self, message: str, *, live_steps: int) -> None:
+        super().__init__(message)
+        self.live_steps: int = live_steps

@@ -23,19 +23,35 @@ from .automation_page import AutomationPage
 from .base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .create_automation import CreateAutomation
+from .create_custom_chart import CreateCustomChart
+from .create_default_resource_config import CreateDefaultResourceConfig
+from .create_invite import CreateInvite
 from .create_registry_members import CreateRegistryMembers
+from .create_run_queue import CreateRunQueue
 from .create_run_upload_urls import CreateRunUploadUrls
+from .create_service_account import CreateServiceAccount
+from .create_team import CreateTeam
+from .create_user import CreateUser
 from .custom_types import JSONValue, serialize_json_string
+from .delete_api_key import DeleteApiKey
 from .delete_artifact import DeleteArtifact
 from .delete_artifact_aliases import DeleteArtifactAliases
 from .delete_artifact_portfolio import DeleteArtifactPortfolio
 from .delete_artifact_sequence import DeleteArtifactSequence
 from .delete_automation import DeleteAutomation
+from .delete_from_run_queue import DeleteFromRunQueue
+from .delete_invite import DeleteInvite
 from .delete_registry import DeleteRegistry
 from .delete_registry_members import DeleteRegistryMembers
 from .delete_run import DeleteRun
 from .delete_run_files import DeleteRunFiles
-from .enums import ArtifactCollectionType
+from .delete_run_queue import DeleteRunQueue
+from .enums import (
+    ArtifactCollectionType,
+    RunQueueAccessType,
+    RunQueuePrioritizationMode,
+)
+from .generate_api_key import GenerateApiKey
 from .input_types import (
     ArtifactAliasInput,
     ArtifactCollectionAliasInput,
@@ -47,6 +63,7 @@ from .input_types import (
     UpdateFilterTriggerInput,
     UpdateProjectMemberInput,
     UpdateProjectTeamMemberInput,
+    UpdateRunStateInput,
     UpsertBucketInput,
     UpsertModelInput,
 )
@@ -61,6 +78,7 @@ from .organization_of_entity import OrganizationOfEntity
 from .project_artifact_collection_page import ProjectArtifactCollectionPage
 from .project_by_name import ProjectByName
 from .project_page import ProjectPage
+from .push_to_run_queue_by_name import PushToRunQueueByName
 from .registry_by_name import RegistryByName
 from .registry_collection_page import RegistryCollectionPage
 from .registry_page import RegistryPage
@@ -70,6 +88,8 @@ from .registry_version_page import RegistryVersionPage
 from .rename_registry import RenameRegistry
 from .report_page import ReportPage
 from .run_by_name import RunByName
+from .run_console_log_page import RunConsoleLogPage
+from .run_console_log_tail import RunConsoleLogTail
 from .run_file_page import RunFilePage
 from .run_history_keys import RunHistoryKeys
 from .run_history_sample import RunHistorySample
@@ -77,20 +97,32 @@ from .run_history_window import RunHistoryWindow
 from .run_input_artifact_page import RunInputArtifactPage
 from .run_output_artifact_page import RunOutputArtifactPage
 from .run_page import RunPage
+from .run_parquet_history import RunParquetHistory
+from .run_queue_by_name import RunQueueByName
+from .run_queue_item_by_id import RunQueueItemById
+from .run_queue_items import RunQueueItems
 from .run_sampled_history import RunSampledHistory
+from .run_state import RunState
 from .run_system_events import RunSystemEvents
 from .save_artifact import SaveArtifact
 from .save_artifact_portfolio import SaveArtifactPortfolio
 from .save_artifact_sequence import SaveArtifactSequence
+from .search_users import SearchUsers
+from .stop_run import StopRun
+from .sweep_agent import SweepAgent
+from .sweep_agents import SweepAgents
 from .sweep_by_name import SweepByName
 from .sweep_page import SweepPage
+from .team_by_name import TeamByName
 from .unlink_artifact import UnlinkArtifact
 from .update_automation import UpdateAutomation
+from .update_run_state import UpdateRunState
 from .update_team_registry_role import UpdateTeamRegistryRole
 from .update_user_registry_role import UpdateUserRegistryRole
 from .upsert_project import UpsertProject
 from .upsert_registry import UpsertRegistry
 from .upsert_run import UpsertRun
+from .upsert_run_queue import UpsertRunQueue
 from .use_artifact import UseArtifact
 from .viewer import Viewer
 
@@ -2416,6 +2448,40 @@ class AsyncWandbClient(AsyncBaseClient):
         data = self.get_data(response)
         return self.validate_result(DeleteAutomation, data, "DeleteAutomation")
 
+    async def create_custom_chart(
+        self,
+        entity: str,
+        chart_name: str,
+        display_name: str,
+        chart_type: str,
+        access: str,
+        spec: JSONValue,
+    ) -> CreateCustomChart:
+        query = gql("""
+            mutation CreateCustomChart($entity: String!, $chartName: String!, $displayName: String!, $chartType: String!, $access: String!, $spec: JSONString!) {
+              createCustomChart(
+                input: {entity: $entity, name: $chartName, displayName: $displayName, type: $chartType, access: $access, spec: $spec}
+              ) {
+                chart {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "chartName": chart_name,
+            "displayName": display_name,
+            "chartType": chart_type,
+            "access": access,
+            "spec": serialize_json_string(spec),
+        }
+        response = await self.execute(
+            query=query, operation_name="CreateCustomChart", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateCustomChart, data, "CreateCustomChart")
+
     async def run_file_page(
         self,
         entity: str,
@@ -2652,6 +2718,319 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(RunHistoryKeys, data, "RunHistoryKeys")
+
+    async def run_queue_by_name(
+        self, entity: str, project: str, name: str
+    ) -> RunQueueByName:
+        query = gql("""
+            query RunQueueByName($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                runQueue(name: $name) {
+                  ...RunQueueFields
+                }
+              }
+            }
+
+            fragment RunQueueFields on RunQueue {
+              id
+              name
+              entityName
+              access
+              createdBy
+              createdAt
+              updatedAt
+              prioritizationMode
+              externalLinks
+              defaultResourceConfigID
+              defaultResourceConfig {
+                id
+                resource
+                config
+                templateVariables {
+                  name
+                  description
+                  schema
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunQueueByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunQueueByName, data, "RunQueueByName")
+
+    async def run_queue_items(
+        self, entity: str, project: str, name: str
+    ) -> RunQueueItems:
+        query = gql("""
+            query RunQueueItems($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                runQueue(name: $name) {
+                  runQueueItems(first: 100) {
+                    edges {
+                      node {
+                        id
+                        state
+                        associatedRunId
+                        createdAt
+                        updatedAt
+                        runSpec
+                        priority
+                        templateVariableValues
+                        launchAgentId
+                        error {
+                          message
+                          stage
+                          filePaths
+                        }
+                        warnings {
+                          message
+                          stage
+                          filePaths
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunQueueItems", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunQueueItems, data, "RunQueueItems")
+
+    async def run_queue_item_by_id(
+        self, entity: str, project: str, name: str, item_id: str
+    ) -> RunQueueItemById:
+        query = gql("""
+            query RunQueueItemById($entity: String!, $project: String!, $name: String!, $itemId: ID!) {
+              project(entityName: $entity, name: $project) {
+                runQueue(name: $name) {
+                  id
+                  runQueueItem(id: $itemId) {
+                    id
+                    state
+                    associatedRunId
+                    createdAt
+                    updatedAt
+                    runSpec
+                    priority
+                    templateVariableValues
+                    launchAgentId
+                    error {
+                      message
+                      stage
+                      filePaths
+                    }
+                    warnings {
+                      message
+                      stage
+                      filePaths
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "itemId": item_id,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunQueueItemById", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunQueueItemById, data, "RunQueueItemById")
+
+    async def create_default_resource_config(
+        self,
+        entity_name: str,
+        resource: str,
+        config: JSONValue,
+        template_variables: Union[Optional[JSONValue], UnsetType] = UNSET,
+    ) -> CreateDefaultResourceConfig:
+        query = gql("""
+            mutation CreateDefaultResourceConfig($entityName: String!, $resource: String!, $config: JSONString!, $templateVariables: JSONString) {
+              createDefaultResourceConfig(
+                input: {entityName: $entityName, resource: $resource, config: $config, templateVariables: $templateVariables}
+              ) {
+                defaultResourceConfigID
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entityName": entity_name,
+            "resource": resource,
+            "config": serialize_json_string(config),
+            "templateVariables": serialize_json_string(template_variables),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateDefaultResourceConfig",
+            variables=variables,
+        )
+        data = self.get_data(response)
+        return self.validate_result(
+            CreateDefaultResourceConfig, data, "CreateDefaultResourceConfig"
+        )
+
+    async def create_run_queue(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        access: RunQueueAccessType,
+        prioritization_mode: Union[
+            Optional[RunQueuePrioritizationMode], UnsetType
+        ] = UNSET,
+        default_resource_config_id: Union[Optional[str], UnsetType] = UNSET,
+    ) -> CreateRunQueue:
+        query = gql("""
+            mutation CreateRunQueue($entity: String!, $project: String!, $queueName: String!, $access: RunQueueAccessType!, $prioritizationMode: RunQueuePrioritizationMode, $defaultResourceConfigID: ID) {
+              createRunQueue(
+                input: {entityName: $entity, projectName: $project, queueName: $queueName, access: $access, prioritizationMode: $prioritizationMode, defaultResourceConfigID: $defaultResourceConfigID}
+              ) {
+                success
+                queueID
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "queueName": queue_name,
+            "access": access,
+            "prioritizationMode": prioritization_mode,
+            "defaultResourceConfigID": default_resource_config_id,
+        }
+        response = await self.execute(
+            query=query, operation_name="CreateRunQueue", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateRunQueue, data, "CreateRunQueue")
+
+    async def upsert_run_queue(
+        self,
+        entity_name: str,
+        project_name: str,
+        queue_name: str,
+        resource_type: str,
+        resource_config: JSONValue,
+        template_variables: Union[Optional[JSONValue], UnsetType] = UNSET,
+        prioritization_mode: Union[
+            Optional[RunQueuePrioritizationMode], UnsetType
+        ] = UNSET,
+        external_links: Union[Optional[JSONValue], UnsetType] = UNSET,
+    ) -> UpsertRunQueue:
+        query = gql("""
+            mutation UpsertRunQueue($entityName: String!, $projectName: String!, $queueName: String!, $resourceType: String!, $resourceConfig: JSONString!, $templateVariables: JSONString, $prioritizationMode: RunQueuePrioritizationMode, $externalLinks: JSONString) {
+              upsertRunQueue(
+                input: {entityName: $entityName, projectName: $projectName, queueName: $queueName, resourceType: $resourceType, resourceConfig: $resourceConfig, templateVariables: $templateVariables, prioritizationMode: $prioritizationMode, externalLinks: $externalLinks}
+              ) {
+                success
+                configSchemaValidationErrors
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entityName": entity_name,
+            "projectName": project_name,
+            "queueName": queue_name,
+            "resourceType": resource_type,
+            "resourceConfig": serialize_json_string(resource_config),
+            "templateVariables": serialize_json_string(template_variables),
+            "prioritizationMode": prioritization_mode,
+            "externalLinks": serialize_json_string(external_links),
+        }
+        response = await self.execute(
+            query=query, operation_name="UpsertRunQueue", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(UpsertRunQueue, data, "UpsertRunQueue")
+
+    async def delete_run_queue(self, id: str) -> DeleteRunQueue:
+        query = gql("""
+            mutation DeleteRunQueue($id: ID!) {
+              deleteRunQueues(input: {queueIDs: [$id]}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="DeleteRunQueue", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteRunQueue, data, "DeleteRunQueue")
+
+    async def delete_from_run_queue(
+        self, queue_id: str, run_queue_item_id: str
+    ) -> DeleteFromRunQueue:
+        query = gql("""
+            mutation DeleteFromRunQueue($queueID: ID!, $runQueueItemId: ID!) {
+              deleteFromRunQueue(input: {queueID: $queueID, runQueueItemId: $runQueueItemId}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "queueID": queue_id,
+            "runQueueItemId": run_queue_item_id,
+        }
+        response = await self.execute(
+            query=query, operation_name="DeleteFromRunQueue", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteFromRunQueue, data, "DeleteFromRunQueue")
+
+    async def push_to_run_queue_by_name(
+        self,
+        entity_name: str,
+        project_name: str,
+        queue_name: str,
+        run_spec: JSONValue,
+        priority: Union[Optional[int], UnsetType] = UNSET,
+        template_variable_values: Union[Optional[JSONValue], UnsetType] = UNSET,
+    ) -> PushToRunQueueByName:
+        query = gql("""
+            mutation PushToRunQueueByName($entityName: String!, $projectName: String!, $queueName: String!, $runSpec: JSONString!, $priority: Int, $templateVariableValues: JSONString) {
+              pushToRunQueueByName(
+                input: {entityName: $entityName, projectName: $projectName, queueName: $queueName, runSpec: $runSpec, priority: $priority, templateVariableValues: $templateVariableValues}
+              ) {
+                runQueueItemId
+                runSpec
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entityName": entity_name,
+            "projectName": project_name,
+            "queueName": queue_name,
+            "runSpec": serialize_json_string(run_spec),
+            "priority": priority,
+            "templateVariableValues": serialize_json_string(template_variable_values),
+        }
+        response = await self.execute(
+            query=query, operation_name="PushToRunQueueByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(PushToRunQueueByName, data, "PushToRunQueueByName")
 
     async def project_by_name(self, entity: str, name: str) -> ProjectByName:
         query = gql("""
@@ -3471,6 +3850,164 @@ class AsyncWandbClient(AsyncBaseClient):
         data = self.get_data(response)
         return self.validate_result(ReportPage, data, "ReportPage")
 
+    async def run_state(self, entity: str, project: str, name: str) -> RunState:
+        query = gql("""
+            query RunState($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  state
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunState", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunState, data, "RunState")
+
+    async def update_run_state(self, input: UpdateRunStateInput) -> UpdateRunState:
+        query = gql("""
+            mutation UpdateRunState($input: UpdateRunStateInput!) {
+              updateRunState(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateRunState", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(UpdateRunState, data, "UpdateRunState")
+
+    async def stop_run(self, id: str) -> StopRun:
+        query = gql("""
+            mutation StopRun($id: ID!) {
+              stopRun(input: {id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="StopRun", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(StopRun, data, "StopRun")
+
+    async def run_console_log_page(
+        self,
+        entity: str,
+        project: str,
+        run_name: str,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+    ) -> RunConsoleLogPage:
+        query = gql("""
+            query RunConsoleLogPage($entity: String!, $project: String!, $runName: String!, $first: Int, $after: String) {
+              project(name: $project, entityName: $entity) {
+                run(name: $runName) {
+                  logLineCount
+                  logLines(first: $first, after: $after, useImprovedPagination: true) {
+                    edges {
+                      node {
+                        number
+                        timestamp
+                        level
+                        label
+                        line
+                      }
+                    }
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "runName": run_name,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunConsoleLogPage", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunConsoleLogPage, data, "RunConsoleLogPage")
+
+    async def run_console_log_tail(
+        self, entity: str, project: str, run_name: str, last: int
+    ) -> RunConsoleLogTail:
+        query = gql("""
+            query RunConsoleLogTail($entity: String!, $project: String!, $runName: String!, $last: Int!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $runName) {
+                  logLineCount
+                  logLines(last: $last) {
+                    edges {
+                      node {
+                        number
+                        timestamp
+                        level
+                        label
+                        line
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "runName": run_name,
+            "last": last,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunConsoleLogTail", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunConsoleLogTail, data, "RunConsoleLogTail")
+
+    async def run_parquet_history(
+        self, entity: str, project: str, run_name: str, live_keys: list[str]
+    ) -> RunParquetHistory:
+        query = gql("""
+            query RunParquetHistory($entity: String!, $project: String!, $runName: String!, $liveKeys: [String!]!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $runName) {
+                  parquetHistory(liveKeys: $liveKeys) {
+                    parquetUrls
+                    liveData
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "runName": run_name,
+            "liveKeys": live_keys,
+        }
+        response = await self.execute(
+            query=query, operation_name="RunParquetHistory", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(RunParquetHistory, data, "RunParquetHistory")
+
     async def run_page(
         self,
         entity: str,
@@ -3738,6 +4275,79 @@ class AsyncWandbClient(AsyncBaseClient):
         data = self.get_data(response)
         return self.validate_result(LightRunPage, data, "LightRunPage")
 
+    async def sweep_agents(self, entity: str, project: str, sweep: str) -> SweepAgents:
+        query = gql("""
+            query SweepAgents($entity: String!, $project: String!, $sweep: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agents {
+                    edges {
+                      node {
+                        ...AgentFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+        }
+        response = await self.execute(
+            query=query, operation_name="SweepAgents", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(SweepAgents, data, "SweepAgents")
+
+    async def sweep_agent(
+        self, entity: str, project: str, sweep: str, agent: str
+    ) -> SweepAgent:
+        query = gql("""
+            query SweepAgent($entity: String!, $project: String!, $sweep: String!, $agent: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agent(agentName: $agent) {
+                    ...AgentFields
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+            "agent": agent,
+        }
+        response = await self.execute(
+            query=query, operation_name="SweepAgent", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(SweepAgent, data, "SweepAgent")
+
     async def sweep_by_name(self, entity: str, project: str, name: str) -> SweepByName:
         query = gql("""
             query SweepByName($entity: String!, $project: String!, $name: String!) {
@@ -3827,11 +4437,193 @@ class AsyncWandbClient(AsyncBaseClient):
         data = self.get_data(response)
         return self.validate_result(SweepPage, data, "SweepPage")
 
+    async def team_by_name(self, name: str) -> TeamByName:
+        query = gql("""
+            query TeamByName($name: String!) {
+              entity(name: $name) {
+                ...TeamFields
+              }
+            }
+
+            fragment TeamFields on Entity {
+              id
+              name
+              available
+              photoUrl
+              readOnly
+              readOnlyAdmin
+              isTeam
+              entityType
+              privateOnly
+              storageBytes
+              codeSavingEnabled
+              defaultAccess
+              isPaid
+              members {
+                ...TeamMemberFields
+              }
+            }
+
+            fragment TeamMemberFields on Member {
+              id
+              admin
+              pending
+              email
+              username
+              name
+              photoUrl
+              accountType
+            }
+            """)
+        variables: dict[str, object] = {"name": name}
+        response = await self.execute(
+            query=query, operation_name="TeamByName", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(TeamByName, data, "TeamByName")
+
+    async def create_team(
+        self,
+        team_name: str,
+        team_admin_user_name: Union[Optional[str], UnsetType] = UNSET,
+    ) -> CreateTeam:
+        query = gql("""
+            mutation CreateTeam($teamName: String!, $teamAdminUserName: String) {
+              createTeam(input: {teamName: $teamName, teamAdminUserName: $teamAdminUserName}) {
+                entity {
+                  ...TeamFields
+                }
+              }
+            }
+
+            fragment TeamFields on Entity {
+              id
+              name
+              available
+              photoUrl
+              readOnly
+              readOnlyAdmin
+              isTeam
+              entityType
+              privateOnly
+              storageBytes
+              codeSavingEnabled
+              defaultAccess
+              isPaid
+              members {
+                ...TeamMemberFields
+              }
+            }
+
+            fragment TeamMemberFields on Member {
+              id
+              admin
+              pending
+              email
+              username
+              name
+              photoUrl
+              accountType
+            }
+            """)
+        variables: dict[str, object] = {
+            "teamName": team_name,
+            "teamAdminUserName": team_admin_user_name,
+        }
+        response = await self.execute(
+            query=query, operation_name="CreateTeam", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateTeam, data, "CreateTeam")
+
+    async def create_invite(
+        self,
+        entity: str,
+        email: Union[Optional[str], UnsetType] = UNSET,
+        username: Union[Optional[str], UnsetType] = UNSET,
+        admin: Union[Optional[bool], UnsetType] = UNSET,
+    ) -> CreateInvite:
+        query = gql("""
+            mutation CreateInvite($entity: String!, $email: String, $username: String, $admin: Boolean) {
+              createInvite(
+                input: {entityName: $entity, email: $email, username: $username, admin: $admin}
+              ) {
+                invite {
+                  id
+                  name
+                  email
+                  createdAt
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "email": email,
+            "username": username,
+            "admin": admin,
+        }
+        response = await self.execute(
+            query=query, operation_name="CreateInvite", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateInvite, data, "CreateInvite")
+
+    async def delete_invite(
+        self,
+        id: Union[Optional[str], UnsetType] = UNSET,
+        entity: Union[Optional[str], UnsetType] = UNSET,
+    ) -> DeleteInvite:
+        query = gql("""
+            mutation DeleteInvite($id: String, $entity: String) {
+              deleteInvite(input: {id: $id, entityName: $entity}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "entity": entity}
+        response = await self.execute(
+            query=query, operation_name="DeleteInvite", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteInvite, data, "DeleteInvite")
+
+    async def create_service_account(
+        self, entity: str, description: str
+    ) -> CreateServiceAccount:
+        query = gql("""
+            mutation CreateServiceAccount($entity: String!, $description: String!) {
+              createServiceAccount(input: {description: $description, entityName: $entity}) {
+                user {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "description": description}
+        response = await self.execute(
+            query=query, operation_name="CreateServiceAccount", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateServiceAccount, data, "CreateServiceAccount")
+
     async def viewer(self) -> Viewer:
         query = gql("""
             query Viewer {
               viewer {
-                ...UserFields
+                ...UserAccountFields
+              }
+            }
+
+            fragment UserAccountFields on User {
+              ...UserFields
+              apiKeys {
+                edges {
+                  node {
+                    id
+                    description
+                  }
+                }
               }
             }
 
@@ -3859,3 +4651,139 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.validate_result(Viewer, data, "Viewer")
+
+    async def search_users(
+        self, query: Union[Optional[str], UnsetType] = UNSET
+    ) -> SearchUsers:
+        _query = gql("""
+            query SearchUsers($query: String) {
+              users(query: $query) {
+                edges {
+                  node {
+                    ...UserAccountFields
+                  }
+                }
+              }
+            }
+
+            fragment UserAccountFields on User {
+              ...UserFields
+              apiKeys {
+                edges {
+                  node {
+                    id
+                    description
+                  }
+                }
+              }
+            }
+
+            fragment UserFields on User {
+              id
+              name
+              username
+              email
+              admin
+              entity
+              flags
+              deletedAt
+              teams {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"query": query}
+        response = await self.execute(
+            query=_query, operation_name="SearchUsers", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(SearchUsers, data, "SearchUsers")
+
+    async def create_user(
+        self, email: str, admin: Union[Optional[bool], UnsetType] = UNSET
+    ) -> CreateUser:
+        query = gql("""
+            mutation CreateUser($email: String!, $admin: Boolean) {
+              createUser(input: {email: $email, admin: $admin}) {
+                user {
+                  ...UserAccountFields
+                }
+              }
+            }
+
+            fragment UserAccountFields on User {
+              ...UserFields
+              apiKeys {
+                edges {
+                  node {
+                    id
+                    description
+                  }
+                }
+              }
+            }
+
+            fragment UserFields on User {
+              id
+              name
+              username
+              email
+              admin
+              entity
+              flags
+              deletedAt
+              teams {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"email": email, "admin": admin}
+        response = await self.execute(
+            query=query, operation_name="CreateUser", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateUser, data, "CreateUser")
+
+    async def generate_api_key(
+        self, description: Union[Optional[str], UnsetType] = UNSET
+    ) -> GenerateApiKey:
+        query = gql("""
+            mutation GenerateApiKey($description: String) {
+              generateApiKey(input: {description: $description}) {
+                apiKey {
+                  id
+                  name
+                  description
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"description": description}
+        response = await self.execute(
+            query=query, operation_name="GenerateApiKey", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(GenerateApiKey, data, "GenerateApiKey")
+
+    async def delete_api_key(self, id: str) -> DeleteApiKey:
+        query = gql("""
+            mutation DeleteApiKey($id: String!) {
+              deleteApiKey(input: {id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="DeleteApiKey", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(DeleteApiKey, data, "DeleteApiKey")

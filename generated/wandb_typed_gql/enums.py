@@ -86,3 +86,21 @@ class TriggeredActionType(str, Enum):
     @classmethod
     def _missing_(cls, value: object) -> "TriggeredActionType | None":
         return open_enum_member(cls, value)
+
+
+class RunQueueAccessType(str, Enum):
+    PROJECT = "PROJECT"
+    USER = "USER"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "RunQueueAccessType | None":
+        return open_enum_member(cls, value)
+
+
+class RunQueuePrioritizationMode(str, Enum):
+    V0 = "V0"
+    DISABLED = "DISABLED"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "RunQueuePrioritizationMode | None":
+        return open_enum_member(cls, value)

@@ -18,7 +18,21 @@ from .enums import (
     ArtifactCollectionState,
     ArtifactState,
     EventTriggeringConditionType,
+    RunQueueAccessType,
+    RunQueuePrioritizationMode,
 )
+
+
+class AgentFields(BaseModel):
+    id: str
+    name: str
+    host: str
+    state: Optional[str] = Field(default=None)
+    total_runs: int
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    heartbeat_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = (
+        Field(default=None)
+    )
 
 
 class ArtifactCollectionIdentity(BaseModel):
@@ -550,6 +564,39 @@ class RunIdentity(BaseModel):
     state: Optional[str] = Field(default=None)
 
 
+class RunQueueFields(BaseModel):
+    id: str
+    name: str
+    entity_name: str
+    access: RunQueueAccessType
+    created_by: Optional[int] = Field(default=None)
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    updated_at: Annotated[datetime, BeforeValidator(parse_datetime)]
+    prioritization_mode: Optional[RunQueuePrioritizationMode] = Field(default=None)
+    external_links: Optional[Annotated[JSONValue, BeforeValidator(parse_json)]] = Field(
+        default=None
+    )
+    default_resource_config_id: Optional[str] = Field(
+        alias="defaultResourceConfigID", default=None
+    )
+    default_resource_config: Optional["RunQueueFieldsDefaultResourceConfig"] = Field(
+        default=None
+    )
+
+
+class RunQueueFieldsDefaultResourceConfig(BaseModel):
+    id: str
+    resource: str
+    config: Annotated[JSONValue, BeforeValidator(parse_json)]
+    template_variables: list["RunQueueFieldsDefaultResourceConfigTemplateVariables"]
+
+
+class RunQueueFieldsDefaultResourceConfigTemplateVariables(BaseModel):
+    name: str
+    description: Optional[str] = Field(default=None)
+    schema_: Annotated[JSONValue, BeforeValidator(parse_json)] = Field(alias="schema")
+
+
 class SweepFields(BaseModel):
     id: str
     name: str
@@ -567,6 +614,56 @@ class SweepFields(BaseModel):
     )
 
 
+class TeamMemberFields(BaseModel):
+    id: Optional[str] = Field(default=None)
+    admin: Optional[bool] = Field(default=None)
+    pending: Optional[bool] = Field(default=None)
+    email: Optional[str] = Field(default=None)
+    username: Optional[str] = Field(default=None)
+    name: str
+    photo_url: Optional[str] = Field(default=None)
+    account_type: Optional[str] = Field(default=None)
+
+
+class TeamFields(BaseModel):
+    id: str
+    name: str
+    available: Optional[bool] = Field(default=None)
+    photo_url: Optional[str] = Field(default=None)
+    read_only: Optional[bool] = Field(default=None)
+    read_only_admin: bool
+    is_team: bool
+    entity_type: Optional[str] = Field(default=None)
+    private_only: bool
+    storage_bytes: int
+    code_saving_enabled: bool
+    default_access: str
+    is_paid: Optional[bool] = Field(default=None)
+    members: list["TeamFieldsMembers"]
+
+
+class TeamFieldsMembers(TeamMemberFields):
+    pass
+
+
+class UserAccountFields(UserFields):
+    api_keys: Optional["UserAccountFieldsApiKeys"] = Field(default=None)
+
+
+class UserAccountFieldsApiKeys(BaseModel):
+    edges: list["UserAccountFieldsApiKeysEdges"]
+
+
+class UserAccountFieldsApiKeysEdges(BaseModel):
+    node: Optional["UserAccountFieldsApiKeysEdgesNode"] = Field(default=None)
+
+
+class UserAccountFieldsApiKeysEdgesNode(BaseModel):
+    id: str
+    description: Optional[str] = Field(default=None)
+
+
+AgentFields.model_rebuild()
 ArtifactCollectionIdentity.model_rebuild()
 ArtifactAliasFields.model_rebuild()
 ArtifactCollectionFields.model_rebuild()
@@ -586,4 +683,8 @@ ReportFields.model_rebuild()
 RunHeader.model_rebuild()
 RunFields.model_rebuild()
 RunIdentity.model_rebuild()
+RunQueueFields.model_rebuild()
 SweepFields.model_rebuild()
+TeamMemberFields.model_rebuild()
+TeamFields.model_rebuild()
+UserAccountFields.model_rebuild()

@@ -92,6 +92,14 @@ class UpsertBucketInput(BaseModel):
     host: Optional[str] = None
 
 
+class UpdateRunStateInput(BaseModel):
+    client_mutation_id: Optional[str] = None
+    id: str
+    "Run storage id."
+    state: str
+    "New state, e.g. pending or failed."
+
+
 class ArtifactAliasInput(BaseModel):
     alias: str
     artifact_collection_name: str

@@ -6,12 +6,12 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .fragments import UserFields
+from .fragments import UserAccountFields
 
 
 class Viewer(BaseModel):
     viewer: Optional["ViewerViewer"] = Field(default=None)
 
 
-ViewerViewer = UserFields
+ViewerViewer = UserAccountFields
 Viewer.model_rebuild()

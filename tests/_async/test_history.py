@@ -150,7 +150,7 @@ async def test_histories_of_a_collection(api: AsyncApi, demo: DemoInfo) -> None:
     assert isinstance(frame, pd.DataFrame)
     assert len(frame) == len(rows)
     with pytest.raises(InputError, match="format must be"):
-        await runs.histories(format="polars")  # type: ignore[call-overload]
+        await runs.histories(format="arrow")  # type: ignore[call-overload]
 
 
 async def test_pandas_frames_without_pandas_are_a_missing_dependency(

@@ -11,11 +11,11 @@ import pytest
 from wandb_typed import (
     AsyncApi,
     AsyncProject,
+    AsyncReport,
     AsyncRun,
     AsyncSweep,
     InputError,
     NotFoundError,
-    Report,
 )
 from wandb_typed.testing import DemoInfo, LocalServer
 
@@ -152,9 +152,9 @@ async def test_from_path_every_kind(api: AsyncApi, demo: DemoInfo) -> None:
     sweep = await api.from_path(f"demo/{demo.sweep_project}/sweeps/{demo.sweep_id}")
     assert isinstance(sweep, AsyncSweep) and sweep.id == demo.sweep_id
     report = await api.from_path(f"demo/{demo.report_project}/reports/{demo.report_name}")
-    assert isinstance(report, Report) and report.name == demo.report_name
+    assert isinstance(report, AsyncReport) and report.name == demo.report_name
     by_url = await api.from_path(report.url)
-    assert isinstance(by_url, Report) and by_url.id == report.id
+    assert isinstance(by_url, AsyncReport) and by_url.id == report.id
     official_form = report.url.split("/", 3)[
         3
     ]  # entity/project/reports/Title--id, as wandb.Api takes it
@@ -162,6 +162,6 @@ async def test_from_path_every_kind(api: AsyncApi, demo: DemoInfo) -> None:
         official_form.startswith(f"demo/{demo.report_project}/reports/") and "--" in official_form
     )
     by_slug = await api.from_path(official_form)
-    assert isinstance(by_slug, Report) and by_slug.id == report.id
+    assert isinstance(by_slug, AsyncReport) and by_slug.id == report.id
     with pytest.raises(NotFoundError, match="run demo/mnist/nosuchrun not found"):
         await api.from_path("demo/mnist/nosuchrun")

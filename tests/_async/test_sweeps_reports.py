@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from wandb_typed import AsyncApi, InputError, NotFoundError, Report
+from wandb_typed import AsyncApi, AsyncReport, InputError, NotFoundError
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from ..support import make_async_api
@@ -85,7 +85,7 @@ async def test_reports(api: AsyncApi, demo_server: LocalServer, demo: DemoInfo) 
     reports = [r async for r in api.reports(f"demo/{demo.report_project}")]
     assert [r.name for r in reports] == [demo.report_name]
     report = reports[0]
-    assert isinstance(report, Report)
+    assert isinstance(report, AsyncReport)
     assert isinstance(report.spec, dict) and report.spec
     assert report.user is not None and report.user.username == "demo"
     assert report.url.startswith(f"{demo_server.base_url}/demo/{demo.report_project}/reports/")

@@ -150,7 +150,7 @@ def test_histories_of_a_collection(api: Api, demo: DemoInfo) -> None:
     assert isinstance(frame, pd.DataFrame)
     assert len(frame) == len(rows)
     with pytest.raises(InputError, match="format must be"):
-        runs.histories(format="polars")  # type: ignore[call-overload]
+        runs.histories(format="arrow")  # type: ignore[call-overload]
 
 
 def test_pandas_frames_without_pandas_are_a_missing_dependency(

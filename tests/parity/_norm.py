@@ -18,6 +18,7 @@ from typing import Any
 import wandb_typed
 from wandb_typed._core.files import FileData
 from wandb_typed._core.projects import ProjectData
+from wandb_typed._core.reports import ReportData
 from wandb_typed._core.runs import RunData
 from wandb_typed._core.sweeps import SweepData
 
@@ -232,7 +233,7 @@ def official_user(user: Any) -> dict[str, Any]:
     }
 
 
-def our_user(user: wandb_typed.User) -> dict[str, Any]:
+def our_user(user: wandb_typed.UserData) -> dict[str, Any]:
     return {
         "id": user.id,
         "name": user.name,
@@ -332,7 +333,7 @@ def official_report(report: Any) -> dict[str, Any]:
     }
 
 
-def our_report(report: wandb_typed.Report) -> dict[str, Any]:
+def our_report(report: ReportData) -> dict[str, Any]:
     return {
         "id": report.id,
         "name": report.name,

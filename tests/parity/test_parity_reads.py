@@ -17,7 +17,7 @@ def test_viewer(world: World) -> None:
     ours = world.ours.viewer
     official = world.official.viewer
     assert n.our_user(ours) == n.official_user(official)
-    assert list(ours.teams) == [TEAM]
+    assert list(ours.teams) == [world.demo.teams.team, TEAM]  # the demo's team, then parity's
 
 
 def test_default_entity(world: World) -> None:

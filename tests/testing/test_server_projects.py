@@ -55,7 +55,7 @@ def create(gql: Gql, name: str, **extra: Any) -> JSON:
     return result
 
 
-def test_viewer_fields(demo_gql: Gql) -> None:
+def test_viewer_fields(demo_gql: Gql, demo: tuple[LocalServer, DemoInfo]) -> None:
     viewer = demo_gql(
         "{ viewer { id name username email admin entity flags deletedAt"
         " apiKeys { edges { node { id name description } } } teams { edges { node { name } } } } }"
@@ -63,7 +63,7 @@ def test_viewer_fields(demo_gql: Gql) -> None:
     assert base64.b64decode(viewer["id"]).decode() == "User:1"
     assert viewer["username"] == viewer["entity"] == "demo"
     assert viewer["apiKeys"]["edges"][0]["node"]["name"] == demo_gql.server.api_key
-    assert viewer["teams"] == {"edges": []}
+    assert viewer["teams"] == {"edges": [{"node": {"name": demo[1].teams.team}}]}
 
 
 def test_projects_of_an_empty_entity(gql: Gql) -> None:
@@ -160,12 +160,10 @@ def test_other_users_entity_is_not_writable_or_visible(server: LocalServer, gql:
 
 
 @pytest.mark.parametrize("entity", [None, "demo"])
-def test_models_defaults_to_the_viewer_entity(demo_gql: Gql, entity: str | None) -> None:
+def test_models_defaults_to_the_viewer_entity(
+    demo_gql: Gql, demo: tuple[LocalServer, DemoInfo], entity: str | None
+) -> None:
     data = demo_gql(
         "query($e: String) { models(entityName: $e) { edges { node { name } } } }", e=entity
     )
-    assert [e["node"]["name"] for e in data["models"]["edges"]] == [
-        "mnist",
-        "llm-finetune",
-        "empty",
-    ]
+    assert [e["node"]["name"] for e in data["models"]["edges"]] == list(demo[1].projects)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+import polars
 from pandas import DataFrame
 from pydantic import BaseModel
 from typing_extensions import TypedDict, assert_type
@@ -37,12 +38,14 @@ from wandb_typed import (
     AsyncJob,
     AsyncLightRun,
     AsyncProject,
+    AsyncReport,
     AsyncRun,
     AsyncRuns,
     AsyncSizedPaginator,
     AsyncSweep,
     AsyncTypedRun,
     AsyncTypedRuns,
+    AsyncUser,
     Config,
     DownloadProgress,
     File,
@@ -53,6 +56,7 @@ from wandb_typed import (
     JobSummary,
     JobVersion,
     LightRun,
+    LightRuns,
     Page,
     Project,
     Report,
@@ -155,7 +159,7 @@ def sync_usage(api: Api) -> None:
         assert_type(light.state, RunState | None)
         assert_type(light.load(), Run)
     flag = bool(len(api.viewer.teams))
-    assert_type(api.runs(light=flag), Runs | SizedPaginator[LightRun])
+    assert_type(api.runs(light=flag), Runs | LightRuns)
     run = api.run("demo/mnist/abc")
     assert_type(run.history(), DataFrame)
     assert_type(run.history(pandas=False), list[HistoryRow])
@@ -166,6 +170,8 @@ def sync_usage(api: Api) -> None:
         assert_type(page, Page[HistoryRow])
     assert_type(runs.histories(keys=["loss"]), list[HistoryRow])
     assert_type(runs.histories(format="pandas"), DataFrame)
+    assert_type(runs.histories(format="polars"), polars.DataFrame)  # teams, launch, ... (#15)
+    assert_type(run.history(polars=True), polars.DataFrame)
     files = run.files()
     assert_type(files, SizedPaginator[File])
     assert_type(run.file("a.txt").download(root="."), Path)
@@ -285,8 +291,8 @@ def artifact_usage(api: Api) -> None:
 
 
 async def async_usage(aapi: AsyncApi) -> None:
-    assert_type(aapi.viewer, Awaitable[User])
-    assert_type(await aapi.viewer, User)
+    assert_type(aapi.viewer, Awaitable[AsyncUser])
+    assert_type(await aapi.viewer, AsyncUser)
     assert_type(await aapi.default_entity, str | None)
     project = await aapi.project("mnist")
     assert_type(project, AsyncProject)
@@ -315,6 +321,7 @@ async def async_usage(aapi: AsyncApi) -> None:
             assert_type(f, AsyncFile)
             assert_type(await f.download(), Path)
     assert_type(await runs.histories(format="pandas"), DataFrame)
+    assert_type(await runs.histories(format="polars"), polars.DataFrame)
     async for light in aapi.runs("demo/mnist", light=True):
         assert_type(light, AsyncLightRun)
         assert_type(await light.load(), AsyncRun)
@@ -323,7 +330,9 @@ async def async_usage(aapi: AsyncApi) -> None:
     assert_type(await sweep.best_run(), AsyncRun | None)
     async for page in aapi.projects().pages():
         assert_type(page, Page[AsyncProject])
-    assert_type(await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | Report)
+    assert_type(
+        await aapi.from_path("demo/mnist"), AsyncProject | AsyncRun | AsyncSweep | AsyncReport
+    )
     await async_artifact_usage(aapi)
 
 

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.checks import check_instance
+from .._core.checks import check_instance, check_int
 from .._core.jobs import JobSummary
+from .._core.launch import RunQueuePrioritizationMode, RunQueueResourceType
 from .._core.typed import C, S
-from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
@@ -26,21 +26,30 @@ from ..types import JSONObject
 from . import artifact_collections as _collections
 from . import artifact_types as _types
 from . import artifacts as _artifacts
+from . import charts as _charts
 from . import jobs as _jobs
+from . import launch as _launch
+from . import light_runs as _light
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
+from . import teams as _teams
+from . import users as _users
 from .artifact_collections import AsyncArtifactCollection
 from .artifact_types import AsyncArtifactType
 from .artifacts import AsyncArtifact
 from .jobs import AsyncJob
+from .launch import AsyncQueuedRun, AsyncRunQueue
+from .light_runs import AsyncLightRuns
 from .paging import AsyncSizedPaginator
 from .projects import AsyncProject
-from .reports import Report
-from .runs import AsyncLightRun, AsyncRun, AsyncRuns, AsyncTypedRuns
+from .reports import AsyncReport
+from .runs import AsyncRun, AsyncRuns, AsyncTypedRuns
 from .session import AsyncSession
 from .sweeps import AsyncSweep
+from .teams import AsyncTeam
+from .users import AsyncUser
 
 # isort: split
 # registries, automations and integrations
@@ -151,7 +160,7 @@ class AsyncApi:
         return self._session.gql
 
     @property
-    def viewer(self) -> Awaitable[User]:
+    def viewer(self) -> Awaitable[AsyncUser]:
         """The user the API key belongs to (fetched once; ``flush()`` forgets it)."""
         return self._session.viewer()
 
@@ -219,7 +228,7 @@ class AsyncApi:
         include_sweeps: bool = True,
         *,
         light: Literal[True],
-    ) -> AsyncSizedPaginator[AsyncLightRun]: ...
+    ) -> AsyncLightRuns: ...
     @overload
     def runs(
         self,
@@ -232,7 +241,7 @@ class AsyncApi:
         light: bool,
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
-    ) -> AsyncRuns | AsyncSizedPaginator[AsyncLightRun]: ...
+    ) -> AsyncRuns | AsyncLightRuns: ...
     @overload
     def runs(
         self,
@@ -291,7 +300,7 @@ class AsyncApi:
         summary_keys: Sequence[str] | None = None,
         config_type: type[object] | None = None,
         summary_type: type[object] | None = None,
-    ) -> AsyncRuns | AsyncSizedPaginator[AsyncLightRun] | AsyncTypedRuns[Any, Any]:
+    ) -> AsyncRuns | AsyncLightRuns | AsyncTypedRuns[Any, Any]:
         """The lazy collection of a project's runs; nothing is fetched until iterated.
 
         Args:
@@ -334,7 +343,7 @@ class AsyncApi:
                 raise InputError(
                     "light=True fetches no config or summary; drop config_type/summary_type"
                 )
-            return _runs.list_light_runs(self._session, path, filters, order, per_page)
+            return _light.list_light_runs(self._session, path, filters, order, per_page)
         if light is not False:
             raise InputError(f"light must be True or False, got {light!r}")
         if config_type is not None or summary_type is not None:
@@ -375,7 +384,7 @@ class AsyncApi:
 
     def reports(
         self, path: str = "", name: str | None = None, per_page: int = 50
-    ) -> AsyncSizedPaginator[Report]:
+    ) -> AsyncSizedPaginator[AsyncReport]:
         """The lazy collection of a project's reports (``entity/project`` or ``project``)."""
         entity, project = parse_project_path(path) if path else (None, self.settings.project)
         return _reports.list_reports(self._session, entity, project, name, per_page)
@@ -469,7 +478,7 @@ class AsyncApi:
 
     # -- paths ---------------------------------------------------------------------
 
-    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep | Report:
+    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep | AsyncReport:
         """The object a path names: ``project`` or ``entity/project`` (a
         :class:`Project`), ``entity/project/run_id`` or ``.../runs/run_id`` (a
         :class:`Run`), ``.../sweeps/sweep_id`` (a :class:`Sweep`),
@@ -618,3 +627,129 @@ class AsyncApi:
     ) -> AsyncSizedPaginator[WebhookIntegration]:
         """The lazy collection of an entity's webhook integrations."""
         return _integrations.list_webhook_integrations(self._session, entity, per_page)
+
+    # -- teams, users, launch queues and custom charts -------------------------------
+
+    async def team(self, team: str) -> AsyncTeam:
+        """The team ``team`` with its members.
+
+        Raises:
+            NotFoundError: no such team (a user's personal entity is not a team).
+        """
+        return await _teams.fetch_team(self._session, team)
+
+    async def create_team(self, team: str, admin_username: str | None = None) -> AsyncTeam:
+        """Create a team administered by ``admin_username`` (default: this key's user).
+
+        Raises:
+            ConflictError: the name is taken.
+            PermissionDeniedError: the server refuses (unlike the official client,
+                a refusal is never a silent ``None``).
+        """
+        return await _teams.create_team(self._session, team, admin_username)
+
+    async def user(self, username_or_email: str) -> AsyncUser | None:
+        """The user whose username or e-mail address is ``username_or_email`` (case
+        aside), or ``None``. For instance admins (others get
+        ``PermissionDeniedError``); your own user is :attr:`viewer`."""
+        return await _users.user_by_name(self._session, username_or_email)
+
+    async def users(self, username_or_email: str) -> list[AsyncUser]:
+        """Every user whose username, e-mail address or name contains
+        ``username_or_email`` (case aside). For instance admins."""
+        return await _users.search_users(self._session, username_or_email)
+
+    async def create_user(self, email: str, admin: bool | None = False) -> AsyncUser:
+        """Create a user (an instance admin if ``admin``). Only instance admins may:
+        anyone else gets ``PermissionDeniedError`` from the server."""
+        return await _users.create_user(self._session, email, False if admin is None else admin)
+
+    async def create_run_queue(
+        self,
+        name: str,
+        type: RunQueueResourceType,
+        entity: str | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+        config: Mapping[str, object] | None = None,
+        template_variables: Mapping[str, object] | None = None,
+    ) -> AsyncRunQueue:
+        """Create a launch run queue in ``entity`` (default: the configured one).
+
+        Args:
+            name: the queue's name (1-64 characters).
+            type: the resource its jobs run on: ``local-container``,
+                ``local-process``, ``kubernetes``, ``sagemaker`` or ``gcp-vertex``.
+            prioritization_mode: ``"V0"`` to let items carry a priority.
+            config: the default resource config (``{{var}}`` marks template variables).
+            template_variables: the JSON schemas of those variables, by name.
+
+        Raises:
+            InputError: a bad argument (before any request).
+            ConflictError: the entity has a queue of that name.
+        """
+        return await _launch.create_run_queue(
+            self._session, name, type, entity, prioritization_mode, config, template_variables
+        )
+
+    async def upsert_run_queue(
+        self,
+        name: str,
+        resource_config: Mapping[str, object],
+        resource_type: RunQueueResourceType,
+        entity: str | None = None,
+        template_variables: Mapping[str, object] | None = None,
+        external_links: Mapping[str, str] | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+    ) -> AsyncRunQueue:
+        """Create the run queue ``name``, or replace its resource config, template
+        variables, links (label -> URL) and prioritization (default ``DISABLED``)."""
+        return await _launch.upsert_run_queue(
+            self._session, name, resource_config, resource_type, entity,
+            template_variables, external_links, prioritization_mode,
+        )  # fmt: skip
+
+    async def run_queue(self, entity: str, name: str) -> AsyncRunQueue:
+        """The run queue ``name`` of ``entity``.
+
+        Raises:
+            NotFoundError: no such queue.
+        """
+        return await _launch.fetch_run_queue(self._session, entity, name)
+
+    async def queued_run(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        run_queue_item_id: str,
+        project_queue: str | None = None,
+        priority: int | None = None,
+    ) -> AsyncQueuedRun:
+        """One item of a run queue (``project``: where its run is logged;
+        ``project_queue``: the project holding the queue, default
+        ``model-registry``). ``priority`` is accepted for the official signature:
+        the item's priority is read from the server.
+
+        Raises:
+            NotFoundError: no such queue or item.
+        """
+        if priority is not None:
+            check_int(priority, "priority", 0)
+        return await _launch.fetch_queued_run(
+            self._session, entity, project, queue_name, run_queue_item_id, project_queue
+        )
+
+    async def create_custom_chart(
+        self,
+        entity: str,
+        name: str,
+        display_name: str,
+        spec_type: Literal["vega2"],
+        access: Literal["private", "public"],
+        spec: str | Mapping[str, object],
+    ) -> str:
+        """Create a custom chart preset from a Vega-Lite ``spec`` (JSON text or a
+        dict) and return its id (``entity/name``), for ``wandb.plot_table``."""
+        return await _charts.create_custom_chart(
+            self._session, entity, name, display_name, spec_type, access, spec
+        )

@@ -60,6 +60,18 @@ class AsyncArtifactCollection(ArtifactCollectionData):
             self._aliases = aliases
         return self._aliases
 
+    async def load(self) -> None:
+        """Fetch the collection again (drops unsaved edits of ``name``,
+        ``description`` and ``tags``)."""
+        result = await self._session.gql.artifact_collection_by_name(
+            entity=self.entity, project=self.project, name=self._saved_name
+        )
+        found = result.project.artifact_collection if result.project is not None else None
+        if found is None:
+            raise NotFoundError.of(f"artifact collection {self.path}", "ArtifactCollectionByName")
+        self._apply(found)
+        self._aliases = None
+
     def artifacts(self, per_page: int = 50) -> AsyncSizedPaginator[AsyncArtifact]:
         """The collection's versions, newest first."""
         return list_artifacts(

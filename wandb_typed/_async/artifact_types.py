@@ -46,6 +46,10 @@ class AsyncArtifactType(ArtifactTypeData):
             self._session, f"{self.entity}/{self.project}", self.name, per_page, filters, order
         )
 
+    async def load(self) -> AsyncArtifactType:
+        """The type as the server has it now."""
+        return await fetch_artifact_type(self._session, self.name, f"{self.entity}/{self.project}")
+
     async def collection(self, name: str) -> AsyncArtifactCollection:
         """One collection of this type by name."""
         return await fetch_collection_by_name(

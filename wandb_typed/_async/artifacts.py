@@ -27,6 +27,7 @@ from .._core.artifact_names import (
 from .._core.artifacts import ArtifactData
 from .._core.checks import check_bool
 from .._core.manifest import ArtifactManifest
+from .._core.media import Table
 from .._core.paging import Page, Walk, check_per_page
 from .._core.progress import ProgressArg
 from .._core.runs import FULL
@@ -36,6 +37,7 @@ from ..errors import (
     TypeMismatchError,
     UsageError,
 )
+from ..types import JSONObject
 from .paging import AsyncSizedPaginator
 from .writes import delete_once
 
@@ -193,6 +195,45 @@ class AsyncArtifact(ArtifactData):
             )
         return self._collections[ref.id]
 
+    @property
+    def linked_artifacts(self) -> Awaitable[list[AsyncArtifact]]:
+        """The version as linked into each portfolio (registry collection) it is in,
+        fetched on each use (two requests)."""
+        return self._linked()
+
+    async def _linked(self) -> list[AsyncArtifact]:
+        result = await self._session.gql.artifact_memberships(id=self.id)
+        if result.artifact is None:
+            raise NotFoundError.of(f"artifact {self.qualified_name}", "ArtifactMemberships")
+        links = [
+            (CollectionRef.of(m.artifact_collection, "ArtifactMemberships"), m.version_index)
+            for m in (e.node for e in result.artifact.artifact_memberships.edges)
+            if m is not None
+            and m.artifact_collection is not None
+            and m.artifact_collection.typename__ == "ArtifactPortfolio"
+        ]
+        if not links:
+            return []
+        fields = await self._fields()
+        return [AsyncArtifact(self._session, fields, ref, index) for ref, index in links]
+
+    @property
+    def source_artifact(self) -> Awaitable[AsyncArtifact]:
+        """The version in the sequence it was logged to: itself, unless it was found
+        through a link (then fetched, one request)."""
+        return self._source()
+
+    async def _source(self) -> AsyncArtifact:
+        if not self.is_link:
+            return self
+        return AsyncArtifact(self._session, await self._fields(), self._sequence, None)
+
+    async def _fields(self) -> ArtifactFields:
+        result = await self._session.gql.artifact_by_id(id=self.id)
+        if result.artifact is None:
+            raise NotFoundError.of(f"artifact {self.qualified_name}", "ArtifactById")
+        return result.artifact
+
     async def logged_by(self) -> AsyncRun | None:
         """The run that logged the version (``None``: a user logged it, or the run is
         gone); one request."""
@@ -250,6 +291,14 @@ class AsyncArtifact(ArtifactData):
         from .artifact_files import list_files
 
         return list_files(self._session, self, names, per_page)
+
+    async def get(self, name: str) -> Table | JSONObject | None:
+        """The medium ``wandb`` stored as ``name`` (``name.table.json``, ...): a
+        :class:`Table` of columns and rows for a ``wandb.Table``, the JSON object of any
+        other medium, ``None`` if the version has none (``wandb`` is not needed)."""
+        from .artifact_media import get_media
+
+        return await get_media(self._session, self, name)
 
     async def get_entry(self, name: str) -> AsyncArtifactEntry:
         """The manifest entry at path ``name`` (:class:`NotFoundError` if none)."""

@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING
 from .._core.checks import check_optional_str
 from .._core.paging import Page, page_of
 from .._core.projects import ProjectData
-from .._core.users import user_from
 from ..errors import NotFoundError
 from ..paths import check_name
 from .paging import AsyncSizedPaginator
+from .users import user_from
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ProjectFields
 
     from .artifact_collections import AsyncArtifactCollection
     from .artifact_types import AsyncArtifactType
-    from .reports import Report
+    from .reports import AsyncReport
     from .runs import AsyncRuns
     from .session import AsyncSession
     from .sweeps import AsyncSweep
@@ -50,7 +50,9 @@ class AsyncProject(ProjectData):
 
         return list_sweeps(self._session, self.entity, self.name, per_page)
 
-    def reports(self, name: str | None = None, per_page: int = 50) -> AsyncSizedPaginator[Report]:
+    def reports(
+        self, name: str | None = None, per_page: int = 50
+    ) -> AsyncSizedPaginator[AsyncReport]:
         """This project's reports."""
         from .reports import list_reports
 
@@ -84,7 +86,7 @@ def project_from(session: AsyncSession, f: ProjectFields) -> AsyncProject:
         id=f.id, name=f.name, entity=f.entity_name, description=f.description, access=f.access,
         is_benchmark=f.is_benchmark, read_only=f.read_only, created_at=f.created_at,
         updated_at=f.updated_at, run_count=f.run_count,
-        owner=user_from(f.user) if f.user is not None else None,
+        owner=user_from(session, f.user) if f.user is not None else None,
         app_url=session.settings.app_url, _session=session,
     )  # fmt: skip
 

@@ -5,8 +5,8 @@ A listing gets identity, state, config and summary for a whole page in one
 request (never one request per run); ``config_keys``/``summary_keys`` fetch only
 those keys. ``light=True`` lists :class:`AsyncLightRun` objects instead: run id,
 display name and state only, for listing thousands of runs cheaply;
-``light_run.load()`` fetches the full run. The types keep the two apart: a type
-checker flags ``light_run.config``.
+``light_run.load()`` fetches the full run (see ``light_runs``). The types keep the
+two apart: a type checker flags ``light_run.config``.
 """
 
 from __future__ import annotations
@@ -16,22 +16,24 @@ import random
 import string
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
 from wandb_typed_gql.gc_pause import paused_gc
 
 from .._core.checks import check_bool
 from .._core.history import HistoryRow
 from .._core.paging import Page, page_of
-from .._core.runs import FULL, Fetch, LightRunData, RunData, RunQuery, RunState
+from .._core.runs import FULL, Fetch, RunListingData, RunQuery
 from .._core.typed import C, RunTypes, S
 from ..errors import NotFoundError
 from ..paths import check_name, parse_object_path
 from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
 from .paging import AsyncSizedPaginator, FetchPage
 from .writes import delete_once
+from .run_members import AsyncRunMembers
 
 if TYPE_CHECKING:
+    import polars as pl
     from pandas import DataFrame
     from wandb_typed_gql.fragments import RunFields
 
@@ -40,12 +42,17 @@ if TYPE_CHECKING:
     from .session import AsyncSession
     from .sweeps import AsyncSweep
 
-__all__ = ["AsyncLightRun", "AsyncRun", "AsyncRuns", "AsyncTypedRun", "AsyncTypedRuns"]
+__all__ = [
+    "AsyncRun",
+    "AsyncRuns",
+    "AsyncTypedRun",
+    "AsyncTypedRuns",
+]
 
 logger = logging.getLogger("wandb_typed")
 
 
-class AsyncRun(RunData):
+class AsyncRun(AsyncRunMembers):
     """A W&B run. Attributes are typed values; edit ``config``, ``summary``, ``tags``,
     ``notes``, ``name``, ``group``, ``job_type`` or ``description`` and call
     :meth:`update` to write the changes back."""
@@ -61,6 +68,7 @@ class AsyncRun(RunData):
     ) -> None:
         self._session = session
         self._sweep: AsyncSweep | None | Literal[False] = sweep  # False: not fetched yet
+        self._metadata = None
         super().__init__(entity, project, fields, fetched, session.settings.app_url)
 
     # -- writes --------------------------------------------------------------------
@@ -143,6 +151,8 @@ class AsyncRun(RunData):
         x_axis: str = ...,
         pandas: Literal[True] = ...,
         stream: Literal["default", "system"] = ...,
+        *,
+        polars: Literal[False] = ...,
     ) -> DataFrame: ...
     @overload
     async def history(
@@ -153,7 +163,19 @@ class AsyncRun(RunData):
         *,
         pandas: Literal[False],
         stream: Literal["default", "system"] = ...,
+        polars: Literal[False] = ...,
     ) -> list[HistoryRow]: ...
+    @overload
+    async def history(
+        self,
+        samples: int = ...,
+        keys: Sequence[str] | None = ...,
+        x_axis: str = ...,
+        pandas: bool = ...,
+        stream: Literal["default", "system"] = ...,
+        *,
+        polars: Literal[True],
+    ) -> pl.DataFrame: ...
     @overload
     async def history(
         self,
@@ -163,6 +185,7 @@ class AsyncRun(RunData):
         *,
         pandas: bool,
         stream: Literal["default", "system"] = ...,
+        polars: Literal[False] = ...,
     ) -> DataFrame | list[HistoryRow]: ...
     async def history(
         self,
@@ -171,14 +194,23 @@ class AsyncRun(RunData):
         x_axis: str = "_step",
         pandas: bool = True,
         stream: Literal["default", "system"] = "default",
-    ) -> DataFrame | list[HistoryRow]:
+        *,
+        polars: bool = False,
+    ) -> DataFrame | list[HistoryRow] | pl.DataFrame:
         """Sampled history: at most ``samples`` rows chosen by the server.
 
         With ``keys``, rows hold ``x_axis`` and those keys; without, every key.
         ``stream="system"`` reads system metrics. Returns a pandas DataFrame when
-        ``pandas`` is true (``MissingDependencyError`` without pandas), else a list
-        of rows. For every row, unsampled, use :meth:`scan_history`.
+        ``pandas`` is true (``MissingDependencyError`` without pandas), a polars one
+        with ``polars=True`` (the ``polars`` extra; ``pandas`` is then ignored), else a
+        list of rows. For every row, unsampled, use :meth:`scan_history`.
         """
+        if check_bool(polars, "polars"):
+            from .._core.polars_frames import polars_frame, require_polars
+
+            require_polars("history(polars=True)")
+            rows = await sampled_history(self._session, self, samples, keys, x_axis, False, stream)
+            return polars_frame(cast("list[HistoryRow]", rows), "history(polars=True)")
         return await sampled_history(self._session, self, samples, keys, x_axis, pandas, stream)
 
     def scan_history(
@@ -293,41 +325,20 @@ class AsyncTypedRun(AsyncRun, Generic[C, S]):
         return self._typed_summary
 
 
-class AsyncLightRun(LightRunData):
-    """A run as a light listing (``runs(light=True)``) returns it: identity and state.
-
-    :meth:`load` fetches the full run (config, summary, storage id, everything else).
-    """
-
-    def __init__(
-        self,
-        session: AsyncSession,
-        entity: str,
-        project: str,
-        id: str,
-        name: str,
-        state: RunState | None,
-    ) -> None:
-        self._session = session
-        super().__init__(entity, project, id, name, state, session.settings.app_url)
-
-    async def load(self) -> AsyncRun:
-        """Fetch the full run."""
-        fields = await fetch_fields(self._session, self.entity, self.project, self.id, FULL)
-        return AsyncRun(self._session, self.entity, self.project, fields, FULL)
-
-
 R = TypeVar("R", bound=AsyncRun)
 
 
-class _RunsBase(AsyncSizedPaginator[R]):
-    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``."""
+class _RunsBase(RunListingData, AsyncSizedPaginator[R]):
+    """What every lazy collection of full runs has: ``count()``, ``at()``, ``histories()``,
+    and its description (``entity``, ``project``, ``filters``, ``order``)."""
 
     def __init__(
-        self, session: AsyncSession, fetch: FetchPage[R], *, per_page: int, what: str
+        self, session: AsyncSession, fetch: FetchPage[R], *, per_page: int, query: RunQuery
     ) -> None:
-        super().__init__(fetch, per_page=per_page, what=what, key=lambda r: r.storage_id)
+        super().__init__(fetch, per_page=per_page, what=query.what, key=lambda r: r.storage_id)
         self._session = session
+        self._query = query
+        self._settings = session.settings
 
     @overload
     async def histories(
@@ -348,16 +359,35 @@ class _RunsBase(AsyncSizedPaginator[R]):
         format: Literal["pandas"],
         stream: Literal["default", "system"] = ...,
     ) -> DataFrame: ...
+    @overload
+    async def histories(
+        self,
+        samples: int = ...,
+        keys: Sequence[str] | None = ...,
+        x_axis: str = ...,
+        *,
+        format: Literal["polars"],
+        stream: Literal["default", "system"] = ...,
+    ) -> pl.DataFrame: ...
     async def histories(
         self,
         samples: int = 500,
         keys: Sequence[str] | None = None,
         x_axis: str = "_step",
-        format: Literal["default", "pandas"] = "default",
+        format: Literal["default", "pandas", "polars"] = "default",
         stream: Literal["default", "system"] = "default",
-    ) -> list[HistoryRow] | DataFrame:
+    ) -> list[HistoryRow] | DataFrame | pl.DataFrame:
         """Sampled history of every run, each row tagged with its ``run_id``: a list of
-        rows, or one DataFrame with ``format="pandas"``."""
+        rows, or one DataFrame with ``format="pandas"`` or ``format="polars"`` (the
+        ``polars`` extra)."""
+        if format == "polars":
+            from .._core.polars_frames import polars_frame, require_polars
+
+            require_polars("histories(format='polars')")
+            rows = await histories_of(self._session, self, samples, keys, x_axis, "default", stream)
+            return polars_frame(
+                cast("list[HistoryRow]", rows), "histories(format='polars')", sort_columns=True
+            )
         return await histories_of(self._session, self, samples, keys, x_axis, format, stream)
 
 
@@ -468,7 +498,7 @@ def list_runs(
             session, entity, project, node, fetched, sweep
         ),
     )  # fmt: skip
-    return AsyncRuns(session, fetch, per_page=per_page, what=query.what)
+    return AsyncRuns(session, fetch, per_page=per_page, query=query)
 
 
 def list_typed_runs(
@@ -494,37 +524,7 @@ def list_typed_runs(
             session, entity, project, node, fetched, sweep, types
         ),
     )  # fmt: skip
-    return AsyncTypedRuns(session, fetch, per_page=per_page, what=query.what)
-
-
-def list_light_runs(
-    session: AsyncSession,
-    path: str | None,
-    filters: Mapping[str, object] | None,
-    order: str,
-    per_page: int,
-) -> AsyncSizedPaginator[AsyncLightRun]:
-    """The lazy collection of a project's runs, identity and state only."""
-    query = RunQuery.of(path, filters, order, per_page)
-
-    async def fetch(cursor: str | None, first: int) -> Page[AsyncLightRun]:
-        entity, project = await _where(session, query)
-        result = await session.gql.light_run_page(
-            entity=entity, project=project, filters=query.filters, order=query.order,
-            cursor=cursor, per_page=first, with_count=cursor is None,
-        )  # fmt: skip
-        if result.project is None:
-            raise NotFoundError.of(f"project {entity}/{project}", "LightRunPage")
-        return page_of(
-            result.project.runs,
-            lambda node: AsyncLightRun(
-                session, entity, project, node.name, node.display_name or node.name,
-                RunState(node.state) if node.state else None,
-            ),
-            result.project.run_count,
-        )  # fmt: skip
-
-    return AsyncSizedPaginator(fetch, per_page=per_page, what=query.what, key=lambda r: r.id)
+    return AsyncTypedRuns(session, fetch, per_page=per_page, query=query)
 
 
 async def _load_sweeps(

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .._core.users import User, user_from
 from .._version import __version__
 from ..config import Settings
 from ..errors import InputError, UsageError
@@ -19,6 +18,8 @@ from .connection import AsyncConnection
 
 if TYPE_CHECKING:
     from wandb_typed_gql.async_client import AsyncWandbClient
+
+    from .users import AsyncUser
 
 __all__ = ["AsyncSession"]
 
@@ -39,7 +40,7 @@ class AsyncSession:
         )
         self.http_client: httpx.AsyncClient | None = http_client
         self.transport: httpx.AsyncBaseTransport | None = transport
-        self.viewer_cache: User | None = None
+        self.viewer_cache: AsyncUser | None = None
         self.closed: bool = False
         self._loop: object | None = None
         self._connection: AsyncConnection | None = None
@@ -80,13 +81,15 @@ class AsyncSession:
         if connection is not None and self.http_client is None:
             await connection.http.aclose()
 
-    async def viewer(self) -> User:
+    async def viewer(self) -> AsyncUser:
         """The key's user (fetched once)."""
         if self.viewer_cache is None:
+            from .users import user_from
+
             result = await self.gql.viewer()
             if result.viewer is None:
                 raise InputError("the server returned no viewer for this API key")
-            self.viewer_cache = user_from(result.viewer)
+            self.viewer_cache = user_from(self, result.viewer)
         return self.viewer_cache
 
     async def resolve_entity(self, entity: str | None) -> str:

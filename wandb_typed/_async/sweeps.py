@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .._core.agents import Agent, agent_from
+from .._core.checks import check_text
 from .._core.paging import Page, page_of
 from .._core.sweeps import SweepData
 from ..errors import InputError, NotFoundError
@@ -56,6 +58,30 @@ class AsyncSweep(SweepData):
         )
         first = await runs.first_page()
         return first.items[0] if first.items else None
+
+    async def agents(self) -> list[Agent]:
+        """The sweep's agents (one request)."""
+        result = await self._session.gql.sweep_agents(
+            entity=self.entity, project=self.project, sweep=self.id
+        )
+        if result.project is None or result.project.sweep is None:
+            raise NotFoundError.of(f"sweep {self.path}", "SweepAgents")
+        return [agent_from(e.node, self.path) for e in result.project.sweep.agents.edges]
+
+    async def agent(self, agent_id: str) -> Agent:
+        """One of the sweep's agents by its id (``name``).
+
+        Raises:
+            NotFoundError: the sweep has no such agent.
+        """
+        check_text(agent_id, "agent_id")
+        result = await self._session.gql.sweep_agent(
+            entity=self.entity, project=self.project, sweep=self.id, agent=agent_id
+        )
+        sweep = result.project.sweep if result.project is not None else None
+        if sweep is None or sweep.agent is None:
+            raise NotFoundError.of(f"agent {agent_id!r} of sweep {self.path}", "SweepAgent")
+        return agent_from(sweep.agent, self.path)
 
 
 def sweep_from(session: AsyncSession, entity: str, project: str, f: SweepFields) -> AsyncSweep:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .users import User
+from .users import UserData
 
 __all__ = ["ProjectData"]
 
@@ -26,7 +26,7 @@ class ProjectData:
     updated_at: datetime | None
     run_count: int
     """Number of runs in the project (when it was fetched)."""
-    owner: User | None
+    owner: UserData | None
     """The user who created the project."""
     app_url: str
     """The W&B app this project lives in (for :attr:`url`)."""

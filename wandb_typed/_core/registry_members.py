@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
 
 from ..errors import InputError
-from .users import User
+from .users import UserData
 
 if TYPE_CHECKING:
     from wandb_typed_gql.registry_team_members import RegistryTeamMembersProjectTeamMembers
@@ -86,7 +86,7 @@ class TeamMember:
 Member = UserMember | TeamMember
 #: What ``add_members``/``remove_members``/``update_member`` take: a user (e.g.
 #: ``api.viewer``), a member, a team member, or a user's or team's global id.
-MemberArg = User | MemberUser | UserMember | MemberTeam | TeamMember | str
+MemberArg = UserData | MemberUser | UserMember | MemberTeam | TeamMember | str
 
 
 def user_member_from(f: RegistryUserMembersProjectMembers) -> UserMember:
@@ -120,7 +120,7 @@ def member_ids(members: tuple[MemberArg, ...]) -> tuple[list[str], list[str]]:
     users: set[str] = set()
     teams: set[str] = set()
     for member in cast("tuple[object, ...]", members):
-        if isinstance(member, (User, MemberUser)):
+        if isinstance(member, (UserData, MemberUser)):
             users.add(member.id)
         elif isinstance(member, UserMember):
             users.add(member.user.id)

@@ -1,26 +1,22 @@
-"""Reports: saved views of type ``runs`` (what the official client calls BetaReport).
-A report is read-only data, the same class in both modes."""
+"""Reports: saved views of type ``runs`` (what the official client calls BetaReport):
+the data ``Report`` and ``AsyncReport`` share."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ..types import JSONObject, JSONValue, as_object
+from ..types import JSONObject, JSONValue
 from .users import UserRef
 
-if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ReportFields
-
-__all__ = ["BetaReport", "Report", "report_from"]
+__all__ = ["ReportData"]
 
 
 @dataclass(frozen=True)
-class Report:
-    """A W&B report. Read-only data: its ``spec`` is the parsed report definition."""
+class ReportData:
+    """A W&B report: its ``spec`` is the parsed report definition."""
 
     id: str
     name: str | None
@@ -46,18 +42,3 @@ class Report:
         """The report's panel groups (``spec["panelGroups"]``)."""
         groups = self.spec.get("panelGroups")
         return groups if isinstance(groups, list) else []
-
-
-def report_from(f: ReportFields, entity: str, project: str, app_url: str) -> Report:
-    """Build from the generated ``ReportFields`` fragment (the view knows no path)."""
-    return Report(
-        id=f.id, name=f.name, display_name=f.display_name, description=f.description,
-        spec=as_object(f.spec, f"report {f.name or f.id}: spec"),
-        user=UserRef(f.user.name, f.user.username) if f.user is not None else None,
-        created_at=f.created_at, updated_at=f.updated_at, entity=entity, project=project,
-        app_url=app_url,
-    )  # fmt: skip
-
-
-#: The official client's name for :class:`Report`.
-BetaReport = Report

@@ -4,6 +4,7 @@ runs listing makes before it sends anything."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -22,7 +23,10 @@ from .users import UserRef
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import RunFields
 
+    from ..config import Settings
+
 __all__ = [
+    "RunListingData",
     "INTERNAL_CONFIG_KEYS",
     "FULL",
     "Fetch",
@@ -95,6 +99,35 @@ class RunQuery:
         check_per_page(per_page)
         what = f"runs of {path or 'the default project'}"
         return cls(entity, project, checked_filters, checked_order, what)
+
+
+class RunListingData:
+    """The read-only description of a runs listing (full or light): where from, which
+    runs, in what order. Listings set ``_query`` and ``_settings``."""
+
+    _query: RunQuery
+    _settings: Settings
+
+    @property
+    def entity(self) -> str | None:
+        """The entity the runs are listed from (``None``: the viewer's default entity,
+        looked up with the first page)."""
+        return self._query.entity or self._settings.entity
+
+    @property
+    def project(self) -> str:
+        """The project the runs are listed from."""
+        return self._query.project or self._settings.project
+
+    @property
+    def filters(self) -> JSONObject | None:
+        """The filter the listing was made with (a copy), as sent."""
+        return copy.deepcopy(self._query.filters)
+
+    @property
+    def order(self) -> str:
+        """The order the listing was made with, e.g. ``+created_at``."""
+        return self._query.order
 
 
 def _fingerprint(value: JSONObject) -> bytes:

@@ -80,6 +80,26 @@ WRITES: dict[str, Write] = {
     "CreateAutomation": _adds("creates an automation"),
     "UpdateAutomation": _same("sends the automation's whole state, by id"),
     "DeleteAutomation": _same("a delete; a retried 'not found' is done"),
+    # runs.graphql (state)
+    "UpdateRunState": _same("sets the run's state"),
+    "StopRun": _same("sets the run's stop flag"),
+    # teams.graphql, users.graphql
+    "CreateTeam": _adds("creates a team"),
+    "CreateInvite": _adds("invites a member"),
+    "DeleteInvite": _same("a delete; a retried 'not found' is done"),
+    "CreateServiceAccount": _adds("creates a service account"),
+    "CreateUser": _adds("creates a user"),
+    "GenerateApiKey": _adds("makes a new API key"),
+    "DeleteApiKey": _same("a delete; a retried 'not found' is done"),
+    # launch.graphql
+    "CreateRunQueue": _adds("creates a queue"),
+    "CreateDefaultResourceConfig": _adds("creates a resource config"),
+    "UpsertRunQueue": _same("an upsert by entity and name, its whole settings"),
+    "DeleteRunQueue": _same("a delete; a retried 'not found' is done"),
+    "PushToRunQueueByName": _adds("enqueues a new item"),
+    "DeleteFromRunQueue": _same("a delete; a retried 'not found' is done"),
+    # charts.graphql
+    "CreateCustomChart": _adds("creates a chart preset"),
 }
 
 

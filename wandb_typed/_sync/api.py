@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.checks import check_instance
+from .._core.checks import check_instance, check_int
 from .._core.jobs import JobSummary
+from .._core.launch import RunQueuePrioritizationMode, RunQueueResourceType
 from .._core.typed import C, S
-from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
 from ..paths import parse_path, parse_project_path
@@ -28,21 +28,30 @@ from ..types import JSONObject
 from . import artifact_collections as _collections
 from . import artifact_types as _types
 from . import artifacts as _artifacts
+from . import charts as _charts
 from . import jobs as _jobs
+from . import launch as _launch
+from . import light_runs as _light
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
+from . import teams as _teams
+from . import users as _users
 from .artifact_collections import ArtifactCollection
 from .artifact_types import ArtifactType
 from .artifacts import Artifact
 from .jobs import Job
+from .launch import QueuedRun, RunQueue
+from .light_runs import LightRuns
 from .paging import SizedPaginator
 from .projects import Project
 from .reports import Report
-from .runs import LightRun, Run, Runs, TypedRuns
+from .runs import Run, Runs, TypedRuns
 from .session import Session
 from .sweeps import Sweep
+from .teams import Team
+from .users import User
 
 # isort: split
 # registries, automations and integrations
@@ -219,7 +228,7 @@ class Api:
         include_sweeps: bool = True,
         *,
         light: Literal[True],
-    ) -> SizedPaginator[LightRun]: ...
+    ) -> LightRuns: ...
     @overload
     def runs(
         self,
@@ -232,7 +241,7 @@ class Api:
         light: bool,
         config_keys: Sequence[str] | None = None,
         summary_keys: Sequence[str] | None = None,
-    ) -> Runs | SizedPaginator[LightRun]: ...
+    ) -> Runs | LightRuns: ...
     @overload
     def runs(
         self,
@@ -291,7 +300,7 @@ class Api:
         summary_keys: Sequence[str] | None = None,
         config_type: type[object] | None = None,
         summary_type: type[object] | None = None,
-    ) -> Runs | SizedPaginator[LightRun] | TypedRuns[Any, Any]:
+    ) -> Runs | LightRuns | TypedRuns[Any, Any]:
         """The lazy collection of a project's runs; nothing is fetched until iterated.
 
         Args:
@@ -334,7 +343,7 @@ class Api:
                 raise InputError(
                     "light=True fetches no config or summary; drop config_type/summary_type"
                 )
-            return _runs.list_light_runs(self._session, path, filters, order, per_page)
+            return _light.list_light_runs(self._session, path, filters, order, per_page)
         if light is not False:
             raise InputError(f"light must be True or False, got {light!r}")
         if config_type is not None or summary_type is not None:
@@ -618,3 +627,129 @@ class Api:
     ) -> SizedPaginator[WebhookIntegration]:
         """The lazy collection of an entity's webhook integrations."""
         return _integrations.list_webhook_integrations(self._session, entity, per_page)
+
+    # -- teams, users, launch queues and custom charts -------------------------------
+
+    def team(self, team: str) -> Team:
+        """The team ``team`` with its members.
+
+        Raises:
+            NotFoundError: no such team (a user's personal entity is not a team).
+        """
+        return _teams.fetch_team(self._session, team)
+
+    def create_team(self, team: str, admin_username: str | None = None) -> Team:
+        """Create a team administered by ``admin_username`` (default: this key's user).
+
+        Raises:
+            ConflictError: the name is taken.
+            PermissionDeniedError: the server refuses (unlike the official client,
+                a refusal is never a silent ``None``).
+        """
+        return _teams.create_team(self._session, team, admin_username)
+
+    def user(self, username_or_email: str) -> User | None:
+        """The user whose username or e-mail address is ``username_or_email`` (case
+        aside), or ``None``. For instance admins (others get
+        ``PermissionDeniedError``); your own user is :attr:`viewer`."""
+        return _users.user_by_name(self._session, username_or_email)
+
+    def users(self, username_or_email: str) -> list[User]:
+        """Every user whose username, e-mail address or name contains
+        ``username_or_email`` (case aside). For instance admins."""
+        return _users.search_users(self._session, username_or_email)
+
+    def create_user(self, email: str, admin: bool | None = False) -> User:
+        """Create a user (an instance admin if ``admin``). Only instance admins may:
+        anyone else gets ``PermissionDeniedError`` from the server."""
+        return _users.create_user(self._session, email, False if admin is None else admin)
+
+    def create_run_queue(
+        self,
+        name: str,
+        type: RunQueueResourceType,
+        entity: str | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+        config: Mapping[str, object] | None = None,
+        template_variables: Mapping[str, object] | None = None,
+    ) -> RunQueue:
+        """Create a launch run queue in ``entity`` (default: the configured one).
+
+        Args:
+            name: the queue's name (1-64 characters).
+            type: the resource its jobs run on: ``local-container``,
+                ``local-process``, ``kubernetes``, ``sagemaker`` or ``gcp-vertex``.
+            prioritization_mode: ``"V0"`` to let items carry a priority.
+            config: the default resource config (``{{var}}`` marks template variables).
+            template_variables: the JSON schemas of those variables, by name.
+
+        Raises:
+            InputError: a bad argument (before any request).
+            ConflictError: the entity has a queue of that name.
+        """
+        return _launch.create_run_queue(
+            self._session, name, type, entity, prioritization_mode, config, template_variables
+        )
+
+    def upsert_run_queue(
+        self,
+        name: str,
+        resource_config: Mapping[str, object],
+        resource_type: RunQueueResourceType,
+        entity: str | None = None,
+        template_variables: Mapping[str, object] | None = None,
+        external_links: Mapping[str, str] | None = None,
+        prioritization_mode: RunQueuePrioritizationMode | None = None,
+    ) -> RunQueue:
+        """Create the run queue ``name``, or replace its resource config, template
+        variables, links (label -> URL) and prioritization (default ``DISABLED``)."""
+        return _launch.upsert_run_queue(
+            self._session, name, resource_config, resource_type, entity,
+            template_variables, external_links, prioritization_mode,
+        )  # fmt: skip
+
+    def run_queue(self, entity: str, name: str) -> RunQueue:
+        """The run queue ``name`` of ``entity``.
+
+        Raises:
+            NotFoundError: no such queue.
+        """
+        return _launch.fetch_run_queue(self._session, entity, name)
+
+    def queued_run(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        run_queue_item_id: str,
+        project_queue: str | None = None,
+        priority: int | None = None,
+    ) -> QueuedRun:
+        """One item of a run queue (``project``: where its run is logged;
+        ``project_queue``: the project holding the queue, default
+        ``model-registry``). ``priority`` is accepted for the official signature:
+        the item's priority is read from the server.
+
+        Raises:
+            NotFoundError: no such queue or item.
+        """
+        if priority is not None:
+            check_int(priority, "priority", 0)
+        return _launch.fetch_queued_run(
+            self._session, entity, project, queue_name, run_queue_item_id, project_queue
+        )
+
+    def create_custom_chart(
+        self,
+        entity: str,
+        name: str,
+        display_name: str,
+        spec_type: Literal["vega2"],
+        access: Literal["private", "public"],
+        spec: str | Mapping[str, object],
+    ) -> str:
+        """Create a custom chart preset from a Vega-Lite ``spec`` (JSON text or a
+        dict) and return its id (``entity/name``), for ``wandb.plot_table``."""
+        return _charts.create_custom_chart(
+            self._session, entity, name, display_name, spec_type, access, spec
+        )

@@ -48,6 +48,10 @@ class ArtifactType(ArtifactTypeData):
             self._session, f"{self.entity}/{self.project}", self.name, per_page, filters, order
         )
 
+    def load(self) -> ArtifactType:
+        """The type as the server has it now."""
+        return fetch_artifact_type(self._session, self.name, f"{self.entity}/{self.project}")
+
     def collection(self, name: str) -> ArtifactCollection:
         """One collection of this type by name."""
         return fetch_collection_by_name(

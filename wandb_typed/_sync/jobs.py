@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from wandb_typed_gql.job_page import JobPageProjectArtifactTypeArtifactCollectionsEdgesNode
 
     from .artifacts import Artifact
+    from .launch import QueuedRun
     from .session import Session
 
 __all__ = ["Job"]
@@ -43,6 +45,7 @@ class Job:
     root: Path
     """Where the job's files were downloaded."""
     spec: JobSpec = field(repr=False)
+    _session: Session = field(compare=False, repr=False)
 
     @property
     def source_type(self) -> str:
@@ -63,6 +66,35 @@ class Job:
     def output_types(self) -> JSONObject:
         """W&B's type description of the job's outputs (its summary)."""
         return self.spec.output_types
+
+    def call(
+        self,
+        config: Mapping[str, object],
+        project: str | None = None,
+        entity: str | None = None,
+        queue: str | None = None,
+        resource: str = "local-container",
+        resource_args: Mapping[str, object] | None = None,
+        template_variables: Mapping[str, object] | None = None,
+        project_queue: str | None = None,
+        priority: int | None = None,
+    ) -> QueuedRun:
+        """Enqueue the job on a launch queue (default ``default``) with ``config`` as
+        its run config; the run is logged to ``entity/project`` (default: the job's).
+        Returns the queued run (``wait_until_running()`` gives the run). ``config`` is
+        not checked against ``input_types`` here: the launch agent does that."""
+        from .launch import job_run_spec, push_to_queue
+
+        ent = check_name(entity, "entity") if entity is not None else self.artifact.entity
+        proj = check_name(project, "project") if project is not None else self.artifact.project
+        spec = job_run_spec(
+            f"{self.artifact.entity}/{self.artifact.project}/{self.artifact.name}",
+            ent, proj, config, resource, resource_args,
+        )  # fmt: skip
+        return push_to_queue(
+            self._session, ent, queue or "default", proj, spec, priority,
+            template_variables, project_queue,
+        )  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Job) and other.artifact.id == self.artifact.id
@@ -85,7 +117,7 @@ def fetch_job(session: Session, name: str, path: str | Path | None) -> Job:
             f"job {artifact.qualified_name} has no {SPEC_FILE}: it is not a job W&B can run"
         )
     spec = JobSpec.parse(spec_path.read_bytes(), f"job {artifact.qualified_name}")
-    return Job(name=name, artifact=artifact, root=root, spec=spec)
+    return Job(name=name, artifact=artifact, root=root, spec=spec, _session=session)
 
 
 def _summary(node: JobPageProjectArtifactTypeArtifactCollectionsEdgesNode) -> JobSummary:

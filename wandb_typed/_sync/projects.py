@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from .._core.checks import check_optional_str
 from .._core.paging import Page, page_of
 from .._core.projects import ProjectData
-from .._core.users import user_from
 from ..errors import NotFoundError
 from ..paths import check_name
 from .paging import SizedPaginator
+from .users import user_from
 
 if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ProjectFields
@@ -86,7 +86,7 @@ def project_from(session: Session, f: ProjectFields) -> Project:
         id=f.id, name=f.name, entity=f.entity_name, description=f.description, access=f.access,
         is_benchmark=f.is_benchmark, read_only=f.read_only, created_at=f.created_at,
         updated_at=f.updated_at, run_count=f.run_count,
-        owner=user_from(f.user) if f.user is not None else None,
+        owner=user_from(session, f.user) if f.user is not None else None,
         app_url=session.settings.app_url, _session=session,
     )  # fmt: skip
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .._core.users import User, user_from
 from .._version import __version__
 from ..config import Settings
 from ..errors import InputError, UsageError
@@ -21,6 +20,8 @@ from .connection import Connection
 
 if TYPE_CHECKING:
     from wandb_typed_gql.client import WandbClient
+
+    from .users import User
 
 __all__ = ["Session"]
 
@@ -85,10 +86,12 @@ class Session:
     def viewer(self) -> User:
         """The key's user (fetched once)."""
         if self.viewer_cache is None:
+            from .users import user_from
+
             result = self.gql.viewer()
             if result.viewer is None:
                 raise InputError("the server returned no viewer for this API key")
-            self.viewer_cache = user_from(result.viewer)
+            self.viewer_cache = user_from(self, result.viewer)
         return self.viewer_cache
 
     def resolve_entity(self, entity: str | None) -> str:

@@ -51,8 +51,9 @@ from ._writers import (
 if TYPE_CHECKING:
     from .._sync.api import Api
     from .._sync.history import HistoryScan
+    from .._sync.light_runs import LightRun
     from .._sync.paging import SizedPaginator
-    from .._sync.runs import LightRun, Run
+    from .._sync.runs import Run
     from ..types import JSONValue
 
 T = TypeVar("T")

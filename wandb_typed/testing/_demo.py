@@ -64,6 +64,7 @@ import yaml
 
 from ._demo_artifacts import seed_artifacts
 from ._demo_registries import seed_registries
+from ._demo_teams import TeamsDemo, seed_teams
 from ._store import Store, format_time
 
 __all__ = ["DemoInfo", "seed_demo"]
@@ -148,6 +149,8 @@ class DemoInfo:
     slack_channel: str = ""  # the entity's Slack integration's channel
     webhook_integration: str = ""  # the entity's webhook integration's name
     automation: str = ""  # on ``registry`` (listed under ``organization``) -> the webhook
+    # teams, launch queues and custom charts (see _demo_teams)
+    teams: TeamsDemo = field(default_factory=TeamsDemo)
 
 
 def _display_name(rng: random.Random, index: int) -> str:
@@ -446,10 +449,13 @@ def seed_demo(
         created_at=START + timedelta(days=14),
     )
     registries = seed_registries(store, entity, START)  # registries, integrations, automation
+    teams = seed_teams(store, entity)
     return DemoInfo(
         entity=entity,
-        projects=("mnist", "llm-finetune", empty),
-        run_counts=MappingProxyType({"mnist": mnist_runs, "llm-finetune": llm_runs, empty: 0}),
+        projects=("mnist", "llm-finetune", empty, teams.queue_project),
+        run_counts=MappingProxyType(
+            {"mnist": mnist_runs, "llm-finetune": llm_runs, empty: 0, teams.queue_project: 0}
+        ),
         sweep_id=str(sweep["name"]),
         sweep_project="mnist",
         sweep_run_count=len(sweep_runs),
@@ -474,6 +480,7 @@ def seed_demo(
         sweep_config=MappingProxyType(sweep_config),
         empty_project=empty,
         **registries,
+        teams=teams,
     )
 
 

@@ -9,7 +9,9 @@ One module per resource (as in ``_store``), each holding that resource's node
 builders, the fields that return it, its own type's other fields and its
 mutations, and exporting them as ``BINDABLES: list[SchemaBindable]``:
 ``users`` (users, entities), ``projects``, ``runs``, ``history``, ``logs``,
-``files`` (run files), ``sweeps``, ``reports`` (views), ``artifact_types``,
+``files`` (run files), ``sweeps``, ``reports`` (views), ``teams`` (members,
+invites, service accounts), ``launch`` (run queues and items), ``charts`` (custom
+charts), ``agents`` (sweep agents), ``artifact_types``,
 ``artifact_collections`` (sequences, portfolios), ``artifacts`` (versions),
 ``memberships`` (and links), ``aliases``, ``tags``, ``artifact_files`` (and
 manifests), ``lineage`` (runs <-> versions), ``server_info``, ``scalars``,
@@ -48,16 +50,19 @@ from typing import Any
 from ariadne import SchemaBindable, make_executable_schema
 from graphql import GraphQLEnumType, GraphQLSchema
 
-from . import (
+from . import (  # + teams, users, launch queues, custom charts and sweep agents
+    agents,
     aliases,
     artifact_collections,
     artifact_files,
     artifact_types,
     artifacts,
     automations,
+    charts,
     files,
     history,
     integrations,
+    launch,
     lineage,
     logs,
     memberships,
@@ -71,6 +76,7 @@ from . import (
     server_info,
     sweeps,
     tags,
+    teams,
     users,
 )
 from ._common import FileLinks, RequestContext, can_read_project, gid, parse_gid, schema_sdl
@@ -115,6 +121,11 @@ RESOURCES: tuple[ModuleType, ...] = (
     registry_search,
     integrations,
     automations,
+    # -- teams, users, launch queues and custom charts
+    teams,
+    launch,
+    charts,
+    agents,
 )
 
 #: Every module's bindables, in :data:`RESOURCES` order.

@@ -18,7 +18,9 @@ Run config is stored the way W&B stores it: ``{"key": {"value": v, "desc": null}
 Modules: ``_base`` (connection, transactions, keyset pages), ``users`` (users,
 entities, memberships), ``projects``, ``sweeps``, ``runs`` (incl. the bulk
 seeding API), ``history`` (history rows and events), ``logs`` (console lines),
-``files``, ``reports`` (views), ``artifacts`` (a package: types, collections,
+``files``, ``reports`` (views), ``teams`` (invites, service accounts), ``launch``
+(resource configs, run queues, items), ``charts`` (custom chart presets), ``agents``
+(sweep agents), ``artifacts`` (a package: types, collections,
 tags, versions, aliases and links, content-addressed files, lineage, one module
 each, composed into ``ArtifactStore``), ``organizations`` (organizations, their
 entities and members), ``registries`` (registries, their types and roles),
@@ -45,10 +47,13 @@ from ._base import (
     utc_now,
     wrap_config,
 )
+from .agents import AgentsStore
 from .artifacts import ArtifactStore
 from .automations import AutomationsStore
+from .charts import ChartsStore
 from .files import FilesStore
 from .history import HistoryStore
+from .launch import LaunchStore
 from .logs import LogsStore
 from .organizations import OrganizationsStore
 from .projects import ProjectsStore
@@ -57,6 +62,7 @@ from .registry_search import RegistrySearchStore
 from .reports import ReportsStore
 from .runs import RunSeed, RunsStore
 from .sweeps import SweepsStore
+from .teams import TeamsStore
 from .users import UsersStore
 
 __all__ = [
@@ -80,6 +86,11 @@ __all__ = [
     "StoreError",
     "SweepsStore",
     "UsersStore",
+    # -- teams, users, launch queues and custom charts
+    "AgentsStore",
+    "ChartsStore",
+    "LaunchStore",
+    "TeamsStore",
     "decode_cursor",
     "encode_cursor",
     "evenly_spaced",
@@ -90,7 +101,17 @@ __all__ = [
 
 
 class Store(
-    HistoryStore, LogsStore, FilesStore, ReportsStore, RegistrySearchStore, AutomationsStore
+    HistoryStore,
+    LogsStore,
+    FilesStore,
+    ReportsStore,
+    RegistrySearchStore,
+    AutomationsStore,
+    # -- teams, users, launch queues and custom charts
+    TeamsStore,
+    LaunchStore,
+    ChartsStore,
+    AgentsStore,
 ):
     """Typed access to the server's SQLite database (thread-safe).
 

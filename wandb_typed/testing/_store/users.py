@@ -1,4 +1,10 @@
-"""Users, entities (a user's personal one and teams) and memberships."""
+"""Users (with their API keys), entities (a user's personal one and teams) and
+memberships.
+
+A user may hold several API keys (``api_keys``); the one created with the user
+(``users.api_key``, what ``LocalServer.api_key`` and ``add_user`` return) is the
+first of them. A request authenticates with any key the table still holds.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,14 @@ CREATE TABLE IF NOT EXISTS entities (
     user_id INTEGER REFERENCES users(id),
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS api_keys (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    key TEXT NOT NULL UNIQUE,
+    description TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS api_keys_user ON api_keys (user_id);
 CREATE TABLE IF NOT EXISTS members (
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -65,6 +79,10 @@ CREATE TABLE IF NOT EXISTS members (
                 ),
             )
             user_id = cur.lastrowid
+            db.execute(
+                "INSERT INTO api_keys (user_id, key, description, created_at) VALUES (?, ?, ?, ?)",
+                (user_id, key, None, now),
+            )
             entity = db.execute(
                 "INSERT INTO entities (name, is_team, user_id, created_at) VALUES (?, 0, ?, ?)",
                 (username, user_id, now),
@@ -101,13 +119,62 @@ CREATE TABLE IF NOT EXISTS members (
         return entity
 
     def set_api_key(self, user_id: int, api_key: str) -> None:
-        """Give a user another API key (the old one stops working)."""
+        """Replace a user's first API key (the old one stops working)."""
         with self.transaction() as db:
+            old = db.execute("SELECT api_key FROM users WHERE id = ?", (user_id,)).fetchone()
             db.execute("UPDATE users SET api_key = ? WHERE id = ?", (api_key, user_id))
+            if old is not None:
+                db.execute(
+                    "UPDATE api_keys SET key = ? WHERE user_id = ? AND key = ?",
+                    (api_key, user_id, old[0]),
+                )
 
     def user_by_key(self, api_key: str) -> Row | None:
-        """The user an API key belongs to, or ``None``."""
-        return self._one("SELECT * FROM users WHERE api_key = ?", (api_key,))
+        """The user an API key (any the user still holds) belongs to, or ``None``."""
+        return self._one(
+            "SELECT u.* FROM users u JOIN api_keys k ON k.user_id = u.id WHERE k.key = ?",
+            (api_key,),
+        )
+
+    def api_keys_of(self, user_id: int) -> list[Row]:
+        """A user's API keys (``id``, ``key``, ``description``), oldest first."""
+        return self._all(
+            "SELECT id, key, description FROM api_keys WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+
+    def api_key_by_id(self, key_id: int) -> Row | None:
+        """An API key row (``id``, ``user_id``, ``key``, ``description``), or ``None``."""
+        return self._one("SELECT * FROM api_keys WHERE id = ?", (key_id,))
+
+    def add_api_key(self, user_id: int, description: str | None) -> Row:
+        """Make a new API key for a user; returns its row."""
+        with self.transaction() as db:
+            key_id = db.execute(
+                "INSERT INTO api_keys (user_id, key, description, created_at) VALUES (?, ?, ?, ?)",
+                (user_id, secrets.token_hex(20), description, utc_now()),
+            ).lastrowid
+        row = self.api_key_by_id(int(key_id or 0))
+        assert row is not None
+        return row
+
+    def delete_api_key(self, key_id: int) -> None:
+        """Delete an API key (requests with it fail from now on)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM api_keys WHERE id = ?", (key_id,))
+
+    def search_users(self, query: str, limit: int) -> list[Row]:
+        """Users whose username, e-mail or name contains ``query`` (case aside), at
+        most ``limit``, by id. ``%`` and ``_`` in ``query`` match themselves."""
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self._all(
+            "SELECT * FROM users WHERE username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'"
+            " OR name LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+            (pattern, pattern, pattern, limit),
+        )
+
+    def user_by_email(self, email: str) -> Row | None:
+        """A user by e-mail address (case aside), or ``None``."""
+        return self._one("SELECT * FROM users WHERE lower(email) = lower(?)", (email,))
 
     def user_by_id(self, user_id: int) -> Row | None:
         """A user by id, or ``None``."""
