@@ -12,7 +12,9 @@ mutations, and exporting them as ``BINDABLES: list[SchemaBindable]``:
 ``files`` (run files), ``sweeps``, ``reports`` (views), ``artifact_types``,
 ``artifact_collections`` (sequences, portfolios), ``artifacts`` (versions),
 ``memberships`` (and links), ``aliases``, ``tags``, ``artifact_files`` (and
-manifests), ``lineage`` (runs <-> versions), ``server_info`` and ``scalars``.
+manifests), ``lineage`` (runs <-> versions), ``artifact_writes`` (new versions:
+pending, uploads, manifests, commit), ``run_sdk`` (what else wandb-core asks, and
+the features refused as ``UNSUPPORTED``), ``server_info`` and ``scalars``.
 A field that looks up or lists a resource is bound in that resource's module
 (``Project.runs`` and ``Sweep.runs`` in ``runs``, ``Project.artifactTypes`` in
 ``artifact_types``), so one GraphQL type (``Project``, ``Run``, ``Mutation``)
@@ -50,6 +52,7 @@ from . import (
     artifact_collections,
     artifact_files,
     artifact_types,
+    artifact_writes,
     artifacts,
     files,
     history,
@@ -58,6 +61,7 @@ from . import (
     memberships,
     projects,
     reports,
+    run_sdk,
     runs,
     scalars,
     server_info,
@@ -101,6 +105,9 @@ RESOURCES: tuple[ModuleType, ...] = (
     tags,
     artifact_files,
     lineage,
+    # the run SDK's writes (issue 16)
+    artifact_writes,
+    run_sdk,
 )
 
 #: Every module's bindables, in :data:`RESOURCES` order.

@@ -48,6 +48,7 @@ from .history import HistoryStore
 from .logs import LogsStore
 from .projects import ProjectsStore
 from .reports import ReportsStore
+from .run_streams import RunStreamsStore, StreamChunk
 from .runs import RunSeed, RunsStore
 from .sweeps import SweepsStore
 from .users import UsersStore
@@ -62,11 +63,13 @@ __all__ = [
     "ReportsStore",
     "Row",
     "RunSeed",
+    "RunStreamsStore",
     "RunsStore",
     "Store",
     "StoreBase",
     "StoreConflict",
     "StoreError",
+    "StreamChunk",
     "SweepsStore",
     "UsersStore",
     "decode_cursor",
@@ -78,7 +81,7 @@ __all__ = [
 ]
 
 
-class Store(HistoryStore, LogsStore, FilesStore, ReportsStore):
+class Store(RunStreamsStore, HistoryStore, LogsStore, FilesStore, ReportsStore):
     """Typed access to the server's SQLite database (thread-safe).
 
     The union of the resource stores: users and entities, projects, sweeps,
