@@ -13,7 +13,9 @@
     body is bounded by ``ServerLimits.max_stream_bytes`` (413), each line by
     ``max_stream_line_bytes`` (400); a gzip body is inflated within the same bound.
     The store applies the chunk idempotently by offset (``_store/run_streams``).
-    Answers ``{}``.
+    Answers ``{}``.  The server's :class:`FaultPlan` applies under the operation name
+    ``file_stream`` (``operations={"file_stream"}``): with ``when="after"`` the chunk
+    is applied and the answer lost, as a retry-provoking network fault would.
 ``POST /sdk/otel/...``
     The OpenTelemetry metrics and logs both halves of the SDK post to the base URL,
     without credentials (the SDK sends none there, and prints a warning on a 401):
@@ -26,16 +28,29 @@ from __future__ import annotations
 import zlib
 from urllib.parse import unquote
 
-from ._asgi import Receive, Scope, Send, TooLarge, error_body, finish, json_object, read_body
+from ._asgi import (
+    Receive,
+    Scope,
+    Send,
+    TooLarge,
+    abort_connection,
+    error_body,
+    finish,
+    json_object,
+    read_body,
+)
 from ._auth import AppAuth, unauthorized
+from ._faults import FaultPlan
 from ._limits import ServerLimits
 from ._recording import RecordedRequest
 from ._resolvers import can_read_project
 from ._store import StoreError, StreamChunk
 
-__all__ = ["FileStreamRoutes", "is_file_stream", "is_telemetry"]
+__all__ = ["FILE_STREAM", "FileStreamRoutes", "is_file_stream", "is_telemetry"]
 
 _SUFFIX = "/file_stream"
+#: The operation name ``file_stream`` requests have in the request log and to faults.
+FILE_STREAM = "file_stream"
 
 
 def is_file_stream(path: str, method: str) -> bool:
@@ -97,6 +112,20 @@ class FileStreamRoutes(AppAuth):
     """``file_stream`` and the SDK's telemetry posts (see the module docstring)."""
 
     limits: ServerLimits
+    faults: FaultPlan
+
+    async def _stream_fault(self, send: Send, record: RecordedRequest, fault: str) -> None:
+        if fault == "reset":
+            record.status = 0
+            abort_connection(send)
+            return
+        if fault == "slow":
+            await self.faults.wait_slow()
+            await finish(send, record, 200, b"{}")
+            return
+        status = int(fault) if fault in ("500", "502", "503", "429") else 500
+        extra = [(b"retry-after", f"{self.faults.retry_after:g}".encode())] if status == 429 else []
+        await finish(send, record, status, error_body(f"injected {fault}"), extra=extra)
 
     async def _file_stream(
         self,
@@ -106,6 +135,7 @@ class FileStreamRoutes(AppAuth):
         record: RecordedRequest,
         headers: dict[str, str],
     ) -> None:
+        record.operation_name = FILE_STREAM
         user = self._authenticate(headers)
         if user is None:
             await unauthorized(send, record, headers)
@@ -142,11 +172,19 @@ class FileStreamRoutes(AppAuth):
                 send, record, 400, error_body("file_stream: the body is not a JSON object")
             )
             return
+        fault = self.faults.pick(FILE_STREAM)
+        record.fault = fault
+        if fault is not None and self.faults.when == "before":
+            await self._stream_fault(send, record, fault)
+            return
         try:
             chunk = parse_chunk(payload, self.limits.max_stream_line_bytes)
             self.store.apply_stream(int(run["id"]), chunk)
         except StoreError as exc:
             await finish(send, record, 400, error_body(str(exc)))
+            return
+        if fault is not None:
+            await self._stream_fault(send, record, fault)
             return
         await finish(send, record, 200, b"{}")
 
