@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ._async.api import AsyncApi
 from ._async.artifact_collections import AsyncArtifactCollection
+from ._async.artifact_drafts import AsyncArtifactDraft  # the write path (issue 16)
 from ._async.artifact_files import AsyncArtifactEntry, AsyncArtifactFile
 from ._async.artifact_types import AsyncArtifactType
 from ._async.artifacts import AsyncArtifact
@@ -41,6 +42,7 @@ from ._core.runs import RunState
 from ._core.users import User, UserRef
 from ._sync.api import Api
 from ._sync.artifact_collections import ArtifactCollection
+from ._sync.artifact_drafts import ArtifactDraft  # the write path (issue 16)
 from ._sync.artifact_files import ArtifactEntry, ArtifactFile
 from ._sync.artifact_types import ArtifactType
 from ._sync.artifacts import Artifact
@@ -169,4 +171,7 @@ __all__ = [
     "VerificationError",
     "WandbError",
     "__version__",
+    # the write path (issue 16)
+    "ArtifactDraft",
+    "AsyncArtifactDraft",
 ]

@@ -23,3 +23,13 @@ class ArtifactCollectionState(str, Enum):
     @classmethod
     def _missing_(cls, value: object) -> "ArtifactCollectionState | None":
         return open_enum_member(cls, value)
+
+
+class ArtifactManifestType(str, Enum):
+    FULL = "FULL"
+    PATCH = "PATCH"
+    INCREMENTAL = "INCREMENTAL"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ArtifactManifestType | None":
+        return open_enum_member(cls, value)
