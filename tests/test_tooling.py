@@ -270,6 +270,25 @@ CASES: list[tuple[str, str, type]] = [
         ASYNC + "    async for r in api.reports('e/p'):\n        r.",
         wt.Report,
     ),
+    # -- the write path (issue 16): new artifact versions
+    ("draft", SYNC + "d = wandb_typed.ArtifactDraft('n', 'dataset')\nd.", wt.ArtifactDraft),
+    ("new_draft", SYNC + "api.artifact('n').new_draft().", wt.ArtifactDraft),
+    ("draft_save", SYNC + "wandb_typed.ArtifactDraft('n', 't').save('p').", wt.Artifact),
+    (
+        "run_log_draft",
+        SYNC + "api.run('e/p/r').log_artifact(wandb_typed.ArtifactDraft('n', 't')).",
+        wt.Artifact,
+    ),
+    (
+        "async_new_draft",
+        ASYNC + "    d = await (await api.artifact('n')).new_draft()\n    d.",
+        wt.AsyncArtifactDraft,
+    ),
+    (
+        "async_draft_save",
+        ASYNC + "    a = await wandb_typed.AsyncArtifactDraft('n', 't').save('p')\n    a.",
+        wt.AsyncArtifact,
+    ),
 ]
 
 
@@ -302,6 +321,8 @@ CLASSES = [
     wt.ArtifactCollection, wt.AsyncArtifactCollection, wt.ArtifactType, wt.AsyncArtifactType,
     wt.ArtifactFile, wt.AsyncArtifactFile, wt.ArtifactEntry, wt.AsyncArtifactEntry, wt.Job,
     wt.AsyncJob, wt.ArtifactManifest, wt.ArtifactManifestEntry,
+    # the write path (issue 16)
+    wt.ArtifactDraft, wt.AsyncArtifactDraft,
 ]  # fmt: skip
 
 

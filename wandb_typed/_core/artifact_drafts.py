@@ -13,14 +13,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Generator, Iterable, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal, cast
+from types import TracebackType
+from typing import IO, Any, Literal, cast, overload
 from urllib.parse import urlsplit
 
 from ..errors import InputError, UsageError
-from ..types import JSONObject
+from ..types import JSONObject, JSONValue
 from .artifact_names import check_artifact_name_part
 from .checks import check_bool, check_optional_str
 from .manifest import ArtifactManifest, ArtifactManifestEntry, md5_b64_of_file
@@ -36,9 +37,12 @@ STORAGE_LAYOUT = "V2"
 def check_entry_path(value: object, what: str = "name") -> str:
     """A path inside an artifact: relative, ``/``-separated, without ``..`` (what the
     server accepts; a Windows path is converted)."""
-    if not isinstance(value, (str, os.PathLike)):
+    if isinstance(value, str):
+        text = value.replace("\\", "/")
+    elif isinstance(value, os.PathLike):
+        text = os.fspath(cast("os.PathLike[str]", value)).replace("\\", "/")
+    else:
         raise InputError(f"{what} must be a str or a path, got {type(value).__name__}")
-    text = os.fspath(value).replace("\\", "/")  # pyright: ignore[reportUnknownArgumentType]
     parts = [p for p in text.split("/") if p not in ("", ".")]
     if not parts or text.startswith("/") or ".." in parts or "\x00" in text:
         raise InputError(f"{what} must be a relative path inside the artifact, got {text!r}")
@@ -84,15 +88,15 @@ class ArtifactDraftData:
         name: str,
         type: str,  # the official constructor's name
         description: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, JSONValue] | None = None,
         incremental: bool = False,
     ) -> None:
         self.name = check_artifact_name_part(name, "artifact name")
         self.type = check_artifact_name_part(type, "artifact type")
         self.description = check_optional_str(description, "description")
-        if metadata is not None and not isinstance(metadata, Mapping):
+        if metadata is not None and not isinstance(cast("object", metadata), Mapping):
             raise InputError(f"metadata must be a mapping, got {metadata.__class__.__name__}")
-        self.metadata = cast("JSONObject", dict(metadata or {}))
+        self.metadata = dict(metadata or {})
         self.incremental = check_bool(incremental, "incremental")
         self._entries: dict[str, ArtifactManifestEntry] = {}
         self._local: dict[str, Path] = {}
@@ -141,10 +145,17 @@ class ArtifactDraftData:
         for path in files:
             self._put(prefix + path.relative_to(root).as_posix(), path, merge)
 
-    @contextmanager
+    @overload
+    def new_file(
+        self, name: str, mode: Literal["x", "w"] = "x", encoding: str | None = None
+    ) -> AbstractContextManager[IO[str]]: ...
+    @overload
+    def new_file(
+        self, name: str, mode: Literal["xb", "wb"], encoding: None = None
+    ) -> AbstractContextManager[IO[bytes]]: ...
     def new_file(
         self, name: str, mode: Literal["x", "w", "xb", "wb"] = "x", encoding: str | None = None
-    ) -> Generator[IO[Any]]:
+    ) -> AbstractContextManager[IO[str]] | AbstractContextManager[IO[bytes]]:
         """Write a new file into the draft: ``with draft.new_file("a.txt") as f:``. The
         file is added (and hashed) when the block ends without an error."""
         entry_path = check_entry_path(name)
@@ -156,12 +167,7 @@ class ArtifactDraftData:
             self._tmp = Path(tempfile.mkdtemp(prefix="wandb-typed-draft-"))
         target = self._tmp / entry_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        binary = mode.endswith("b")
-        with target.open(
-            "wb" if binary else "w", encoding=None if binary else (encoding or "utf-8")
-        ) as handle:
-            yield handle
-        self._put(entry_path, target, True)
+        return _NewFile(self, entry_path, target, mode.endswith("b"), encoding)
 
     def add_reference(
         self, uri: str, name: str | None = None, checksum: bool = True
@@ -170,7 +176,7 @@ class ArtifactDraftData:
         ``gs://``, ``file://``...): only the URI is recorded, nothing is uploaded.
         ``file://`` references are hashed when ``checksum``; for others the digest is
         the URI itself (W&B's rule for storage it cannot list)."""
-        if not isinstance(uri, str) or not urlsplit(uri).scheme:
+        if not isinstance(cast("object", uri), str) or not urlsplit(uri).scheme:
             raise InputError(f"add_reference: {uri!r} is not a URI")
         parts = urlsplit(uri)
         entry_path = check_entry_path(
@@ -247,3 +253,32 @@ class ArtifactDraftData:
             raise UsageError("a draft is seeded from its base version before anything is added")
         self._base_id = base_id
         self._entries = dict(manifest.entries)
+
+
+class _NewFile(AbstractContextManager[IO[Any]]):
+    """The file ``new_file`` opens: added to the draft when closed without an error."""
+
+    def __init__(
+        self, draft: ArtifactDraftData, path: str, target: Path, binary: bool, encoding: str | None
+    ) -> None:
+        self._draft, self._path, self._target = draft, path, target
+        self._binary, self._encoding = binary, encoding
+        self._handle: IO[Any] | None = None
+
+    def __enter__(self) -> IO[Any]:
+        if self._binary:
+            self._handle = self._target.open("wb")
+        else:
+            self._handle = self._target.open("w", encoding=self._encoding or "utf-8")
+        return self._handle
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        if exc_type is None:
+            self._draft._put(self._path, self._target, True)  # pyright: ignore[reportPrivateUsage]

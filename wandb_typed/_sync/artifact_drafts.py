@@ -8,13 +8,14 @@ itself is :mod:`.artifact_uploads`."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._core.artifact_drafts import ArtifactDraftData
-from .._core.checks import check_optional_str
+from .._core.checks import check_instance, check_optional_str
 from .._core.progress import ProgressArg
 from ..errors import InputError, NotFoundError
 from ..paths import check_name
+from ..types import JSONValue
 
 if TYPE_CHECKING:
     from .api import Api
@@ -40,7 +41,7 @@ class ArtifactDraft(ArtifactDraftData):
         name: str,
         type: str,  # the official constructor's name
         description: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, JSONValue] | None = None,
         incremental: bool = False,
     ) -> None:
         super().__init__(name, type, description, metadata, incremental)
@@ -73,17 +74,17 @@ class ArtifactDraft(ArtifactDraftData):
 
         check_optional_str(project, "project")
         check_optional_str(entity, "entity")
-        if api is not None and not isinstance(api, Api):
-            raise InputError(f"api must be an {Api.__name__}, got {type(api).__name__}")
+        _check_options(aliases, tags, max_workers)
+        if api is not None:
+            check_instance(api, Api, "api")
         if api is not None:
             return self._save_with(api._session, project, entity, aliases, tags, progress, max_workers)  # pyright: ignore[reportPrivateUsage]  # fmt: skip
         if self._session is not None:
             return self._save_with(self._session, project, entity, aliases, tags, progress, max_workers)  # fmt: skip
-        own = Api()
-        try:
-            return self._save_with(own._session, project, entity, aliases, tags, progress, max_workers)  # pyright: ignore[reportPrivateUsage]  # fmt: skip
-        finally:
-            own.close()
+        # the returned version keeps this client (as one from api.artifact() keeps its
+        # Api), so new_draft(), download() ... work on it; it lives as long as they do
+        self._session = Api()._session  # pyright: ignore[reportPrivateUsage]
+        return self._save_with(self._session, project, entity, aliases, tags, progress, max_workers)  # fmt: skip
 
     def _save_with(
         self,
@@ -132,10 +133,25 @@ class ArtifactDraft(ArtifactDraftData):
     ) -> Artifact:
         from .artifact_uploads import save_draft
 
+        _check_options(aliases, tags, DEFAULT_WORKERS)
         return save_draft(
             run._session, self, entity=run.entity, project=run.project, run=run.id,  # pyright: ignore[reportPrivateUsage]
             aliases=aliases, tags=tags, progress=progress, max_workers=DEFAULT_WORKERS,
         )  # fmt: skip
+
+
+def _check_options(
+    aliases: Sequence[str] | None, tags: Sequence[str] | None, max_workers: int
+) -> None:
+    """A save's options, checked before anything is sent (no run is created for a
+    save that cannot succeed)."""
+    from .._core.artifact_names import check_aliases, check_artifact_tags
+    from .._core.checks import check_int
+    from .artifact_uploads import MAX_WORKERS
+
+    check_aliases(list(aliases) if aliases is not None else [], "aliases")
+    check_artifact_tags(list(tags) if tags is not None else [], "tags")
+    check_int(max_workers, "max_workers", 1, MAX_WORKERS)
 
 
 def draft_of(session: Session, artifact: Artifact) -> ArtifactDraft:
@@ -145,6 +161,6 @@ def draft_of(session: Session, artifact: Artifact) -> ArtifactDraft:
     collection = artifact.source_name.partition(":")[0]
     draft = ArtifactDraft(collection, artifact.type, artifact.description, artifact.metadata)
     draft._seed_from(artifact.id, fetch_manifest(session, artifact))  # pyright: ignore[reportPrivateUsage]
-    draft._session = session
-    draft._project = (artifact.source_entity, artifact.source_project)
+    draft._session = session  # pyright: ignore[reportPrivateUsage]
+    draft._project = (artifact.source_entity, artifact.source_project)  # pyright: ignore[reportPrivateUsage]
     return draft

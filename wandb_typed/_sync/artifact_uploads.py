@@ -147,6 +147,7 @@ def save_draft(
     if artifact.state.value != "COMMITTED":
         uploads = draft._uploads()  # pyright: ignore[reportPrivateUsage]
         todo: list[tuple[str, Path, str, dict[str, str]]] = []
+        queued: set[str] = set()
         paths = sorted(uploads)
         for start in range(0, len(paths), SPEC_BATCH):
             batch = paths[start : start + SPEC_BATCH]
@@ -170,7 +171,8 @@ def save_draft(
                 )
             for path, edge in zip(batch, edges, strict=True):
                 node = edge.node
-                if node is not None and node.upload_url:
+                if node is not None and node.upload_url and entries[path].digest not in queued:
+                    queued.add(entries[path].digest)  # the same contents twice: sent once
                     todo.append(
                         (path, uploads[path], node.upload_url, _headers(node.upload_headers))
                     )
