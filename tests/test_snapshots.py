@@ -61,6 +61,8 @@ def first_run(api: Api) -> str:
 
 
 CNN = "demo/mnist/mnist-cnn"
+#: A small TensorBoard log (written by the tensorboard package's writer).
+TENSORBOARD = Path(__file__).parent / "fixtures" / "tensorboard"
 
 
 def model_logger(api: Api) -> Run:
@@ -258,6 +260,8 @@ WRITES: dict[str, Callable[[Api, Path], Any]] = {
     "artifact_link_and_unlink": lambda api, _: _artifact_links(api),
     "run_use_and_log_artifact": lambda api, _: _run_artifacts(api),
     "collection_edit_retype_delete": lambda api, _: _collection_edits(api),
+    # the write path (issue 16): the GraphQL of a TensorBoard sync (its history goes by file_stream)
+    "sync_tensorboard": lambda api, _: api.sync_tensorboard(TENSORBOARD, run_id="snaptb", project="snap-tb", entity="demo"),
 }  # fmt: skip
 
 

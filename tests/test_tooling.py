@@ -284,6 +284,7 @@ CASES: list[tuple[str, str, type]] = [
         ASYNC + "    d = await (await api.artifact('n')).new_draft()\n    d.",
         wt.AsyncArtifactDraft,
     ),
+    ("sync_tensorboard", SYNC + "api.sync_tensorboard('logs', project='p').", wt.Run),
     (
         "async_draft_save",
         ASYNC + "    a = await wandb_typed.AsyncArtifactDraft('n', 't').save('p')\n    a.",

@@ -39,6 +39,7 @@ from ._core.paging import Page
 from ._core.progress import DownloadProgress
 from ._core.reports import BetaReport, Report
 from ._core.runs import RunState
+from ._core.tfevents import SkippedTensorBoardDataWarning  # the write path (issue 16)
 from ._core.users import User, UserRef
 from ._sync.api import Api
 from ._sync.artifact_collections import ArtifactCollection
@@ -174,4 +175,5 @@ __all__ = [
     # the write path (issue 16)
     "ArtifactDraft",
     "AsyncArtifactDraft",
+    "SkippedTensorBoardDataWarning",
 ]

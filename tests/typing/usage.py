@@ -395,6 +395,7 @@ def draft_usage(api: Api, art: Artifact, run: Run) -> None:
     assert_type(art.new_draft(), ArtifactDraft)
     assert_type(run.log_artifact(draft, aliases=["prod"]), Artifact)
     assert_type(run.log_artifact(art), Artifact)
+    assert_type(api.sync_tensorboard("logs", run_id="tb", project="p"), Run)
 
 
 async def async_draft_usage(aapi: AsyncApi, art: AsyncArtifact, run: AsyncRun) -> None:
@@ -402,3 +403,4 @@ async def async_draft_usage(aapi: AsyncApi, art: AsyncArtifact, run: AsyncRun) -
     assert_type(await draft.save("mnist", api=aapi), AsyncArtifact)
     assert_type(await art.new_draft(), AsyncArtifactDraft)
     assert_type(await run.log_artifact(draft), AsyncArtifact)
+    assert_type(await aapi.sync_tensorboard(Path("logs")), AsyncRun)

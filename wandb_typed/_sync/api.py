@@ -479,3 +479,30 @@ class Api:
         if parsed.kind == "sweep":
             return _sweeps.fetch_sweep(self._session, entity, project, parsed.name)
         return _reports.fetch_report(self._session, entity, project, parsed.name)
+
+    # -- the write path (issue 16): TensorBoard ------------------------------------------
+
+    def sync_tensorboard(
+        self,
+        root_dir: str | Path,
+        run_id: str | None = None,
+        project: str | None = None,
+        entity: str | None = None,
+    ) -> Run:
+        """Sync the TensorBoard event files (``*tfevents*``) under ``root_dir`` into a
+        run (``run_id``, default a new random id) and return it.
+
+        Scalars become history (one row per TensorBoard step, with ``global_step``;
+        tags of several log directories are prefixed with the directory, e.g.
+        ``train/loss``), histograms W&B histograms; the last values are the summary
+        and the run is finished. Images, audio and other values are skipped and named
+        in a ``SkippedTensorBoardDataWarning``. Syncing again into the same run
+        resumes it (the server keeps each history line once).
+
+        Raises:
+            InputError: ``root_dir`` is not a directory, holds no event files, or a
+                file is malformed; or no project is given or configured.
+        """
+        from . import tensorboard as _tensorboard
+
+        return _tensorboard.sync_tensorboard(self._session, root_dir, run_id, project, entity)
