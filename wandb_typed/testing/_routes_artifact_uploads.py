@@ -17,6 +17,7 @@ longer pending 409.  Nothing is written to disk: contents go to the store.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -83,14 +84,17 @@ class ArtifactUploadRoutes:
         except TooLarge:
             await too_large(send, record, self.limits.max_file_bytes)
             return
-        try:
+        try:  # in a worker thread: the event loop keeps reading other uploads meanwhile
             if file_match:
-                self.store.artifacts.store_upload(
-                    int(file_match[1]), file_match[2], body, self.limits.max_artifact_storage_bytes
-                )
+                await asyncio.to_thread(
+                    self.store.artifacts.store_upload,
+                    int(file_match[1]), file_match[2], body, self.limits.max_artifact_storage_bytes,
+                )  # fmt: skip
             else:
                 assert manifest_match is not None
-                self.store.artifacts.store_manifest(int(manifest_match[1]), body)
+                await asyncio.to_thread(
+                    self.store.artifacts.store_manifest, int(manifest_match[1]), body
+                )
         except StorageFull as exc:
             await finish(send, record, 507, error_body(str(exc)))
             return

@@ -131,27 +131,34 @@ def resolve_create_artifact_files(_: None, info: GraphQLResolveInfo, input: Row)
     file of an incremental version).  Members of the versions' entities only."""
     ctx = request_context(info)
     specs: list[dict[str, Any]] = bounded(input.get("artifactFiles"), "artifact files")
+    if any(spec.get("uploadPartsInput") for spec in specs):
+        raise unsupported("multipart uploads")
     artifacts: dict[str, Row] = {}
-    edges: list[Row] = []
+    grouped: dict[str, list[tuple[str, str, str | None]]] = {}
     for spec in specs:
-        if spec.get("uploadPartsInput"):
-            raise unsupported("multipart uploads")
         key = str(spec["artifactID"])
         if key not in artifacts:
             artifacts[key] = artifact_for_write(ctx, key)
-        artifact = artifacts[key]
-        path, digest = str(spec["name"]), str(spec["md5"])
-        try:
-            needed = ctx.store.artifacts.add_draft_file(
-                int(artifact["id"]), path, digest, spec.get("mimetype")
+        grouped.setdefault(key, []).append(
+            (str(spec["name"]), str(spec["md5"]), spec.get("mimetype"))
+        )
+    needed: dict[tuple[str, str], bool] = {}
+    try:
+        for key, files in grouped.items():
+            flags = ctx.store.artifacts.add_draft_files(int(artifacts[key]["id"]), files)
+            needed.update(
+                {(key, path): flag for (path, _, _), flag in zip(files, flags, strict=True)}
             )
-            md5_hex = md5_hex_of(digest)
-        except StoreError as exc:
-            raise GraphQLError(str(exc)) from None
-        artifact_id = int(artifact["id"])
+    except StoreError as exc:
+        raise GraphQLError(str(exc)) from None
+    nodes = {key: artifact_nodes(ctx, [row])[0] for key, row in artifacts.items()}
+    edges: list[Row] = []
+    for spec in specs:
+        key, path, digest = str(spec["artifactID"]), str(spec["name"]), str(spec["md5"])
+        artifact_id, md5_hex = int(artifacts[key]["id"]), md5_hex_of(digest)
         url = (
             _signed(ctx, upload_path(artifact_id, md5_hex), "upload", f"{artifact_id}/{md5_hex}")
-            if needed
+            if needed[(key, path)]
             else None
         )
         node: Row = {
@@ -163,11 +170,11 @@ def resolve_create_artifact_files(_: None, info: GraphQLResolveInfo, input: Row)
             "md5": digest,
             "digest": digest,
             "mimetype": spec.get("mimetype"),
-            "storagePath": f"{artifact['entity_name']}/{md5_hex}",
+            "storagePath": f"{artifacts[key]['entity_name']}/{md5_hex}",
             "uploadUrl": url,
             "uploadHeaders": [],
             "uploadMultipartUrls": None,
-            "artifact": artifact_nodes(ctx, [artifact])[0],
+            "artifact": nodes[key],
         }
         edges.append({"node": node, "cursor": str(len(edges))})
     page_info = {"hasNextPage": False, "endCursor": edges[-1]["cursor"] if edges else None}

@@ -232,23 +232,36 @@ class UploadsStore(AliasesStore, ArtifactFilesStore):
         return row
 
     # ------------------------------------------------------------------ files
-    def add_draft_file(
-        self, artifact_id: int, path: str, digest: str, mimetype: str | None
-    ) -> bool:
-        """Record a file of a pending version; whether its contents are still to be
-        uploaded (``False``: the server has them already)."""
-        self._pending(artifact_id)
-        check_artifact_path(path)
-        md5_hex_of(digest)
+    def add_draft_files(
+        self, artifact_id: int, files: Sequence[tuple[str, str, str | None]]
+    ) -> list[bool]:
+        """Record files ``(path, md5, mimetype)`` of a pending version in one transaction;
+        for each, whether its contents are still to be uploaded (``False``: the server
+        has them already)."""
+        for path, digest, _ in files:
+            check_artifact_path(path)
+            md5_hex_of(digest)
         with self._store.transaction() as db:
-            db.execute(
+            self._check_pending(db, artifact_id)
+            db.executemany(
                 "INSERT INTO artifact_draft_files (artifact_id, path, digest, mimetype)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (artifact_id, path)"
                 " DO UPDATE SET digest = excluded.digest, mimetype = excluded.mimetype",
-                (artifact_id, path, digest, mimetype),
+                [(artifact_id, path, digest, mimetype) for path, digest, mimetype in files],
             )
-            have = db.execute("SELECT 1 FROM artifact_blobs WHERE digest = ?", (digest,))
-            return have.fetchone() is None
+            return [
+                db.execute("SELECT 1 FROM artifact_blobs WHERE digest = ?", (d,)).fetchone() is None
+                for _, d, _ in files
+            ]
+
+    @staticmethod
+    def _check_pending(db: Any, artifact_id: int) -> None:
+        """A :class:`StoreError` unless the version exists and is pending (one lookup)."""
+        found = db.execute("SELECT state FROM artifacts WHERE id = ?", (artifact_id,)).fetchone()
+        if found is None:
+            raise StoreError(f"artifact {artifact_id} not found")
+        if found[0] != "PENDING":
+            raise StoreConflict(f"artifact {artifact_id} is {found[0]}, not PENDING")
 
     def storage_bytes(self) -> int:
         """Bytes of artifact contents stored in all."""
@@ -257,11 +270,11 @@ class UploadsStore(AliasesStore, ArtifactFilesStore):
     def store_upload(self, artifact_id: int, md5_hex: str, content: bytes, limit: int) -> None:
         """Store a file's contents uploaded for a pending version: the MD5 must be the
         one the URL was issued for, and the server's storage limit must hold them."""
-        self._pending(artifact_id)
         if hashlib.md5(content).hexdigest() != md5_hex:
             raise StoreError("the uploaded contents do not match their MD5")
         digest = base64.b64encode(bytes.fromhex(md5_hex)).decode()
         with self._store.transaction() as db:
+            self._check_pending(db, artifact_id)
             if db.execute("SELECT 1 FROM artifact_blobs WHERE digest = ?", (digest,)).fetchone():
                 return
             if self.storage_bytes() + len(content) > limit:
