@@ -137,9 +137,11 @@ CREATE TABLE IF NOT EXISTS run_stream_offsets (
         for line in fresh:
             data = _json_object(line, HISTORY)
             step = data.get("_step")
+            text = line  # kept as sent (the SDK's compact JSON), unless given a step
             if not isinstance(step, int) or isinstance(step, bool):
                 step = next_step
                 data["_step"] = step
+                text = dumps(data)
             next_step = max(next_step, step + 1)
             for key, value in data.items():
                 counts = keys.setdefault(key, {"typeCounts": []})["typeCounts"]
@@ -150,7 +152,7 @@ CREATE TABLE IF NOT EXISTS run_stream_offsets (
                         break
                 else:
                     counts.append({"type": kind, "count": 1})
-            batch.append((run_id, step, dumps(data)))
+            batch.append((run_id, step, text))
         db.executemany("INSERT OR REPLACE INTO history (run_id, step, row) VALUES (?, ?, ?)", batch)
         history_keys["lastStep"] = next_step - 1
         total = db.execute("SELECT count(*) FROM history WHERE run_id = ?", (run_id,)).fetchone()[0]
