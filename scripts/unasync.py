@@ -53,6 +53,7 @@ SHARED_RULES: list[Rule] = [
     (r"\b__aiter__\b", "__iter__"),
     (r"\baclose\b", "close"),
     (r"\baiter_bytes\b", "iter_bytes"),
+    (r"\baread\b", "read"),
     (r"\bAsyncIterator\b", "Iterator"),
     (r"\bwandb_typed_gql\.async_client\b", "wandb_typed_gql.client"),
     (r"\bAsync([A-Z]\w*)", r"\1"),

@@ -61,6 +61,8 @@ def first_run(api: Api) -> str:
 
 
 CNN = "demo/mnist/mnist-cnn"
+#: A small TensorBoard log (written by the tensorboard package's writer).
+TENSORBOARD = Path(__file__).parent / "fixtures" / "tensorboard"
 
 
 def model_logger(api: Api) -> Run:
@@ -336,6 +338,8 @@ WRITES: dict[str, Callable[[Api, Path], Any]] = {
     # registries, automations and integrations
     "registry_create_save_members_delete": lambda api, _: _registry_writes(api),
     "automation_create_update_delete": lambda api, _: _automation_writes(api),
+    # the write path (issue 16): the GraphQL of a TensorBoard sync (its history goes by file_stream)
+    "sync_tensorboard": lambda api, _: api.sync_tensorboard(TENSORBOARD, run_id="snaptb", project="snap-tb", entity="demo"),
 }  # fmt: skip
 
 

@@ -375,6 +375,26 @@ CASES += [
         ASYNC + "    async for i in api.slack_integrations():\n        i.",
         wt.SlackIntegration,
     ),
+    # -- the write path (issue 16): new artifact versions
+    ("draft", SYNC + "d = wandb_typed.ArtifactDraft('n', 'dataset')\nd.", wt.ArtifactDraft),
+    ("new_draft", SYNC + "api.artifact('n').new_draft().", wt.ArtifactDraft),
+    ("draft_save", SYNC + "wandb_typed.ArtifactDraft('n', 't').save('p').", wt.Artifact),
+    (
+        "run_log_draft",
+        SYNC + "api.run('e/p/r').log_artifact(wandb_typed.ArtifactDraft('n', 't')).",
+        wt.Artifact,
+    ),
+    (
+        "async_new_draft",
+        ASYNC + "    d = await (await api.artifact('n')).new_draft()\n    d.",
+        wt.AsyncArtifactDraft,
+    ),
+    ("sync_tensorboard", SYNC + "api.sync_tensorboard('logs', project='p').", wt.Run),
+    (
+        "async_draft_save",
+        ASYNC + "    a = await wandb_typed.AsyncArtifactDraft('n', 't').save('p')\n    a.",
+        wt.AsyncArtifact,
+    ),
 ]
 
 
@@ -416,6 +436,8 @@ CLASSES += [
     wt.Team, wt.AsyncTeam, wt.Member, wt.AsyncMember, wt.User, wt.AsyncUser, wt.RunQueue,
     wt.AsyncRunQueue, wt.QueuedRun, wt.AsyncQueuedRun, wt.Report, wt.AsyncReport, wt.LightRuns,
     wt.AsyncLightRuns,
+    # the write path (issue 16)
+    wt.ArtifactDraft, wt.AsyncArtifactDraft,
 ]  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ._async.api import AsyncApi
 from ._async.artifact_collections import AsyncArtifactCollection
+from ._async.artifact_drafts import AsyncArtifactDraft  # the write path (issue 16)
 from ._async.artifact_files import AsyncArtifactEntry, AsyncArtifactFile
 from ._async.artifact_types import AsyncArtifactType
 from ._async.artifacts import AsyncArtifact
@@ -39,9 +40,11 @@ from ._core.manifest import ArtifactManifest, ArtifactManifestEntry
 from ._core.paging import Page
 from ._core.progress import DownloadProgress
 from ._core.runs import RunState
+from ._core.tfevents import SkippedTensorBoardDataWarning  # the write path (issue 16)
 from ._core.users import UserRef
 from ._sync.api import Api
 from ._sync.artifact_collections import ArtifactCollection
+from ._sync.artifact_drafts import ArtifactDraft  # the write path (issue 16)
 from ._sync.artifact_files import ArtifactEntry, ArtifactFile
 from ._sync.artifact_types import ArtifactType
 from ._sync.artifacts import Artifact
@@ -249,4 +252,8 @@ __all__ = [
     "User",
     "UserData",
     "WaitTimeoutError",
+    # the write path (issue 16)
+    "ArtifactDraft",
+    "AsyncArtifactDraft",
+    "SkippedTensorBoardDataWarning",
 ]

@@ -22,9 +22,13 @@ from .automation_entities import AutomationEntities
 from .automation_page import AutomationPage
 from .base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
+from .commit_draft_version import CommitDraftVersion
 from .create_automation import CreateAutomation
 from .create_custom_chart import CreateCustomChart
 from .create_default_resource_config import CreateDefaultResourceConfig
+from .create_draft_files import CreateDraftFiles
+from .create_draft_manifest import CreateDraftManifest
+from .create_draft_version import CreateDraftVersion
 from .create_invite import CreateInvite
 from .create_registry_members import CreateRegistryMembers
 from .create_run_queue import CreateRunQueue
@@ -48,6 +52,7 @@ from .delete_run_files import DeleteRunFiles
 from .delete_run_queue import DeleteRunQueue
 from .enums import (
     ArtifactCollectionType,
+    ArtifactManifestType,
     RunQueueAccessType,
     RunQueuePrioritizationMode,
 )
@@ -55,6 +60,7 @@ from .generate_api_key import GenerateApiKey
 from .input_types import (
     ArtifactAliasInput,
     ArtifactCollectionAliasInput,
+    CreateArtifactFileSpecInput,
     CreateFilterTriggerInput,
     CreateProjectMembersInput,
     DeleteProjectMembersInput,
@@ -132,6 +138,240 @@ def gql(q: str) -> str:
 
 
 class AsyncWandbClient(AsyncBaseClient):
+    async def create_draft_version(
+        self,
+        entity: str,
+        project: str,
+        type_: str,
+        collection: str,
+        digest: str,
+        run: Union[Optional[str], UnsetType] = UNSET,
+        description: Union[Optional[str], UnsetType] = UNSET,
+        metadata: Union[Optional[JSONValue], UnsetType] = UNSET,
+        aliases: Union[Optional[list[ArtifactAliasInput]], UnsetType] = UNSET,
+        tags: Union[Optional[list[TagInput]], UnsetType] = UNSET,
+    ) -> CreateDraftVersion:
+        query = gql("""
+            mutation CreateDraftVersion($entity: String!, $project: String!, $run: String, $type: String!, $collection: String!, $digest: String!, $description: String, $metadata: JSONString, $aliases: [ArtifactAliasInput!], $tags: [TagInput!]) {
+              createArtifact(
+                input: {entityName: $entity, projectName: $project, runName: $run, artifactTypeName: $type, artifactCollectionNames: [$collection], digest: $digest, digestAlgorithm: MANIFEST_MD5, description: $description, metadata: $metadata, enableDigestDeduplication: true, aliases: $aliases, tags: $tags}
+              ) {
+                artifact {
+                  ...ArtifactFields
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "type": type_,
+            "collection": collection,
+            "digest": digest,
+            "description": description,
+            "metadata": serialize_json_string(metadata),
+            "aliases": aliases,
+            "tags": tags,
+        }
+        response = await self.execute(
+            query=query, operation_name="CreateDraftVersion", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateDraftVersion, data, "CreateDraftVersion")
+
+    async def create_draft_files(
+        self, files: list[CreateArtifactFileSpecInput]
+    ) -> CreateDraftFiles:
+        query = gql("""
+            mutation CreateDraftFiles($files: [CreateArtifactFileSpecInput!]!) {
+              createArtifactFiles(input: {artifactFiles: $files, storageLayout: V2}) {
+                files {
+                  edges {
+                    node {
+                      storagePath
+                      uploadUrl
+                      uploadHeaders
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"files": files}
+        response = await self.execute(
+            query=query, operation_name="CreateDraftFiles", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateDraftFiles, data, "CreateDraftFiles")
+
+    async def create_draft_manifest(
+        self,
+        artifact_id: str,
+        digest: str,
+        entity: str,
+        project: str,
+        run: str,
+        type_: ArtifactManifestType,
+        base_artifact_id: Union[Optional[str], UnsetType] = UNSET,
+    ) -> CreateDraftManifest:
+        query = gql("""
+            mutation CreateDraftManifest($artifactID: ID!, $baseArtifactID: ID, $digest: String!, $entity: String!, $project: String!, $run: String!, $type: ArtifactManifestType!) {
+              createArtifactManifest(
+                input: {artifactID: $artifactID, baseArtifactID: $baseArtifactID, name: "wandb_manifest.json", digest: $digest, entityName: $entity, projectName: $project, runName: $run, type: $type}
+              ) {
+                artifactManifest {
+                  id
+                  file {
+                    uploadUrl
+                    uploadHeaders
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "artifactID": artifact_id,
+            "baseArtifactID": base_artifact_id,
+            "digest": digest,
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "type": type_,
+        }
+        response = await self.execute(
+            query=query, operation_name="CreateDraftManifest", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CreateDraftManifest, data, "CreateDraftManifest")
+
+    async def commit_draft_version(self, artifact_id: str) -> CommitDraftVersion:
+        query = gql("""
+            mutation CommitDraftVersion($artifactID: ID!) {
+              commitArtifact(input: {artifactID: $artifactID}) {
+                artifact {
+                  ...ArtifactFields
+                }
+              }
+            }
+
+            fragment ArtifactAliasFields on ArtifactAlias {
+              id
+              alias
+              artifactCollection {
+                ...ArtifactCollectionIdentity
+              }
+            }
+
+            fragment ArtifactCollectionIdentity on ArtifactCollection {
+              __typename
+              id
+              name
+              project {
+                name
+                entity {
+                  name
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              digest
+              description
+              metadata
+              state
+              size
+              fileCount
+              createdAt
+              updatedAt
+              versionIndex
+              commitHash
+              historyStep
+              ttlDurationSeconds
+              ttlIsInherited
+              artifactType {
+                name
+              }
+              artifactSequence {
+                ...ArtifactCollectionIdentity
+              }
+              aliases {
+                ...ArtifactAliasFields
+              }
+              tags {
+                id
+                name
+              }
+              currentManifest {
+                file {
+                  directUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"artifactID": artifact_id}
+        response = await self.execute(
+            query=query, operation_name="CommitDraftVersion", variables=variables
+        )
+        data = self.get_data(response)
+        return self.validate_result(CommitDraftVersion, data, "CommitDraftVersion")
+
     async def artifact_by_name(
         self, entity: str, project: str, name: str
     ) -> ArtifactByName:

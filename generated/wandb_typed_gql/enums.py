@@ -104,3 +104,13 @@ class RunQueuePrioritizationMode(str, Enum):
     @classmethod
     def _missing_(cls, value: object) -> "RunQueuePrioritizationMode | None":
         return open_enum_member(cls, value)
+
+
+class ArtifactManifestType(str, Enum):
+    FULL = "FULL"
+    PATCH = "PATCH"
+    INCREMENTAL = "INCREMENTAL"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ArtifactManifestType | None":
+        return open_enum_member(cls, value)

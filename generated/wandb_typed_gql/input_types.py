@@ -90,6 +90,13 @@ class UpsertBucketInput(BaseModel):
     sweep: Optional[str] = None
     "Sweep id the run belongs to."
     host: Optional[str] = None
+    commit: Optional[str] = None
+    "Git commit the run was started from."
+    debug: Optional[bool] = None
+    job_program: Optional[str] = None
+    "The program that started the run (a job's source)."
+    job_repo: Optional[str] = None
+    "The git remote of the run's code (a job's source)."
 
 
 class UpdateRunStateInput(BaseModel):
@@ -213,7 +220,28 @@ class PushNotificationActionInput(BaseModel):
     user_id: str = Field(alias="userID")
 
 
+class CreateArtifactFileSpecInput(BaseModel):
+    artifact_id: str = Field(alias="artifactID")
+    name: str
+    "Path of the file inside the artifact."
+    md_5: str
+    "Base64 MD5 of the contents."
+    digest: Optional[str] = None
+    "The contents' digest in the version's digest algorithm (wandb-core 0.31.0 sends it)."
+    mimetype: Optional[str] = None
+    artifact_manifest_id: Optional[str] = Field(
+        alias="artifactManifestID", default=None
+    )
+    upload_parts_input: Optional[list["UploadPartsInput"]] = None
+
+
+class UploadPartsInput(BaseModel):
+    part_number: int
+    hex_md_5: str = Field(alias="hexMD5")
+
+
 UpsertModelInput.model_rebuild()
 CreateFilterTriggerInput.model_rebuild()
 UpdateFilterTriggerInput.model_rebuild()
 TriggeredActionConfig.model_rebuild()
+CreateArtifactFileSpecInput.model_rebuild()

@@ -21,6 +21,7 @@ from wandb_typed import (
     Api,
     Artifact,
     ArtifactCollection,
+    ArtifactDraft,
     ArtifactEntry,
     ArtifactFile,
     ArtifactManifest,
@@ -30,6 +31,7 @@ from wandb_typed import (
     AsyncApi,
     AsyncArtifact,
     AsyncArtifactCollection,
+    AsyncArtifactDraft,
     AsyncArtifactEntry,
     AsyncArtifactFile,
     AsyncArtifactType,
@@ -491,3 +493,38 @@ async def async_registry_usage(aapi: AsyncApi) -> None:
     assert_type(await aapi.automation("x"), Automation)
     async for s in aapi.slack_integrations():
         assert_type(s, SlackIntegration)
+# -- the write path (issue 16): new artifact versions ------------------------------------
+
+
+def draft_usage(api: Api, art: Artifact, run: Run) -> None:
+    draft = ArtifactDraft("corpus", "dataset", description="d", metadata={"rows": 2})
+    assert_type(draft.name, str)
+    assert_type(draft.type, str)
+    assert_type(draft.description, str | None)
+    assert_type(draft.metadata, JSONObject)
+    assert_type(draft.incremental, bool)
+    assert_type(draft.add_file("a.txt"), ArtifactManifestEntry)
+    assert_type(draft.add_dir("data"), None)
+    assert_type(draft.add_reference("https://example.com/x"), ArtifactManifestEntry)
+    with draft.new_file("b.txt") as f:
+        f.write("hello")
+    draft.remove("a.txt")
+    assert_type(draft.entries, dict[str, ArtifactManifestEntry])
+    assert_type(draft.manifest, ArtifactManifest)
+    assert_type(draft.digest, str)
+    assert_type(draft.size, int)
+    assert_type(draft.base_id, str | None)
+    assert_type(draft.removed, frozenset[str])
+    assert_type(draft.save("mnist", aliases=["best"], api=api, progress=True), Artifact)
+    assert_type(art.new_draft(), ArtifactDraft)
+    assert_type(run.log_artifact(draft, aliases=["prod"]), Artifact)
+    assert_type(run.log_artifact(art), Artifact)
+    assert_type(api.sync_tensorboard("logs", run_id="tb", project="p"), Run)
+
+
+async def async_draft_usage(aapi: AsyncApi, art: AsyncArtifact, run: AsyncRun) -> None:
+    draft = AsyncArtifactDraft("corpus", "dataset", incremental=True)
+    assert_type(await draft.save("mnist", api=aapi), AsyncArtifact)
+    assert_type(await art.new_draft(), AsyncArtifactDraft)
+    assert_type(await run.log_artifact(draft), AsyncArtifact)
+    assert_type(await aapi.sync_tensorboard(Path("logs")), AsyncRun)

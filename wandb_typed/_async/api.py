@@ -753,3 +753,29 @@ class AsyncApi:
         return await _charts.create_custom_chart(
             self._session, entity, name, display_name, spec_type, access, spec
         )
+    # -- the write path (issue 16): TensorBoard ------------------------------------------
+
+    async def sync_tensorboard(
+        self,
+        root_dir: str | Path,
+        run_id: str | None = None,
+        project: str | None = None,
+        entity: str | None = None,
+    ) -> AsyncRun:
+        """Sync the TensorBoard event files (``*tfevents*``) under ``root_dir`` into a
+        run (``run_id``, default a new random id) and return it.
+
+        Scalars become history (one row per TensorBoard step, with ``global_step``;
+        tags of several log directories are prefixed with the directory, e.g.
+        ``train/loss``), histograms W&B histograms; the last values are the summary
+        and the run is finished. Images, audio and other values are skipped and named
+        in a ``SkippedTensorBoardDataWarning``. Syncing again into the same run
+        resumes it (the server keeps each history line once).
+
+        Raises:
+            InputError: ``root_dir`` is not a directory, holds no event files, or a
+                file is malformed; or no project is given or configured.
+        """
+        from . import tensorboard as _tensorboard
+
+        return await _tensorboard.sync_tensorboard(self._session, root_dir, run_id, project, entity)

@@ -2,9 +2,9 @@
 paths too), listing a collection's versions, editing and deleting them, linking,
 lineage.
 
-Creating or uploading new versions is the run SDK's job (``wandb.init()`` and
-``run.log_artifact()``); this client reads, downloads and edits what exists, and
-records existing versions as a run's inputs or outputs (:mod:`.artifact_runs`).
+New versions are drafts (:mod:`.artifact_drafts`: ``new_draft()``, or built like
+``wandb.Artifact``), uploaded by :mod:`.artifact_uploads`; existing versions are
+recorded as a run's inputs or outputs by :mod:`.artifact_runs`.
 Collections live in :mod:`.artifact_collections`, types in :mod:`.artifact_types`,
 downloads in :mod:`.artifact_files`.
 """
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from wandb_typed_gql.fragments import ArtifactFields, ArtifactMembershipFields
 
     from .artifact_collections import AsyncArtifactCollection
+    from .artifact_drafts import AsyncArtifactDraft
     from .artifact_files import AsyncArtifactEntry, AsyncArtifactFile
     from .runs import AsyncRun
     from .session import AsyncSession
@@ -75,6 +76,14 @@ class AsyncArtifact(ArtifactData):
         super().__init__(fields, collection, version_index, session.settings.app_url, label)
 
     # -- writes --------------------------------------------------------------------
+
+    async def new_draft(self) -> AsyncArtifactDraft:
+        """A draft of the next version of this version's collection, starting from its
+        files: change it (``add_file``, ``remove``, ...) and ``save()`` it; only the
+        files that changed are uploaded."""
+        from .artifact_drafts import draft_of
+
+        return await draft_of(self._session, self)
 
     async def save(self) -> None:
         """Write local edits back: ``description``, ``metadata``, ``ttl``, ``tags``

@@ -98,6 +98,11 @@ WRITES: dict[str, Write] = {
     "DeleteRunQueue": _same("a delete; a retried 'not found' is done"),
     "PushToRunQueueByName": _adds("enqueues a new item"),
     "DeleteFromRunQueue": _same("a delete; a retried 'not found' is done"),
+    # artifact_writes.graphql (drafts)
+    "CreateDraftVersion": _same("keyed by digest: the same contents find the same version"),
+    "CreateDraftFiles": _same("file specs upserted per version; the URLs are re-signed"),
+    "CreateDraftManifest": _same("the version's manifest slot, its newest upload wins"),
+    "CommitDraftVersion": _adds("commits once (a retry finds it committed); save() again"),
     # charts.graphql
     "CreateCustomChart": _adds("creates a chart preset"),
 }

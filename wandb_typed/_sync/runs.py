@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from pandas import DataFrame
     from wandb_typed_gql.fragments import RunFields
 
+    from .._core.progress import ProgressArg
+    from .artifact_drafts import ArtifactDraft
     from .artifacts import Artifact
     from .files import File
     from .session import Session
@@ -272,16 +274,24 @@ class Run(RunMembers):
 
     def log_artifact(
         self,
-        artifact: Artifact,
+        artifact: Artifact | ArtifactDraft,
         aliases: Sequence[str] | None = None,
         tags: Sequence[str] | None = None,
+        progress: ProgressArg = None,
     ) -> Artifact:
-        """Record an existing version of the run's own project as an output of the
-        run, adding ``aliases`` and ``tags`` (no new version is created: new
-        artifacts are logged by the run SDK, ``wandb.init()`` and
-        ``run.log_artifact()``). Returns the version as the server has it now."""
+        """Log ``artifact`` as an output of the run, adding ``aliases`` and ``tags``.
+
+        A draft (:class:`ArtifactDraft`, or ``version.new_draft()``) is saved as a
+        new version of the run's project, as ``run.log_artifact()`` of the run SDK does
+        (only files the server lacks are uploaded; ``progress=True`` draws a bar). An
+        existing version of the run's own project is recorded as an output (found by
+        its digest: no new version is created). Returns the version as the server
+        has it now."""
+        from .artifact_drafts import ArtifactDraft
         from .artifact_runs import log_artifact
 
+        if isinstance(artifact, ArtifactDraft):
+            return artifact._log_to(self, aliases, tags, progress)  # pyright: ignore[reportPrivateUsage]
         return log_artifact(self._session, self, artifact, aliases, tags)
 
 

@@ -17,6 +17,11 @@ Routes (plain ASGI, so faults can cut a response or a connection):
     Upload target of ``createRunFiles`` (a token signed for PUT, or an API key);
     only members of the entity may write (403 for a readable project, else 404).
     Bodies over ``ServerLimits.max_file_bytes`` get 413.
+``POST /files/{entity}/{project}/{run}/file_stream``, ``POST /sdk/otel/...``
+    The run SDK's live stream (history, summary, events, console, final state) and
+    its telemetry: see ``_routes_file_stream``.
+``PUT /artifact-uploads/...``, ``PUT /artifact-manifest-uploads/...``
+    New artifact contents and manifests (signed URLs): see ``_routes_artifact_uploads``.
 ``GET /healthz``
     ``ok``, for readiness checks (no authentication).
 ``GET /_local/stats``
@@ -56,13 +61,15 @@ from ._graphql_route import GraphQLRoute
 from ._limits import ServerLimits
 from ._recording import OperationStats, RecordedRequest, StatsRoutes
 from ._resolvers import build_schema
+from ._routes_artifact_uploads import ArtifactUploadRoutes
 from ._routes_artifacts import ArtifactRoutes
+from ._routes_file_stream import FileStreamRoutes, is_file_stream, is_telemetry
 from ._store import Store
 
 __all__ = ["DocumentCache", "LocalApp", "OperationStats", "RecordedRequest"]
 
 
-class LocalApp(GraphQLRoute, FileRoutes, StatsRoutes):
+class LocalApp(GraphQLRoute, FileStreamRoutes, FileRoutes, StatsRoutes):
     """ASGI callable serving one :class:`Store`."""
 
     def __init__(
@@ -85,6 +92,7 @@ class LocalApp(GraphQLRoute, FileRoutes, StatsRoutes):
         self._secret = secrets.token_bytes(32)
         self.stats: dict[str, OperationStats] = {}
         self.artifact_routes: ArtifactRoutes = ArtifactRoutes(store, self._authenticate)
+        self.upload_routes: ArtifactUploadRoutes = ArtifactUploadRoutes(store, self.limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -107,7 +115,7 @@ class LocalApp(GraphQLRoute, FileRoutes, StatsRoutes):
         if path.startswith("/_local/"):
             await self._stats_route(send, record, headers)
             return
-        route = f"{method} {route_label(path)}"
+        route = f"{method} {route_label(path, method)}"
         try:
             if path != "/graphql":
                 fault = self.faults.pick_route(route)
@@ -135,8 +143,14 @@ class LocalApp(GraphQLRoute, FileRoutes, StatsRoutes):
         path, method = scope["path"], scope["method"]
         if path == "/graphql" and method == "POST":
             await self._graphql(scope, receive, send, record, headers)
+        elif is_file_stream(path, method):
+            await self._file_stream(scope, receive, send, record, headers)
+        elif is_telemetry(path, method):
+            await self._telemetry(scope, receive, send, record, headers)
         elif path.startswith("/files/") and method in ("GET", "HEAD", "PUT"):
             await self._file(scope, receive, send, record, headers)
+        elif self.upload_routes.handles(path, method):
+            await self.upload_routes(scope, receive, send, record, headers)
         elif self.artifact_routes.handles(path, method):
             await self.artifact_routes(scope, send, record, headers)
         elif path in ("/healthz", "/") and method == "GET":
@@ -145,10 +159,17 @@ class LocalApp(GraphQLRoute, FileRoutes, StatsRoutes):
             await finish(send, record, 404, error_body(f"no route for {method} {path}"))
 
 
-def route_label(path: str) -> str:
+def route_label(path: str, method: str) -> str:
     """A path's route as the stats and the fault plan name it (``/files``,
-    ``/artifact-files``, ...; other paths as they are)."""
-    return "/files" if path.startswith("/files/") else ArtifactRoutes.label(path) or path
+    ``/files/.../file_stream``, ``/artifact-files``, the upload routes, ``/sdk/otel``;
+    other paths as they are)."""
+    if is_file_stream(path, method):
+        return "/files/.../file_stream"
+    if is_telemetry(path, method):
+        return "/sdk/otel"
+    if path.startswith("/files/"):
+        return "/files"
+    return ArtifactUploadRoutes.label(path) or ArtifactRoutes.label(path) or path
 
 
 def _truncating(send: Send) -> Send:

@@ -59,8 +59,15 @@ class ServerLimits:
 
     #: Largest ``POST /graphql`` body, bytes (HTTP 413 above it).
     max_graphql_bytes: int = 8 * 1024 * 1024
-    #: Largest file upload (``PUT /files/...``), bytes.
+    #: Largest file upload (``PUT /files/...``, an artifact file's PUT), bytes.
     max_file_bytes: int = 256 * 1024 * 1024
+    #: Largest ``file_stream`` body (inflated, when gzip), bytes (HTTP 413 above it).
+    max_stream_bytes: int = 16 * 1024 * 1024
+    #: Longest line of a ``file_stream`` file, characters (HTTP 400 above it).
+    max_stream_line_bytes: int = 10 * 1024 * 1024
+    #: Most bytes of artifact contents the server stores in all; an upload past it
+    #: is refused with HTTP 507 naming the limit.
+    max_artifact_storage_bytes: int = 4 * 1024 * 1024 * 1024
     #: Most lexical tokens in a GraphQL document.
     max_tokens: int = 50_000
     #: Most field selections written in a document (before fragments are expanded).

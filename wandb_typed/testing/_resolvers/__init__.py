@@ -17,7 +17,10 @@ charts), ``agents`` (sweep agents), ``artifact_types``,
 manifests), ``lineage`` (runs <-> versions), ``server_info``, ``scalars``,
 ``organizations``, ``registries`` (registries, their settings and members),
 ``registry_search`` (collections and versions across an organization's
-registries), ``integrations`` and ``automations`` (triggers).
+registries), ``integrations``, ``automations`` (triggers),
+``artifact_writes`` (new versions: pending, uploads, manifests, commit) and
+``run_sdk`` (what else wandb-core asks, and the features refused as
+``UNSUPPORTED``).
 A field that looks up or lists a resource is bound in that resource's module
 (``Project.runs`` and ``Sweep.runs`` in ``runs``, ``Project.artifactTypes`` in
 ``artifact_types``), so one GraphQL type (``Project``, ``Run``, ``Mutation``)
@@ -56,6 +59,7 @@ from . import (  # + teams, users, launch queues, custom charts and sweep agents
     artifact_collections,
     artifact_files,
     artifact_types,
+    artifact_writes,
     artifacts,
     automations,
     charts,
@@ -71,6 +75,7 @@ from . import (  # + teams, users, launch queues, custom charts and sweep agents
     registries,
     registry_search,
     reports,
+    run_sdk,
     runs,
     scalars,
     server_info,
@@ -126,6 +131,9 @@ RESOURCES: tuple[ModuleType, ...] = (
     launch,
     charts,
     agents,
+    # the run SDK's writes (issue 16)
+    artifact_writes,
+    run_sdk,
 )
 
 #: Every module's bindables, in :data:`RESOURCES` order.

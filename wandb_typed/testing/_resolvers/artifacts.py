@@ -42,7 +42,7 @@ def artifact_node(row: Row, aliases: Sequence[Row], tags: Sequence[Row]) -> Row:
         "_row": row,
         "id": gid("Artifact", int(row["id"])),
         "artifactSequence": sequence_of(row),
-        "versionIndex": int(row["version_index"]),
+        "versionIndex": int(row["version_index"]) if row["state"] != "PENDING" else None,
         "artifactType": type_of(row),
         "description": row["description"],
         "metadata": row["metadata"],

@@ -1,6 +1,7 @@
 """Lineage: which runs logged and used which versions.  ``Artifact.createdBy`` and
-``usedBy``, ``Run.inputArtifacts``/``outputArtifacts``, and ``useArtifact`` and
-``createArtifact`` (logging an existing version again).
+``usedBy``, ``Run.inputArtifacts``/``outputArtifacts``, and ``useArtifact``
+(``createArtifact``, which also logs an existing version again, is in
+``artifact_writes``).
 
 Runs and versions in projects the viewer cannot read are left out (or null);
 recording lineage needs membership of the run's entity and read access to the
@@ -10,24 +11,20 @@ version.  Listings are paged in SQL and charged to the request's row budget.
 from __future__ import annotations
 
 from ariadne import MutationType, ObjectType, SchemaBindable
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLResolveInfo
 
 from .._store import Row, StoreError
-from .._store.artifacts import bounded
 from ._artifacts import (
     artifact_for_read,
     can_read_artifact,
     charge,
     filtered,
-    project_for_write,
     readable,
     run_for_write,
 )
 from ._common import connection, not_found, request_context
-from .aliases import alias_targets
 from .artifacts import artifact_nodes
 from .runs import run_node
-from .tags import tag_names
 from .users import user_node
 
 __all__ = ["BINDABLES"]
@@ -138,53 +135,6 @@ def resolve_use_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
         "artifact": artifact_nodes(ctx, [artifact])[0],
         "clientMutationId": input.get("clientMutationId"),
     }
-
-
-@mutation.field("createArtifact")
-def resolve_create_artifact(_: None, info: GraphQLResolveInfo, input: Row) -> Row:
-    """``Mutation.createArtifact``: log an *existing* version again (digest
-    deduplication, ``Run.log_artifact``): the run becomes one of its outputs and the
-    aliases and tags are added.  New contents cannot be uploaded to this server, so
-    an unknown digest is an error.  Members of the project's entity only."""
-    ctx = request_context(info)
-    entity, project_name = str(input["entityName"]), str(input["projectName"])
-    project = project_for_write(ctx, entity, project_name)
-    names = bounded(input.get("artifactCollectionNames"), "collection names")
-    if not names:
-        raise GraphQLError("createArtifact needs artifactCollectionNames")
-    store = ctx.store.artifacts
-    sequence = store.collection(int(project["id"]), str(names[0]))
-    if sequence is None or sequence["kind"] != "SEQUENCE":
-        raise GraphQLError(
-            f"no artifact sequence {names[0]!r} in {entity}/{project_name}; this server"
-            " records existing versions only (uploading new contents is not supported)"
-        )
-    if sequence["type_name"] != input["artifactTypeName"]:
-        raise GraphQLError(
-            f"artifact {names[0]!r} has type {sequence['type_name']!r},"
-            f" not {input['artifactTypeName']!r}"
-        )
-    artifact = store.version_by_digest(int(sequence["id"]), str(input["digest"]))
-    if artifact is None:
-        raise GraphQLError(
-            f"no version of {names[0]!r} has digest {input['digest']!r}; this server records"
-            " existing versions only (uploading new contents is not supported)"
-        )
-    run = None
-    if input.get("runName"):
-        run = ctx.store.run(int(project["id"]), str(input["runName"]))
-        if run is None:
-            raise not_found(f"run {entity}/{project_name}/{input['runName']}")
-    for collection_id, aliases in alias_targets(
-        ctx, artifact, input.get("aliases") or [], default=sequence
-    ).items():
-        store.add_aliases(collection_id, int(artifact["id"]), aliases)
-    store.tag_artifact(int(artifact["id"]), add=tag_names(input.get("tags")))
-    if run is not None:
-        store.add_output(int(artifact["id"]), int(run["id"]))
-    row = store.artifact_by_id(int(artifact["id"]))
-    assert row is not None
-    return {"artifact": artifact_nodes(ctx, [row])[0], "clientMutationId": None}
 
 
 BINDABLES: list[SchemaBindable] = [artifact_type, run_type, mutation]

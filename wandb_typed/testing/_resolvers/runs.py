@@ -211,6 +211,7 @@ _UPSERT_FIELDS = {
     "state": "state",
     "host": "host",
     "sweep": "sweep",
+    "commit": "commit",
 }
 
 

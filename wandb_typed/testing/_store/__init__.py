@@ -60,6 +60,7 @@ from .projects import ProjectsStore
 from .registries import RegistriesStore
 from .registry_search import RegistrySearchStore
 from .reports import ReportsStore
+from .run_streams import RunStreamsStore, StreamChunk
 from .runs import RunSeed, RunsStore
 from .sweeps import SweepsStore
 from .teams import TeamsStore
@@ -79,11 +80,13 @@ __all__ = [
     "ReportsStore",
     "Row",
     "RunSeed",
+    "RunStreamsStore",
     "RunsStore",
     "Store",
     "StoreBase",
     "StoreConflict",
     "StoreError",
+    "StreamChunk",
     "SweepsStore",
     "UsersStore",
     # -- teams, users, launch queues and custom charts
@@ -101,6 +104,7 @@ __all__ = [
 
 
 class Store(
+    RunStreamsStore,
     HistoryStore,
     LogsStore,
     FilesStore,

@@ -10,7 +10,7 @@ from .._filters import SQL_JSON, json_lookup
 from ._base import Row, dumps, evenly_spaced
 from .runs import RunsStore
 
-__all__ = ["HistoryStore"]
+__all__ = ["HistoryStore", "history_type_name"]
 
 
 def _history_type(json_type: str) -> str:
@@ -24,6 +24,20 @@ def _history_type(json_type: str) -> str:
         "object": "map",
         "array": "array",
     }.get(json_type, json_type)
+
+
+def history_type_name(value: object) -> str:
+    """The ``historyKeys`` type name of a decoded JSON value (as :func:`_history_type`
+    names SQLite's JSON types)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if value is None:
+        return "nil"
+    return "map" if isinstance(value, dict) else "array"
 
 
 class HistoryStore(RunsStore):

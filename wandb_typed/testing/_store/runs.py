@@ -291,6 +291,7 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
         host: str | None = None,
         notes: str | None = None,
         description: str | None = None,
+        commit: str | None = None,
         sweep: str | None = None,
         heartbeat_at: datetime | str | None = None,
         should_stop: bool | None = None,
@@ -315,6 +316,7 @@ CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
             ("host", host),
             ("notes", notes),
             ("description", description),
+            ("commit_hash", commit),
         ):
             if value is not None:
                 sets[column] = value

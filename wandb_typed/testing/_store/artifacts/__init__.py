@@ -33,7 +33,8 @@ Modules, one class each, composed into :class:`ArtifactStore` (each derives from
 what it needs): ``_base`` (limits, tables, column lists, name rules, queries),
 ``filters`` (filter and order compilation), ``artifact_types``,
 ``artifact_collections``, ``tags``, ``versions``, ``aliases`` (and links),
-``files`` (contents, manifests, signed URLs) and ``lineage``.
+``files`` (contents, manifests, signed URLs), ``lineage`` and ``uploads`` (new
+versions: pending, file uploads, manifests, commit).
 
 Every listing is keyset-paginated with a bounded page size (:data:`MAX_PAGE`,
 :data:`MAX_FILE_PAGE`), every input list is bounded (:data:`MAX_ITEMS`) and every
@@ -58,9 +59,8 @@ from ._base import (
     validate_name,
     validate_tag,
 )
-from .aliases import AliasesStore
-from .files import ArtifactFilesStore
 from .lineage import LineageStore
+from .uploads import UploadsStore
 
 __all__ = [
     "DEFAULT_PAGE",
@@ -81,7 +81,7 @@ __all__ = [
 ]
 
 
-class ArtifactStore(AliasesStore, ArtifactFilesStore, LineageStore):
+class ArtifactStore(UploadsStore, LineageStore):
     """Artifact tables and queries, sharing the :class:`Store`'s connection and lock
     (``Store.artifacts``): types, collections, tags, versions, aliases and links,
-    files and lineage, one class each (see the module docstring)."""
+    files, lineage and new versions' uploads, one class each (see the module docstring)."""
