@@ -99,6 +99,8 @@ from ._core.registry_members import MemberTeam, MemberUser, TeamMember, UserMemb
 from ._sync.registries import Registries, Registry
 from ._sync.registry_search import RegistryCollections
 from .automations import Automation, AutomationNotFoundError
+
+# isort: split
 # -- teams, users, launch queues, custom charts and the run members users reach for
 from ._async.launch import AsyncQueuedRun, AsyncRunQueue
 from ._async.teams import AsyncMember, AsyncTeam

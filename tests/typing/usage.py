@@ -493,6 +493,8 @@ async def async_registry_usage(aapi: AsyncApi) -> None:
     assert_type(await aapi.automation("x"), Automation)
     async for s in aapi.slack_integrations():
         assert_type(s, SlackIntegration)
+
+
 # -- the write path (issue 16): new artifact versions ------------------------------------
 
 

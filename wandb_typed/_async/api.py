@@ -753,6 +753,7 @@ class AsyncApi:
         return await _charts.create_custom_chart(
             self._session, entity, name, display_name, spec_type, access, spec
         )
+
     # -- the write path (issue 16): TensorBoard ------------------------------------------
 
     async def sync_tensorboard(

@@ -29,8 +29,8 @@ from ..errors import NotFoundError
 from ..paths import check_name, parse_object_path
 from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
 from .paging import AsyncSizedPaginator, FetchPage
-from .writes import delete_once
 from .run_members import AsyncRunMembers
+from .writes import delete_once
 
 if TYPE_CHECKING:
     import polars as pl
