@@ -37,12 +37,19 @@ def resolve_all_views(
     info: GraphQLResolveInfo,
     viewType: str | None = None,
     viewName: str | None = None,
+    userName: str | None = None,
     after: str | None = None,
     first: int | None = None,
 ) -> Row:
-    """``Project.allViews``: the project's views, by type and name, paged in SQL."""
+    """``Project.allViews``: the project's views, by type, name and author's username
+    (wandb-workspaces asks by all three), paged in SQL."""
     page = request_context(info).store.views_page(
-        int(project["_row"]["id"]), view_type=viewType, name=viewName, first=first, after=after
+        int(project["_row"]["id"]),
+        view_type=viewType,
+        name=viewName,
+        username=userName,
+        first=first,
+        after=after,
     )
     return connection(page, view_node)
 

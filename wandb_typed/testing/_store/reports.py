@@ -79,11 +79,19 @@ CREATE TABLE IF NOT EXISTS views (
         name: str | None,
         first: int | None,
         after: str | None,
+        username: str | None = None,
     ) -> Page:
-        """A project's views (of a type, by name or display name), keyset-paginated."""
+        """A project's views (of a type, by name or display name, by their author's
+        username), keyset-paginated."""
         where = sql("FROM views v WHERE v.project_id = {}", project_id)
         if view_type:
             where = sql("{} AND v.type = {}", where, view_type)
         if name:
             where = sql("{} AND (v.name = {} OR v.display_name = {})", where, name, name)
+        if username:
+            where = sql(
+                "{} AND v.user_id IN (SELECT u.id FROM users u WHERE u.username = {})",
+                where,
+                username,
+            )
         return self._page("v.*", where, [OrderKey(Sql("v.id"))], first, after)
