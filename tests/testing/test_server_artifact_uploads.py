@@ -288,3 +288,26 @@ def test_what_the_local_server_does_not_build_is_named(server: LocalServer, writ
     alert = """mutation { notifyScriptableRunAlert(input: {entityName: "demo", projectName: "p",
       runName: "r1", title: "t", text: "x"}) { success } }"""
     assert unsupported(writer.gql, alert)["feature"] == "run alerts"
+
+
+def test_file_specs_answer_every_non_null_field(server: LocalServer, writer: Writer) -> None:
+    """The connection's own fields too, for no specs and for some (the fuzzer found
+    ``files { uploadHeaders }`` answered null, an internal error)."""
+    query = """mutation F($specs: [CreateArtifactFileSpecInput!]!) {
+      createArtifactFiles(input: {artifactFiles: $specs, storageLayout: V1}) {
+        files { uploadHeaders totalCount pageInfo { hasNextPage } edges { node { name } } } } }"""
+    empty = writer.gql(query, specs=[])["createArtifactFiles"]["files"]
+    assert empty == {
+        "uploadHeaders": [],
+        "totalCount": 0,
+        "pageInfo": {"hasNextPage": False},
+        "edges": [],
+    }
+    artifact = writer.create(FILES_V0)
+    specs = [
+        {"artifactID": artifact["id"], "name": path, "md5": md5(body)}
+        for path, body in FILES_V0.items()
+    ]
+    files = writer.gql(query, specs=specs)["createArtifactFiles"]["files"]
+    assert files["uploadHeaders"] == [] and files["totalCount"] == len(FILES_V0)
+    assert [e["node"]["name"] for e in files["edges"]] == list(FILES_V0)

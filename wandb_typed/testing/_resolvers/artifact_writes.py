@@ -179,7 +179,12 @@ def resolve_create_artifact_files(_: None, info: GraphQLResolveInfo, input: Row)
         edges.append({"node": node, "cursor": str(len(edges))})
     page_info = {"hasNextPage": False, "endCursor": edges[-1]["cursor"] if edges else None}
     return {
-        "files": {"edges": edges, "pageInfo": page_info, "totalCount": len(edges)},
+        "files": {
+            "edges": edges,
+            "pageInfo": page_info,
+            "totalCount": len(edges),
+            "uploadHeaders": [],
+        },
         "clientMutationId": input.get("clientMutationId"),
     }
 
