@@ -34,6 +34,10 @@ def test_demo_runs_and_prints_a_table(demo: DemoInfo) -> None:
     assert f"Projects of demo ({len(demo.projects)}):" in result.stdout
     assert re.search(rf"mnist\s+{demo.run_counts['mnist']}\s+2024-01-01", result.stdout)
     assert "Top runs of demo/mnist" in result.stdout
+    assert f"registry wandb-registry-{demo.registry} (organization)" in result.stdout
+    assert f"team {demo.teams.team}: [('{demo.teams.team_admin}', True, False)" in result.stdout
+    assert f"launch queue {demo.teams.queue}: " in result.stdout
+    assert f"new version demo/{demo.artifact_project}/demo-notes:v0: 1 file" in result.stdout
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,15 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ._common import Parser
 from ._common import table as aligned
+
+if TYPE_CHECKING:
+    from .._sync.api import Api
+    from ..testing import DemoInfo
 
 
 def demo_parser() -> Parser:
@@ -91,7 +96,26 @@ def demo(argv: Sequence[str]) -> int:
                 f"{model.aliases}): downloaded and verified {files}, logged by run "
                 f"{logger.id if logger else '-'}"
             )
+            _demo_families(api, info)
     return 0
+
+
+def _demo_families(api: Api, info: DemoInfo) -> None:
+    """The demo's registries, team and launch queue, and a version written by the client."""
+    from .._sync.artifact_drafts import ArtifactDraft
+
+    registry = api.registry(info.registry, organization=info.organization)
+    linked = [f"{v.source_name} as {v.aliases}" for v in registry.versions()]
+    print(f"\nregistry {registry.full_name} ({registry.visibility}): {linked}")
+    team = api.team(info.teams.team)
+    print(f"team {team.name}: {[(m.username, m.admin, m.pending) for m in team.members]}")
+    queue = api.run_queue(info.entity, info.teams.queue)
+    print(f"launch queue {queue.name}: {[(i.id, i.state) for i in queue.items]}")
+    draft = ArtifactDraft("demo-notes", "dataset", description="written by the demo")
+    with draft.new_file("notes.txt") as f:
+        f.write("saved through the chain wandb-core sends\n")
+    saved = draft.save(info.artifact_project, entity=info.entity, api=api)
+    print(f"new version {saved.qualified_name}: {saved.file_count} file, digest {saved.digest}")
 
 
 def serve_parser() -> Parser:
