@@ -189,6 +189,11 @@ class Server:
         finally:
             store.close()
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system)."""
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return float(times.user + times.system)
+
     def close(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=60)
@@ -249,6 +254,7 @@ def bench_upload(server: Server, tmp: Path, files: int, total_mb: int, repeats: 
     size = total_mb * MB // files
     ours: list[Measure] = []
     official: list[Measure] = []
+    server_cpu: dict[str, list[float]] = {"ours": [], "official": []}
     for i in range(repeats):
         for label, out in (("ours", ours), ("official", official)):
             # fresh contents per run: a second upload of the same blobs would be free
@@ -257,11 +263,13 @@ def bench_upload(server: Server, tmp: Path, files: int, total_mb: int, repeats: 
             project = f"bench-upload-{label}-{i}"
             home = tmp / f"upload-{label}-{i}"
             env = sdk_env(server, home, "online")
+            before = server.cpu_seconds()
             if label == "ours":
                 args = [str(data), project, "16"]
                 out.append(run_worker(OURS_UPLOAD, args, env, tmp))
             else:
                 out.append(run_worker(OFFICIAL_UPLOAD, [str(data), project], env, tmp))
+            server_cpu[label].append(server.cpu_seconds() - before)
     for m in ours + official:
         line = next(x for x in m.stdout.splitlines() if x.startswith("FILES"))
         if line.split()[1] != str(files):
@@ -274,6 +282,8 @@ def bench_upload(server: Server, tmp: Path, files: int, total_mb: int, repeats: 
           f" {'PASS' if speed >= 2 else 'FAIL'}")  # fmt: skip
     print(f"        RSS growth: ours {rss:.0f} MB (target <= 100 MB): {'PASS' if rss <= 100 else 'FAIL'},"
           f" official {median([m.rss_growth_mb for m in official]):.0f} MB")  # fmt: skip
+    print(f"        server CPU while uploading: ours {median(server_cpu['ours']):.2f} s,"
+          f" official {median(server_cpu['official']):.2f} s (what the server costs each client)")  # fmt: skip
     return speed >= 2 and rss <= 100
 
 

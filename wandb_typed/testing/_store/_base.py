@@ -199,7 +199,11 @@ class StoreBase:
                 if isinstance(schema, str):
                     self._conn.executescript(schema)
             if self.path != ":memory:":
+                # WAL with synchronous=NORMAL: a commit is not an fsync (the WAL is synced
+                # at checkpoints), so a crash never corrupts the file and a power loss
+                # loses at most the last commits; FULL made every upload wait on the disk.
                 self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
         """Close the SQLite connection (the store is unusable afterwards)."""
