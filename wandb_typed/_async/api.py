@@ -17,6 +17,7 @@ import httpx
 
 from .._core.checks import check_instance
 from .._core.jobs import JobSummary
+from .._core.paging import DEFAULT_PER_PAGE
 from .._core.typed import C, S
 from .._core.users import User
 from ..config import RetryPolicy, Settings, resolve_settings
@@ -200,7 +201,7 @@ class AsyncApi:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -215,7 +216,7 @@ class AsyncApi:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[True],
@@ -226,7 +227,7 @@ class AsyncApi:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: bool,
@@ -239,7 +240,7 @@ class AsyncApi:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -254,7 +255,7 @@ class AsyncApi:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -269,7 +270,7 @@ class AsyncApi:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -283,7 +284,7 @@ class AsyncApi:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: bool = False,
@@ -301,7 +302,9 @@ class AsyncApi:
                 with the typed fields: ``(Config("lr") > 0.01) & State.eq("finished")``.
             order: ``[+|-]field``: ``created_at``, ``heartbeat_at``,
                 ``config.<key>``, ``summary_metrics.<key>``, ... (``+`` ascending).
-            per_page: runs per request (1-1000).
+            per_page: runs per request (1-1000). Without it the page size adapts: it
+                starts at 50 and grows while pages come back fast, up to 1,000; an
+                explicit ``per_page`` is the largest page asked for.
             include_sweeps: attach each run's sweep (one request per distinct sweep).
             light: list :class:`LightRun` objects (identity and state only; no
                 config, summary or sweep), the cheapest way to list many runs.
