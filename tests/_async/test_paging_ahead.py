@@ -84,23 +84,25 @@ async def test_explicit_per_page_is_an_upper_bound(
 
 
 async def test_next_page_is_fetched_while_the_caller_works(fresh: LocalServer) -> None:
-    names = seed_runs(fresh, 6)
-    gate = AsyncGate("RunPage", hold=2)
+    names = seed_runs(fresh, 8)
+    gate = AsyncGate("RunPage", hold=3)
     async with make_async_api(fresh, transport=gate) as api:
         runs = api.runs("demo/p", per_page=2).__aiter__()
         assert isinstance(runs, AsyncGenerator)
         assert (await anext(runs)).name == names[0]
-        # the caller holds the first run and asks nothing more: page 2 is on its way
+        fresh.requests.assert_count("RunPage", 1)  # the first page alone: nothing ahead
+        assert [(await anext(runs)).name for _ in range(2)] == names[1:3]
+        # the caller holds the third run and asks nothing more: page 3 is on its way
         await gate.arrived.wait()
         gate.release()
         await gate.answered.wait()
         await runs.aclose()
-        # page 2 reached the server, page 3 never did, nor does it after close
-        fresh.requests.assert_count("RunPage", 2)
+        # page 3 reached the server, page 4 never did, nor does it after close
+        fresh.requests.assert_count("RunPage", 3)
         _ = await api.viewer
-        fresh.requests.assert_count("RunPage", 2)
+        fresh.requests.assert_count("RunPage", 3)
         assert fresh.requests.operations()[-1] == "Viewer"
-        assert gate.seen == 2
+        assert gate.seen == 3
 
 
 async def test_a_whole_walk_sends_one_request_per_page(fresh: LocalServer) -> None:
@@ -119,9 +121,34 @@ async def test_prefetch_can_be_turned_off(fresh: LocalServer, fresh_api: AsyncAp
     walk = runs.__aiter__()
     assert isinstance(walk, AsyncGenerator)
     fresh.requests.reset()
-    assert (await anext(walk)).name == names[0]
+    assert [(await anext(walk)).name for _ in range(3)] == names[:3]
     await walk.aclose()
-    fresh.requests.assert_count("RunPage", 1)
+    fresh.requests.assert_count("RunPage", 2)
+
+
+async def test_scan_history_fetches_the_next_window_ahead(fresh: LocalServer) -> None:
+    row = fresh.store.create_run("demo", "p", name="h")
+    fresh.store.add_history_rows(int(row["id"]), [{"_step": s, "x": s} for s in range(10)])
+    gate = AsyncGate("RunHistoryWindow", hold=0)  # holds nothing until told
+    async with make_async_api(fresh, transport=gate) as api:
+        run = await api.run("demo/p/h")
+        scan = run.scan_history(page_size=3)
+        assert [r["_step"] async for r in scan] == list(range(10))  # nothing lost or doubled
+        assert gate.seen == 4  # windows of 3, 3, 3, 1: no window past the end
+        gate.hold = gate.seen + 3
+        rows = scan.__aiter__()
+        assert isinstance(rows, AsyncGenerator)
+        assert [(await anext(rows))["_step"] for _ in range(4)] == [0, 1, 2, 3]
+        await gate.arrived.wait()  # the third window is asked for before the caller does
+        gate.release()
+        await gate.answered.wait()
+        await rows.aclose()
+        before = len(fresh.requests.graphql("RunHistoryWindow"))
+        _ = await api.viewer
+        assert len(fresh.requests.graphql("RunHistoryWindow")) == before
+        assert gate.seen == 7  # the first three windows of that walk, no fourth
+        assert [r["_step"] for r in await scan.take(4)] == [0, 1, 2, 3]
+        assert gate.seen == 9  # take() fetches only the windows it needs
 
 
 # unasync: begin async-only
@@ -130,17 +157,18 @@ async def test_prefetch_can_be_turned_off(fresh: LocalServer, fresh_api: AsyncAp
 async def test_aclose_cancels_the_page_in_flight(fresh: LocalServer) -> None:
     """The page ahead is cancelled before it reaches the server (async only: the sync
     client's thread cannot interrupt a blocking request, it lets it finish)."""
-    seed_runs(fresh, 6)
-    gate = AsyncGate("RunPage", hold=2)
+    seed_runs(fresh, 8)
+    gate = AsyncGate("RunPage", hold=3)
     async with make_async_api(fresh, transport=gate) as api:
         runs = api.runs("demo/p", per_page=2).__aiter__()
         assert isinstance(runs, AsyncGenerator)
-        await anext(runs)
-        await gate.arrived.wait()  # page 2 is held in the transport, not yet sent
+        for _ in range(3):
+            await anext(runs)
+        await gate.arrived.wait()  # page 3 is held in the transport, not yet sent
         await runs.aclose()
         gate.release()
         _ = await api.viewer
-        fresh.requests.assert_count("RunPage", 1)
+        fresh.requests.assert_count("RunPage", 2)
         assert not gate.answered.is_set()
 
 

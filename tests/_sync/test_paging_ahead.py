@@ -84,23 +84,25 @@ def test_explicit_per_page_is_an_upper_bound(
 
 
 def test_next_page_is_fetched_while_the_caller_works(fresh: LocalServer) -> None:
-    names = seed_runs(fresh, 6)
-    gate = Gate("RunPage", hold=2)
+    names = seed_runs(fresh, 8)
+    gate = Gate("RunPage", hold=3)
     with make_api(fresh, transport=gate) as api:
         runs = api.runs("demo/p", per_page=2).__iter__()
         assert isinstance(runs, Generator)
         assert (next(runs)).name == names[0]
-        # the caller holds the first run and asks nothing more: page 2 is on its way
+        fresh.requests.assert_count("RunPage", 1)  # the first page alone: nothing ahead
+        assert [(next(runs)).name for _ in range(2)] == names[1:3]
+        # the caller holds the third run and asks nothing more: page 3 is on its way
         gate.arrived.wait()
         gate.release()
         gate.answered.wait()
         runs.close()
-        # page 2 reached the server, page 3 never did, nor does it after close
-        fresh.requests.assert_count("RunPage", 2)
+        # page 3 reached the server, page 4 never did, nor does it after close
+        fresh.requests.assert_count("RunPage", 3)
         _ = api.viewer
-        fresh.requests.assert_count("RunPage", 2)
+        fresh.requests.assert_count("RunPage", 3)
         assert fresh.requests.operations()[-1] == "Viewer"
-        assert gate.seen == 2
+        assert gate.seen == 3
 
 
 def test_a_whole_walk_sends_one_request_per_page(fresh: LocalServer) -> None:
@@ -119,6 +121,31 @@ def test_prefetch_can_be_turned_off(fresh: LocalServer, fresh_api: Api) -> None:
     walk = runs.__iter__()
     assert isinstance(walk, Generator)
     fresh.requests.reset()
-    assert (next(walk)).name == names[0]
+    assert [(next(walk)).name for _ in range(3)] == names[:3]
     walk.close()
-    fresh.requests.assert_count("RunPage", 1)
+    fresh.requests.assert_count("RunPage", 2)
+
+
+def test_scan_history_fetches_the_next_window_ahead(fresh: LocalServer) -> None:
+    row = fresh.store.create_run("demo", "p", name="h")
+    fresh.store.add_history_rows(int(row["id"]), [{"_step": s, "x": s} for s in range(10)])
+    gate = Gate("RunHistoryWindow", hold=0)  # holds nothing until told
+    with make_api(fresh, transport=gate) as api:
+        run = api.run("demo/p/h")
+        scan = run.scan_history(page_size=3)
+        assert [r["_step"] for r in scan] == list(range(10))  # nothing lost or doubled
+        assert gate.seen == 4  # windows of 3, 3, 3, 1: no window past the end
+        gate.hold = gate.seen + 3
+        rows = scan.__iter__()
+        assert isinstance(rows, Generator)
+        assert [(next(rows))["_step"] for _ in range(4)] == [0, 1, 2, 3]
+        gate.arrived.wait()  # the third window is asked for before the caller does
+        gate.release()
+        gate.answered.wait()
+        rows.close()
+        before = len(fresh.requests.graphql("RunHistoryWindow"))
+        _ = api.viewer
+        assert len(fresh.requests.graphql("RunHistoryWindow")) == before
+        assert gate.seen == 7  # the first three windows of that walk, no fourth
+        assert [r["_step"] for r in scan.take(4)] == [0, 1, 2, 3]
+        assert gate.seen == 9  # take() fetches only the windows it needs

@@ -105,8 +105,8 @@ class Paginator(Generic[T]):
         """Iterate whole pages; each one's ``end_cursor`` resumes after it.
 
         While the caller works on a page, the next one is already being fetched (one
-        page ahead, no more); closing the iteration (``break``, an exception,
-        ``close()``) cancels it. The page size adapts as pages come back
+        page ahead, no more, from the second page on); closing the iteration
+        (``break``, an exception, ``close()``) cancels it. The page size adapts as pages come back
         (:class:`~wandb_typed._core.paging.PageSizer`); the items do not depend on it.
         """
         loop = self._loop()
@@ -137,7 +137,10 @@ class Paginator(Generic[T]):
                 page, asked, seconds = self._timed(walk.cursor, sizer.size)
             sizer.observe(asked, len(page.items), seconds)
         page = walk.accept(page)
-        if not walk.done and self.prefetch and not self._stashed(walk.cursor):
+        loop.pages += 1
+        # From the second page on: a caller that stops within the first page (the first
+        # item, next(iter(...))) costs one request, as it did before prefetch.
+        if loop.pages > 1 and not walk.done and self.prefetch and not self._stashed(walk.cursor):
             ahead.start(walk.cursor, partial(self._timed, walk.cursor, sizer.size))
         return page
 
@@ -172,6 +175,8 @@ class _PageLoop(Generic[T]):
         self.walk = walk
         self.sizer = sizer
         self.ahead: Ahead[tuple[Page[T], int, float]] = Ahead()
+        self.pages = 0
+        """Pages handed to the caller so far."""
 
 
 class SizedPaginator(Paginator[T], CollectionOps[T]):
