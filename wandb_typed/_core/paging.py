@@ -51,8 +51,9 @@ class _DefaultPageSize(int):
     __slots__ = ()
 
 
-#: The default ``per_page`` of listings whose page size adapts (see :class:`PageSizer`).
 DEFAULT_PER_PAGE: int = _DefaultPageSize(50)
+"""The default ``per_page`` of listings whose page size adapts (see :class:`PageSizer`):
+50, told apart from an explicit ``per_page=50`` by identity."""
 
 
 class PageSizer:
