@@ -14,7 +14,7 @@ from collections.abc import Generator
 
 import pytest
 
-from wandb_typed import Api
+from wandb_typed import Api, RetryPolicy
 from wandb_typed._core.paging import FAST_PAGE_SECONDS, SLOW_PAGE_SECONDS, PageSizer
 from wandb_typed.testing import LocalServer
 
@@ -149,3 +149,25 @@ def test_scan_history_fetches_the_next_window_ahead(fresh: LocalServer) -> None:
         assert gate.seen == 7  # the first three windows of that walk, no fourth
         assert [r["_step"] for r in scan.take(4)] == [0, 1, 2, 3]
         assert gate.seen == 9  # take() fetches only the windows it needs
+
+
+def test_no_retry_is_sent_after_the_walk_is_closed(fresh: LocalServer) -> None:
+    """The page fetched ahead got a 429 and waits five minutes to retry: closing the
+    walk abandons it, and the retry is never sent."""
+    seed_runs(fresh, 8)
+    fresh.faults.retry_after = 300
+    gate = Gate("RunPage", hold=3)
+    policy = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.01, max_retry_after=300)
+    with make_api(fresh, transport=gate, retry=policy) as api:
+        runs = api.runs("demo/p", per_page=2).__iter__()
+        assert isinstance(runs, Generator)
+        for _ in range(3):
+            next(runs)
+        gate.arrived.wait()  # page 3, fetched ahead
+        fresh.faults.fail_next("429", target="RunPage")
+        gate.release()
+        gate.answered.wait()  # the server said 429, retry in 300 s
+        runs.close()
+        _ = api.viewer
+        fresh.requests.assert_count("RunPage", 3)
+        assert fresh.faults.injected["429"] == 1
