@@ -16,11 +16,22 @@ from ..server import LatencyProxy
 from ..sizes import artifact_file_size, history_run_name
 
 HEADER = ("case", "client", "items", "wall (median)", "wall spread", "requests", "client CPU",
-          "server CPU")  # fmt: skip
+          "server CPU", "proxy CPU")  # fmt: skip
 
 
-def _rounds(ctx: Context, url: str, variants: Sequence[tuple[str, Json]]) -> list[list[Json]]:
-    """Every variant once per round (ABAB), through ``url``; each variant's results."""
+def _rounds(
+    ctx: Context, url: str, proxy_pid: int, variants: Sequence[tuple[str, Json]]
+) -> list[list[Json]]:
+    """Every variant once per round (ABAB), through ``url``; each variant's results,
+    with ``proxy_cpu``: the proxy's CPU over the whole worker (start-up included)."""
+    import psutil
+
+    proxy = psutil.Process(proxy_pid)
+
+    def proxy_cpu() -> float:
+        t = proxy.cpu_times()
+        return float(t.user + t.system)
+
     results: list[list[Json]] = [[] for _ in variants]
     for i in range(ctx.sizes.repeats):
         for j, (label, spec) in enumerate(variants):
@@ -31,7 +42,9 @@ def _rounds(ctx: Context, url: str, variants: Sequence[tuple[str, Json]]) -> lis
                 spec["root"] = str(where / "root")
                 spec["env"] = {"WANDB_CACHE_DIR": str(where / "cache")}
             try:
-                results[j].append(run_worker(ctx, label, **spec))
+                before = proxy_cpu()
+                result = run_worker(ctx, label, **spec)
+                results[j].append({**result, "proxy_cpu": proxy_cpu() - before})
             finally:
                 if root is not None:
                     shutil.rmtree(ctx.tmp / f"latency-{root}-{i}", ignore_errors=True)
@@ -46,7 +59,7 @@ def _spread(rs: Sequence[Json]) -> str:
 def _row(case: str, client: str, rs: Sequence[Json]) -> tuple[str, ...]:
     m = median_of(rs)
     return (case, client, fnum(m["items"]), fs(m["wall"]), _spread(rs), fnum(m["requests"]),
-            fs(m["cpu"]), fs(m["server_cpu"]))  # fmt: skip
+            fs(m["cpu"]), fs(m["server_cpu"]), fs(m["proxy_cpu"]))  # fmt: skip
 
 
 def _ratios(official: Sequence[Json], ours: Sequence[Json]) -> str:
@@ -59,12 +72,12 @@ def bench_latency(ctx: Context) -> Section:
     s = ctx.sizes
     proxy = LatencyProxy(ctx.url, ctx.tmp / "proxy.log", s.rtt_ms)
     try:
-        return _measure(ctx, proxy.url, s.rtt_ms)
+        return _measure(ctx, proxy.url, proxy.proc.pid, s.rtt_ms)
     finally:
         proxy.close()
 
 
-def _measure(ctx: Context, url: str, rtt_ms: float) -> Section:
+def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
     s = ctx.sizes
     print(f"  latency: {rtt_ms:.0f} ms round trip, {s.repeats} round(s)", flush=True)
     runs: Json = {"kind": "runs", "touch": True}
@@ -83,7 +96,7 @@ def _measure(ctx: Context, url: str, rtt_ms: float) -> Section:
         ("download official", {**download, "client": "official", "root": "official"}),
     ]  # fmt: skip
     (runs_default, runs_off, runs_50, hist_ours, hist_off, dl_ours, dl_32, dl_off) = _rounds(
-        ctx, url, variants
+        ctx, url, proxy_pid, variants
     )
     section = Section(
         f"Through a {rtt_ms:.0f} ms round-trip proxy: {s.runs:,} runs with config + summary, "
@@ -129,5 +142,8 @@ def _measure(ctx: Context, url: str, rtt_ms: float) -> Section:
         f"requests x round trip is the floor of a client that waits for each answer, e.g. "
         f"{fnum(median_of(runs_off)['requests'])} requests ≈ "
         f"{fs(median_of(runs_off)['requests'] * rtt_ms / 1000)} for the official listing.",
+        "Proxy CPU is the proxy process's CPU over each whole worker (its start-up and "
+        "warm-up traffic included); the proxy shares the machine's cores with both clients "
+        "and the server.",
     ]
     return section
