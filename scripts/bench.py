@@ -14,7 +14,9 @@ one a tenth its length, to CSV and Parquet: the command's peak RSS must not grow
 the run), ``refused`` (time to fail on a refused connection) and ``artifacts``
 (downloading a 1,000-file, 500 MB artifact; listing 10,000 versions of a
 collection). ``--only artifacts --update-md BENCHMARKS.md --md-block bench-artifacts``
-writes its own block, leaving the others as they are.
+writes its own block, leaving the others as they are. ``latency`` runs the listings,
+``scan_history`` and the download again through a proxy that adds a round trip
+(``--rtt-ms``, default 50 ms) to every request (``--md-block bench-latency``).
 
 The data is written into a fresh SQLite file through the store's public seeding API
 (``Store.bulk_insert_runs``, ``Store.bulk_insert_history``,
@@ -84,6 +86,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--artifact-files", type=int, help="files of the downloaded artifact")
     parser.add_argument("--artifact-mb", type=int, help="MB of the downloaded artifact (500)")
     parser.add_argument("--artifact-versions", type=int, help="versions listed (10000)")
+    parser.add_argument(
+        "--rtt-ms", type=float, help="round trip the latency benchmark's proxy adds (50)"
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="print every raw result")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -111,13 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="wandb-typed-bench-") as tmp_name:
         tmp = Path(tmp_name)
         db = tmp / "bench.sqlite3"
-        wants_runs = bool({"runs", "light", "replay", "faults"} & set(selected))
+        wants_runs = bool({"runs", "light", "replay", "faults", "latency"} & set(selected))
         took = seed(
             db,
             sizes,
             runs=wants_runs,
-            history=bool({"history", "cli"} & set(selected)),
-            artifacts="artifacts" in selected,
+            history=bool({"history", "cli", "latency"} & set(selected)),
+            artifacts=bool({"artifacts", "latency"} & set(selected)),
         )
         print(f"seeded {db} in {took:.1f} s ({db.stat().st_size / MB:.0f} MB)", flush=True)
         server = Server(db, tmp / "server.log")

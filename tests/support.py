@@ -146,3 +146,86 @@ class AsyncRewrite(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+class Gate(httpx.BaseTransport):
+    """Forwards to the real server, holding the ``hold``-th request of ``operation``
+    (counted from 1) until :meth:`release`: ``arrived`` is set when it gets here (not
+    yet sent on), ``answered`` once the server's answer is back."""
+
+    def __init__(self, operation: str, hold: int) -> None:
+        import threading
+
+        self.inner = httpx.HTTPTransport()
+        self.operation, self.hold, self.seen = operation, hold, 0
+        self.arrived, self.answered = threading.Event(), threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        """Let the held request go on."""
+        self._released.set()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else {}
+        self.seen += body.get("operationName") == self.operation
+        held = body.get("operationName") == self.operation and self.seen == self.hold
+        if held:
+            self.arrived.set()
+            self._released.wait()
+        response = self.inner.handle_request(request)
+        if held:
+            self.answered.set()
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncGate(httpx.AsyncBaseTransport):
+    """The AsyncApi twin of :class:`Gate` (``tests/_sync`` gets ``Gate``)."""
+
+    def __init__(self, operation: str, hold: int) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.operation, self.hold, self.seen = operation, hold, 0
+        self.arrived, self.answered = asyncio.Event(), asyncio.Event()
+        self._released = asyncio.Event()
+
+    def release(self) -> None:
+        """Let the held request go on."""
+        self._released.set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else {}
+        self.seen += body.get("operationName") == self.operation
+        held = body.get("operationName") == self.operation and self.seen == self.hold
+        if held:
+            self.arrived.set()
+            await self._released.wait()
+        response = await self.inner.handle_async_request(request)
+        if held:
+            self.answered.set()
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class ScriptedClock:
+    """A clock for :class:`~wandb_typed._core.paging.PageSizer`: each page is timed by
+    two readings, which differ by the next of ``durations`` (then by ``after``)."""
+
+    def __init__(self, durations: list[float], after: float = 0.0) -> None:
+        import threading
+
+        self._durations = iter(durations)
+        self._after = after
+        self._now = 0.0
+        self._readings = 0
+        self._lock = threading.Lock()  # the sync client reads it on its prefetch thread
+
+    def __call__(self) -> float:
+        with self._lock:
+            if self._readings % 2:
+                self._now += next(self._durations, self._after)
+            self._readings += 1
+            return self._now

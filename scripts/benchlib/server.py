@@ -73,3 +73,13 @@ class Server(Daemon):
     def __init__(self, db: Path, log: Path, extra: Sequence[str] = ()) -> None:
         args = ["-m", "wandb_typed.cli", "serve", "--db", str(db), *extra]
         super().__init__(args, log, "the server")
+
+
+class LatencyProxy(Daemon):
+    """``latency_proxy.py`` in a subprocess: ``upstream`` behind ``rtt_ms`` of round trip."""
+
+    def __init__(self, upstream: str, log: Path, rtt_ms: float) -> None:
+        script = Path(__file__).resolve().parent / "latency_proxy.py"
+        args = [str(script), upstream, "--rtt-ms", str(rtt_ms)]
+        super().__init__(args, log, "the latency proxy")
+        self.rtt_ms = rtt_ms

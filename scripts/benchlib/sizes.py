@@ -23,6 +23,8 @@ class Sizes:
     artifact_files: int = 1_000
     artifact_mb: int = 500
     artifact_versions: int = 10_000
+    #: The round trip the ``latency`` benchmark's proxy adds to every request, ms.
+    rtt_ms: float = 50.0
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Sizes:
@@ -40,6 +42,7 @@ class Sizes:
             artifact_files=args.artifact_files or (200 if args.quick else 1_000),
             artifact_mb=args.artifact_mb or (100 if args.quick else 500),
             artifact_versions=args.artifact_versions or (2_000 if args.quick else 10_000),
+            rtt_ms=args.rtt_ms if args.rtt_ms is not None else 50.0,
         )
 
 

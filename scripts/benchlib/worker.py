@@ -150,14 +150,17 @@ def _official(spec: Json) -> Any:
 
 def worker_runs(spec: Json) -> Json:
     """Iterate a project's runs, touching config and summary unless ``touch`` is false."""
-    path, per_page, touch = f"{ENTITY}/{RUNS_PROJECT}", int(spec["per_page"]), bool(spec["touch"])
+    path, touch = f"{ENTITY}/{RUNS_PROJECT}", bool(spec["touch"])
+    per_page = int(spec["per_page"]) if spec.get("per_page") is not None else 50
     limit = int(spec.get("limit") or 0)
     n = checked = 0
     if spec["client"] == "ours":
         api = _ours(spec)
         _ = api.viewer  # warm-up: imports the generated client
+        # per_page None: ours' default call (no per_page given: the page size adapts)
+        sized = {} if spec.get("per_page") is None else {"per_page": per_page}
         with Meter(spec["url"], spec["server_pid"]) as meter:
-            for run in api.runs(path, per_page=per_page, light=bool(spec.get("light"))):
+            for run in api.runs(path, light=bool(spec.get("light")), **sized):
                 if touch:
                     config, summary = run.config, run.summary
                     checked += len(config) >= 20 and len(summary) >= 12 and "lr" in config

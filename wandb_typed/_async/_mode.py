@@ -4,12 +4,15 @@ once per mode (the sync twin is ``wandb_typed/_sync/_mode.py``)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .._core.files import Stop
 from ..errors import UsageError
 
-__all__ = ["AsyncCollectionOps", "run_bounded", "same_loop", "sleep"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["AsyncAhead", "AsyncCollectionOps", "run_bounded", "same_loop", "sleep"]
 
 T = TypeVar("T")
 
@@ -80,3 +83,43 @@ async def run_bounded(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class AsyncAhead(Generic[T]):
+    """At most one fetch running ahead of the caller (a paginator's next page): an
+    asyncio task. :meth:`cancel` cancels it and waits for it to end, so once a walk
+    is closed (``break``, an exception, ``aclose()``, cancellation) nothing it started
+    is still running and no request of it is sent any more (the sync twin runs the
+    fetch on a thread)."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Future[T] | None = None
+        self._key: object = None
+
+    def start(self, key: object, fetch: Callable[[], Awaitable[T]]) -> None:
+        """Start ``fetch()`` now; :meth:`take` with the same ``key`` gets its result."""
+        import asyncio
+
+        async def run() -> T:
+            return await fetch()
+
+        self._key, self._task = key, asyncio.ensure_future(run())
+
+    def holds(self, key: object) -> bool:
+        """Whether the fetch running ahead is the one for ``key``."""
+        return self._task is not None and self._key == key
+
+    async def take(self) -> T:
+        """The result of the fetch started last (its error, if it failed)."""
+        task, self._task = self._task, None
+        assert task is not None, "take() without start()"
+        return await task
+
+    async def cancel(self) -> None:
+        """Cancel the fetch running ahead, if any, and wait until it has ended."""
+        import asyncio
+
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)

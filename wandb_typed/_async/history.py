@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from typing_extensions import Self
@@ -29,6 +30,7 @@ from .._core.paging import Page
 from .._core.runs import RunIdentity
 from ..errors import InputError, NotFoundError
 from ..types import JSONValue
+from ._mode import AsyncAhead
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -114,6 +116,16 @@ async def histories_of(
     return out
 
 
+class _Scan:
+    """The state of one walk of a scan: where its windows go, the window ahead, and
+    how many pages the caller got."""
+
+    def __init__(self, plan: ScanPlan) -> None:
+        self.plan = plan
+        self.ahead: AsyncAhead[tuple[list[HistoryRow], int]] = AsyncAhead()
+        self.pages = 0
+
+
 class AsyncHistoryScan:
     """Every history row of a run in a step range; lazy, re-iterable, resumable."""
 
@@ -136,6 +148,8 @@ class AsyncHistoryScan:
         """The end of the scan (exclusive; ``None``: the run's last step)."""
         self._session = session
         self._run = run
+        self.prefetch: bool = True
+        """Fetch the next window while the caller works on one (``False``: only when asked)."""
 
     def __repr__(self) -> str:
         return (
@@ -158,18 +172,45 @@ class AsyncHistoryScan:
         return self._rows()
 
     async def _rows(self) -> AsyncIterator[HistoryRow]:
-        async for page in self.pages():
-            for row in page.items:
-                yield row
+        scan = await self._start()
+        try:
+            while (page := await self._next(scan)) is not None:
+                for row in page.items:
+                    yield row
+        finally:
+            await scan.ahead.cancel()  # now, not when collected: no window after the caller
 
     async def pages(self) -> AsyncIterator[Page[HistoryRow]]:
-        """Iterate whole pages; ``end_cursor`` is the next step to scan."""
-        plan = ScanPlan(self.min_step, await self._stop(), self.page_size)
+        """Iterate whole pages; ``end_cursor`` is the next step to scan. While the
+        caller works on one window, the next is already being fetched (one ahead, from
+        the second on); closing the iteration cancels it."""
+        scan = await self._start()
+        try:
+            while (page := await self._next(scan)) is not None:
+                yield page
+        finally:
+            await scan.ahead.cancel()
+
+    async def _start(self) -> _Scan:
+        return _Scan(ScanPlan(self.min_step, await self._stop(), self.page_size))
+
+    async def _next(self, scan: _Scan, ahead_ok: bool = True) -> Page[HistoryRow] | None:
+        """The next complete window's rows, or ``None`` at the end; from the second
+        window on, starts fetching the one after it (unless ``ahead_ok`` is false)."""
+        plan, ahead = scan.plan, scan.ahead
         while not plan.done:
             lo, hi = plan.window()
-            rows, count = await self._window(lo, hi)
+            if ahead.holds((lo, hi)):
+                rows, count = await ahead.take()
+            else:
+                await ahead.cancel()
+                rows, count = await self._window(lo, hi)
             if plan.observe(hi, count):
-                yield Page(tuple(rows), str(plan.lo), not plan.done)
+                scan.pages += 1
+                if scan.pages > 1 and not plan.done and self.prefetch and ahead_ok:
+                    ahead.start(plan.window(), partial(self._window, *plan.window()))
+                return Page(tuple(rows), str(plan.lo), not plan.done)
+        return None
 
     async def take(self, n: int) -> list[HistoryRow]:
         """The first ``n`` rows."""
@@ -177,11 +218,13 @@ class AsyncHistoryScan:
         out: list[HistoryRow] = []
         if n == 0:
             return out
-        async for row in self:
-            out.append(row)
-            if len(out) >= n:
-                break
-        return out
+        scan = await self._start()
+        try:
+            while len(out) < n and (page := await self._next(scan, False)) is not None:
+                out.extend(page.items)
+        finally:
+            await scan.ahead.cancel()
+        return out[:n]
 
     async def _stop(self) -> int:
         """The end of the scan: ``max_step``, or the run's last step + 1 if sooner."""

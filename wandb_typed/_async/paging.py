@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Generic, TypeVar, overload
 
 from typing_extensions import Self
 
 from .._core.checks import check_int
-from .._core.paging import MAX_PER_PAGE, Page, Walk, check_index, check_per_page, check_total
-from ._mode import AsyncCollectionOps
+from .._core.paging import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    Page,
+    PageSizer,
+    Walk,
+    check_index,
+    check_per_page,
+    check_total,
+)
+from ._mode import AsyncAhead, AsyncCollectionOps
 
 __all__ = ["AsyncPaginator", "AsyncSizedPaginator", "FetchPage"]
 
@@ -53,6 +63,13 @@ class AsyncPaginator(Generic[T]):
         """The cursor this collection starts after (``None``: the beginning)."""
         self._what = what
         self._key = key
+        self._max_per_page = max_per_page
+        # The default call (no per_page given) adapts its page size up to the server's
+        # maximum; an explicit per_page is the largest page asked for.
+        self._adaptive = per_page is DEFAULT_PER_PAGE
+        self.prefetch: bool = True
+        """Fetch the next page while the caller works on one (set ``False`` to fetch
+        only when asked)."""
         # Pages count() fetched, as (cursor, page), for the next walk to reuse once.
         self._stash: list[tuple[str | None, Page[T]]] = []
 
@@ -74,21 +91,65 @@ class AsyncPaginator(Generic[T]):
         return self._items()
 
     async def _items(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+        loop = self._loop()
+        try:
+            while (page := await self._next(loop)) is not None:
+                for item in page.items:
+                    yield item
+        finally:
+            await loop.ahead.cancel()  # now, not when collected
 
     async def pages(self) -> AsyncIterator[Page[T]]:
-        """Iterate whole pages; each one's ``end_cursor`` resumes after it."""
-        walk = self._walk()
-        while not walk.done:
-            yield await self._next_page(walk)
+        """Iterate whole pages; each one's ``end_cursor`` resumes after it.
 
-    async def _next_page(self, walk: Walk[T]) -> Page[T]:
-        if self._stash and self._stash[0][0] == walk.cursor and (walk.started or not self.start):
-            return walk.accept(self._stash.pop(0)[1])
-        self._stash = []
-        return walk.accept(await self._fetch(walk.cursor, self.per_page))
+        While the caller works on a page, the next one is already being fetched (one
+        page ahead, no more, from the second page on); closing the iteration
+        (``break``, an exception, ``aclose()``) cancels it. The page size adapts as pages come back
+        (:class:`~wandb_typed._core.paging.PageSizer`); the items do not depend on it.
+        """
+        loop = self._loop()
+        try:
+            while (page := await self._next(loop)) is not None:
+                yield page
+        finally:
+            await loop.ahead.cancel()
+
+    def _loop(self) -> _PageLoop[T]:
+        sizer = PageSizer(self.per_page, self._max_per_page, adaptive=self._adaptive)
+        return _PageLoop(self._walk(), sizer)
+
+    async def _next(self, loop: _PageLoop[T]) -> Page[T] | None:
+        """The next page of a walk (its new items), or ``None`` after the last; starts
+        fetching the one after it."""
+        walk, sizer, ahead = loop.walk, loop.sizer, loop.ahead
+        if walk.done:
+            return None
+        if self._stashed(walk.cursor) and (walk.started or not self.start):
+            page = self._stash.pop(0)[1]
+            sizer.observe(self.per_page, len(page.items), 0.0)
+        else:
+            self._stash = []
+            if ahead.holds(walk.cursor):
+                page, asked, seconds = await ahead.take()
+            else:
+                page, asked, seconds = await self._timed(walk.cursor, sizer.size)
+            sizer.observe(asked, len(page.items), seconds)
+        page = walk.accept(page)
+        loop.pages += 1
+        # From the second page on: a caller that stops within the first page (the first
+        # item, next(iter(...))) costs one request, as it did before prefetch.
+        if loop.pages > 1 and not walk.done and self.prefetch and not self._stashed(walk.cursor):
+            ahead.start(walk.cursor, partial(self._timed, walk.cursor, sizer.size))
+        return page
+
+    def _stashed(self, cursor: str | None) -> bool:
+        return bool(self._stash) and self._stash[0][0] == cursor
+
+    async def _timed(self, cursor: str | None, size: int) -> tuple[Page[T], int, float]:
+        """One page, the size asked and the seconds it took."""
+        t0 = PageSizer.clock()
+        page = await self._fetch(cursor, size)
+        return page, size, PageSizer.clock() - t0
 
     async def first_page(self) -> Page[T]:
         """Fetch just the first page."""
@@ -102,6 +163,18 @@ class AsyncPaginator(Generic[T]):
             size = min(self.per_page, max(n - len(out), 1))
             out.extend(walk.accept(await self._fetch(walk.cursor, size)).items)
         return out[:n]
+
+
+class _PageLoop(Generic[T]):
+    """The state of one walk of a paginator: the walk guard, the page sizer and the
+    page ahead (:meth:`AsyncPaginator._next` advances it)."""
+
+    def __init__(self, walk: Walk[T], sizer: PageSizer) -> None:
+        self.walk = walk
+        self.sizer = sizer
+        self.ahead: AsyncAhead[tuple[Page[T], int, float]] = AsyncAhead()
+        self.pages = 0
+        """Pages handed to the caller so far."""
 
 
 class AsyncSizedPaginator(AsyncPaginator[T], AsyncCollectionOps[T]):

@@ -9,6 +9,7 @@ raise :class:`~wandb_typed.errors.PaginationError` instead of looping forever.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar, cast
@@ -16,7 +17,16 @@ from typing import Generic, Protocol, TypeVar, cast
 from ..errors import InputError, PaginationError, ResponseValidationError
 from .checks import check_int
 
-__all__ = ["MAX_PER_PAGE", "Page", "Walk", "check_per_page", "check_total", "page_of"]
+__all__ = [
+    "DEFAULT_PER_PAGE",
+    "MAX_PER_PAGE",
+    "Page",
+    "PageSizer",
+    "Walk",
+    "check_per_page",
+    "check_total",
+    "page_of",
+]
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -27,6 +37,57 @@ MAX_PER_PAGE = 1000
 MAX_STALLED_PAGES = 5
 #: A server count above this is not a count (``len()`` must fit in a C ssize_t).
 MAX_TOTAL = 2**62
+#: A page answered faster than this may grow (seconds, request to parsed page).
+FAST_PAGE_SECONDS = 1.0
+#: A page slower than this shrinks the next one.
+SLOW_PAGE_SECONDS = 4.0
+
+
+class _DefaultPageSize(int):
+    """The ``per_page`` a listing gets when the caller gives none: an ``int`` (50) that is
+    its own object, so ``per_page is DEFAULT_PER_PAGE`` tells the default call (whose
+    page size adapts) from an explicit ``per_page=50`` (an upper bound)."""
+
+    __slots__ = ()
+
+
+DEFAULT_PER_PAGE: int = _DefaultPageSize(50)
+"""The default ``per_page`` of listings whose page size adapts (see :class:`PageSizer`):
+50, told apart from an explicit ``per_page=50`` by identity."""
+
+
+class PageSizer:
+    """The page size of one walk, adapted to how pages come back (sans-I/O: the caller
+    reports each page's item count and seconds).
+
+    A walk starts at ``per_page``. With ``adaptive`` (the default call), a full page
+    answered in under :data:`FAST_PAGE_SECONDS` doubles the next one (quadruples it when
+    under a quarter of that), up to ``cap``, what the server allows; otherwise
+    ``per_page`` is the cap, an explicit upper bound. A page slower than
+    :data:`SLOW_PAGE_SECONDS` halves the next (never below one item). The size never
+    changes which items come back: the next page starts after the last cursor, whatever
+    its size.
+    """
+
+    @staticmethod
+    def clock() -> float:
+        """The clock pages are timed with (a test replaces it to drive the adaptation)."""
+        return time.monotonic()
+
+    def __init__(self, per_page: int, cap: int, *, adaptive: bool) -> None:
+        self.size = per_page
+        self.cap = cap if adaptive else per_page
+        self.sizes: list[int] = []
+        """The size asked for each page so far (for tests and benchmarks)."""
+
+    def observe(self, asked: int, got: int, seconds: float) -> None:
+        """Record a page of ``got`` items (``asked`` for) that took ``seconds``."""
+        self.sizes.append(asked)
+        if seconds > SLOW_PAGE_SECONDS:
+            self.size = max(1, asked // 2)
+        elif got >= asked and seconds < FAST_PAGE_SECONDS:
+            factor = 4 if seconds < FAST_PAGE_SECONDS / 4 else 2
+            self.size = min(self.cap, max(self.size, asked * factor))
 
 
 @dataclass(frozen=True)

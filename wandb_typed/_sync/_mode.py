@@ -3,20 +3,36 @@ hand, once per mode (the async twin is ``wandb_typed/_async/_mode.py``)."""
 
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Generic, TypeVar, overload
 
 from .._core.files import Stop, Stopped
 
-__all__ = ["CollectionOps", "run_bounded", "same_loop", "sleep"]
+__all__ = ["Ahead", "CollectionOps", "run_bounded", "same_loop", "sleep"]
 
 T = TypeVar("T")
 
 
+#: In a thread running a fetch ahead (:class:`Ahead`): the event that abandons it.
+_ABANDON: ContextVar[threading.Event | None] = ContextVar("wandb_typed_abandon", default=None)
+
+
+class _Abandoned(Exception):
+    """A fetch running ahead was abandoned during a retry's wait: no further attempt."""
+
+
 def sleep(seconds: float) -> None:
-    """Wait before a retry."""
-    time.sleep(seconds)
+    """Wait before a retry; in a fetch running ahead that was abandoned meanwhile,
+    stop instead (so no request is sent after the caller is gone)."""
+    abandon = _ABANDON.get()
+    if abandon is None:
+        time.sleep(seconds)
+    elif abandon.wait(seconds):
+        raise _Abandoned
 
 
 def same_loop(bound: object | None) -> object | None:
@@ -115,3 +131,56 @@ def run_bounded(jobs: Sequence[Callable[[], None]], limit: int, stop: Stop) -> N
                 thread.join()
     if errors:
         raise errors[0]
+
+
+class Ahead(Generic[T]):
+    """At most one fetch running ahead of the caller (a paginator's next page): a
+    worker thread. :meth:`cancel` abandons it (a retry's wait ends at once and no
+    further attempt is sent) and joins the thread, so once a walk is closed
+    (``break``, an exception, Ctrl-C, ``close()``) nothing it started is running. A
+    request already in flight is let finish: a blocking socket cannot be interrupted
+    (the async twin cancels its task)."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._abandon = threading.Event()
+        self._key: object = None
+        self._result: list[T] = []
+        self._error: list[BaseException] = []
+
+    def start(self, key: object, fetch: Callable[[], T]) -> None:
+        """Start ``fetch()`` on a thread; :meth:`take` with the same ``key`` gets its result."""
+        abandon, result, error = threading.Event(), list[T](), list[BaseException]()
+        context = contextvars.copy_context()
+        context.run(_ABANDON.set, abandon)
+
+        def run() -> None:
+            try:
+                result.append(context.run(fetch))
+            except BaseException as exc:  # handed to take(), in the caller's thread
+                error.append(exc)
+
+        thread = threading.Thread(target=run, name="wandb-typed-prefetch", daemon=True)
+        self._key, self._thread, self._abandon = key, thread, abandon
+        self._result, self._error = result, error
+        thread.start()
+
+    def holds(self, key: object) -> bool:
+        """Whether the fetch running ahead is the one for ``key``."""
+        return self._thread is not None and self._key == key
+
+    def take(self) -> T:
+        """The result of the fetch started last (its error, if it failed)."""
+        thread, self._thread = self._thread, None
+        assert thread is not None, "take() without start()"
+        thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._result[0]
+
+    def cancel(self) -> None:
+        """Abandon the fetch running ahead, if any, and wait until its thread has ended."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._abandon.set()
+            thread.join()

@@ -20,6 +20,7 @@ import httpx
 from .._core.checks import check_instance, check_int
 from .._core.jobs import JobSummary
 from .._core.launch import RunQueuePrioritizationMode, RunQueueResourceType
+from .._core.paging import DEFAULT_PER_PAGE
 from .._core.typed import C, S
 from ..config import RetryPolicy, Settings, resolve_settings
 from ..errors import InputError
@@ -209,7 +210,7 @@ class Api:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -224,7 +225,7 @@ class Api:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[True],
@@ -235,7 +236,7 @@ class Api:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: bool,
@@ -248,7 +249,7 @@ class Api:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -263,7 +264,7 @@ class Api:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -278,7 +279,7 @@ class Api:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: Literal[False] = False,
@@ -292,7 +293,7 @@ class Api:
         path: str | None = None,
         filters: Mapping[str, object] | None = None,
         order: str = "+created_at",
-        per_page: int = 50,
+        per_page: int = DEFAULT_PER_PAGE,
         include_sweeps: bool = True,
         *,
         light: bool = False,
@@ -310,7 +311,9 @@ class Api:
                 with the typed fields: ``(Config("lr") > 0.01) & State.eq("finished")``.
             order: ``[+|-]field``: ``created_at``, ``heartbeat_at``,
                 ``config.<key>``, ``summary_metrics.<key>``, ... (``+`` ascending).
-            per_page: runs per request (1-1000).
+            per_page: runs per request (1-1000). Without it the page size adapts: it
+                starts at 50 and grows while pages come back fast, up to 1,000; an
+                explicit ``per_page`` is the largest page asked for.
             include_sweeps: attach each run's sweep (one request per distinct sweep).
             light: list :class:`LightRun` objects (identity and state only; no
                 config, summary or sweep), the cheapest way to list many runs.

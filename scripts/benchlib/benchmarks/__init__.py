@@ -12,6 +12,7 @@ from .artifacts import bench_artifacts
 from .failures import bench_faults, bench_refused
 from .history import bench_cli, bench_history
 from .import_time import bench_import
+from .latency import bench_latency
 from .listings import bench_light, bench_runs
 from .replay import bench_replay
 
@@ -27,6 +28,7 @@ BENCHMARKS = (
     "refused",
     "faults",
     "artifacts",
+    "latency",
 )
 
 BENCH_FUNCS: dict[str, Callable[[Context], Section]] = {
@@ -39,4 +41,5 @@ BENCH_FUNCS: dict[str, Callable[[Context], Section]] = {
     "cli": bench_cli,
     "refused": bench_refused,
     "faults": bench_faults,
+    "latency": bench_latency,
 }

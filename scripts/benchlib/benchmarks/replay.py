@@ -22,7 +22,7 @@ def _replay_variants(s: Sizes) -> list[tuple[str, str, Json]]:
         ),
         (
             "ours per_page=50",
-            "ours, per_page=50 (default)",
+            "ours, per_page=50 (explicit)",
             {**runs, "client": "ours", "per_page": 50},
         ),
         (
