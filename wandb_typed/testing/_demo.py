@@ -449,7 +449,7 @@ def seed_demo(
         created_at=START + timedelta(days=14),
     )
     registries = seed_registries(store, entity, START)  # registries, integrations, automation
-    teams = seed_teams(store, entity)
+    teams = seed_teams(store, entity, START)
     return DemoInfo(
         entity=entity,
         projects=("mnist", "llm-finetune", empty, teams.queue_project),

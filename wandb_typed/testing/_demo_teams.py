@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from ._resolvers._common import gid
 from ._store import Store
@@ -53,8 +54,9 @@ class TeamsDemo:
     sweep_agents: tuple[str, ...] = ()  # names of the mnist sweep's agents, oldest first
 
 
-def seed_teams(store: Store, entity: str) -> TeamsDemo:
-    """Create the team, the queue with its two items and the chart described above."""
+def seed_teams(store: Store, entity: str, start: datetime) -> TeamsDemo:
+    """Create the team, the queue with its two items and the chart described above
+    (the queue's project dated three weeks after ``start``, as the demo's others are)."""
     admin = store.user_by_name(entity)
     if admin is None:
         raise ValueError(f"the demo entity {entity!r} must be a user")
@@ -65,7 +67,9 @@ def seed_teams(store: Store, entity: str) -> TeamsDemo:
         int(team["id"]), email=None, username="pat", admin=False, invited_by=int(admin["id"])
     )
 
-    project = store.create_project(entity, "model-registry", description="Launch queues")
+    project = store.create_project(
+        entity, "model-registry", description="Launch queues", created_at=start + timedelta(days=21)
+    )
     config = {"resource_args": {"local-container": {"env": ["EPOCHS={{epochs}}"]}}}
     variables = {
         "epochs": {
