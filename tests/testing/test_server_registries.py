@@ -161,3 +161,18 @@ def test_registry_filters_are_values_and_unknown_fields_are_refused(org: Org, gq
         ]["edges"]
         == []
     )
+
+
+def test_an_organizations_teams_are_listed(server: LocalServer, org: Org, gql: Gql) -> None:
+    """``Organization.teams`` (non-null): none, then the teams added to it, by name (the
+    fuzzer found it answered null, an internal error)."""
+    query = "query($n: String) { organization(name: $n) { teams { name isTeam } } }"
+    assert gql(query, n=org.name)["organization"]["teams"] == []
+    admin = server.store.user_by_name(server.entity)
+    assert admin is not None
+    for team in ("zeta-team", "alpha-team"):
+        server.store.new_team(team, int(admin["id"]))
+        server.store.add_organization_team(org.name, team)
+    server.store.new_team("outside-team", int(admin["id"]))  # not the organization's
+    teams = gql(query, n=org.name)["organization"]["teams"]
+    assert teams == [{"name": "alpha-team", "isTeam": True}, {"name": "zeta-team", "isTeam": True}]

@@ -1,6 +1,7 @@
-"""Organizations: ``Query.organization``, the ``Organization`` fields, and what ties
-entities and users to organizations (``Entity.organization``, ``Entity.entityType``
-of an org entity, ``User.organizations``).
+"""Organizations: ``Query.organization``, the ``Organization`` fields (``orgEntity``,
+``teams``), and what ties entities and users to organizations
+(``Entity.organization``, ``Entity.entityType`` of an org entity,
+``User.organizations``).
 
 An organization is visible to its members only (anyone else gets null, as for a
 missing one); every user sees the organizations they belong to.
@@ -49,6 +50,14 @@ def resolve_org_entity(organization: Row, info: GraphQLResolveInfo) -> Row | Non
     """``Organization.orgEntity``: the entity that owns the organization's registries."""
     row = request_context(info).store.entity_by_id(int(organization["_row"]["entity_id"]))
     return entity_node(row) if row else None
+
+
+@organization_type.field("teams")
+def resolve_organization_teams(organization: Row, info: GraphQLResolveInfo) -> list[Row]:
+    """``Organization.teams``: its team entities (the organization itself is shown to
+    its members only), at most 1,000, by name."""
+    rows = request_context(info).store.organization_teams(int(organization["_row"]["id"]))
+    return [entity_node(row) for row in rows]
 
 
 entity_type = ObjectType("Entity")

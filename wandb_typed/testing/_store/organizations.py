@@ -155,6 +155,14 @@ CREATE TABLE IF NOT EXISTS organization_teams (
         )
         return str(role) if role is not None else None
 
+    def organization_teams(self, organization_id: int, limit: int = 1000) -> list[Row]:
+        """The organization's team entities, by name (at most ``limit``)."""
+        return self._all(
+            "SELECT e.* FROM entities e JOIN organization_teams ot ON ot.entity_id = e.id"
+            " WHERE ot.organization_id = ? ORDER BY e.name LIMIT ?",
+            (organization_id, limit),
+        )
+
     def team_in_organization(self, organization_id: int, entity_id: int) -> bool:
         """Whether the team entity belongs to the organization."""
         return bool(
