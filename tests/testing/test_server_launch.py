@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from wandb_typed.testing import LocalServer
+from wandb_typed.testing import DemoInfo, LocalServer
 
 from .helpers import Gql, jdump
 
@@ -165,3 +165,13 @@ def test_custom_chart_is_stored_as_sent(server: LocalServer) -> None:
     assert entity is not None
     row = server.store.chart(int(entity["id"]), "c")
     assert row is not None and row["spec"] == spec
+
+
+def test_a_project_has_no_launch_agents(demo: tuple[LocalServer, DemoInfo]) -> None:
+    """``Project.launchAgents`` (non-null) is an empty list: the server runs no agents
+    (a deeper fuzz run found it answered null, an internal error)."""
+    server, info = demo
+    query = "query($e: String, $p: String) { project(entityName: $e, name: $p) { launchAgents { id } } }"
+    with Gql(server) as gql:
+        data = gql(query, e=info.entity, p=info.teams.queue_project)
+    assert data["project"]["launchAgents"] == []

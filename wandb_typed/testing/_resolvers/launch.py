@@ -166,6 +166,13 @@ def resolve_run_queues(project: Row, info: GraphQLResolveInfo) -> list[Row]:
     return [queue_node(r, str(project["entityName"])) for r in rows]
 
 
+@project_type.field("launchAgents")
+def resolve_launch_agents(project: Row, info: GraphQLResolveInfo) -> list[Row]:
+    """``Project.launchAgents``: always empty. The local server runs no launch agents
+    (``createLaunchAgent`` has no resolver), so none ever polls a queue here."""
+    return []
+
+
 entity_type = ObjectType("Entity")
 
 
