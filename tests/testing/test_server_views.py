@@ -43,3 +43,14 @@ def test_the_document_is_valid_against_the_schema() -> None:
     root = Path(__file__).resolve().parents[2]
     schema = build_schema((root / "schema.graphql").read_text(encoding="utf-8"))
     assert validate(schema, parse(VIEW)) == []
+
+
+def test_every_view_field_answers(demo: tuple[LocalServer, DemoInfo]) -> None:
+    """``View.accessTokens`` (non-null) is an empty list: the server makes no share
+    links (a schema scan for non-null fields nothing answered found it null)."""
+    server, info = demo
+    query = """query($e: String, $p: String) { project(entityName: $e, name: $p) {
+      allViews { edges { node { name accessTokens { token type } } } } } }"""
+    with Gql(server) as gql:
+        edges = gql(query, e=info.entity, p=info.report_project)["project"]["allViews"]["edges"]
+    assert edges and all(e["node"]["accessTokens"] == [] for e in edges)

@@ -25,6 +25,7 @@ def view_node(row: Row) -> Row:
         "spec": row["spec"],
         "createdAt": row["created_at"],
         "updatedAt": row["updated_at"],
+        "accessTokens": [],  # share links: the local server makes none
     }
 
 
