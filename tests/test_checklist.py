@@ -28,6 +28,8 @@ INTERNAL = {"AsyncSession", "Session", "AsyncConnection", "Connection"}
 # a base class of Run/AsyncRun that holds the members of a run beyond its data
 # (waiting, state, stop, console logs, metadata); users meet them on the run.
 INTERNAL |= {"AsyncRunMembers", "RunMembers"}
+# The Api's family members, base classes of Api/AsyncApi (api.py stays the core list).
+INTERNAL |= {"AsyncApiRegistries", "ApiRegistries", "AsyncApiTeams", "ApiTeams"}
 
 
 def facade_classes() -> list[type]:

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.checks import check_instance, check_int
+from .._core.checks import check_instance
 from .._core.jobs import JobSummary
-from .._core.launch import RunQueuePrioritizationMode, RunQueueResourceType
 from .._core.paging import DEFAULT_PER_PAGE
 from .._core.typed import C, S
 from ..config import RetryPolicy, Settings, resolve_settings
@@ -27,21 +26,18 @@ from ..types import JSONObject
 from . import artifact_collections as _collections
 from . import artifact_types as _types
 from . import artifacts as _artifacts
-from . import charts as _charts
 from . import jobs as _jobs
-from . import launch as _launch
 from . import light_runs as _light
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
-from . import teams as _teams
-from . import users as _users
+from .api_registries import AsyncApiRegistries
+from .api_teams import AsyncApiTeams
 from .artifact_collections import AsyncArtifactCollection
 from .artifact_types import AsyncArtifactType
 from .artifacts import AsyncArtifact
 from .jobs import AsyncJob
-from .launch import AsyncQueuedRun, AsyncRunQueue
 from .light_runs import AsyncLightRuns
 from .paging import AsyncSizedPaginator
 from .projects import AsyncProject
@@ -49,20 +45,7 @@ from .reports import AsyncReport
 from .runs import AsyncRun, AsyncRuns, AsyncTypedRuns
 from .session import AsyncSession
 from .sweeps import AsyncSweep
-from .teams import AsyncTeam
 from .users import AsyncUser
-
-# isort: split
-# registries, automations and integrations
-from typing_extensions import Unpack
-
-from .._core.integrations import Integration, SlackIntegration, WebhookIntegration
-from .._core.registries import Visibility
-from ..automations import Automation, NewAutomation, WriteAutomationsKwargs
-from . import automations as _automations
-from . import integrations as _integrations
-from . import registries as _registries
-from .registries import AsyncRegistries, AsyncRegistry
 
 if TYPE_CHECKING:
     from wandb_typed_gql.async_client import AsyncWandbClient
@@ -70,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncApi"]
 
 
-class AsyncApi:
+class AsyncApi(AsyncApiRegistries, AsyncApiTeams):
     """Queries the W&B server.
 
     Args:
@@ -503,283 +486,3 @@ class AsyncApi:
         if parsed.kind == "sweep":
             return await _sweeps.fetch_sweep(self._session, entity, project, parsed.name)
         return await _reports.fetch_report(self._session, entity, project, parsed.name)
-
-    # -- registries, automations and integrations ------------------------------------
-
-    def registries(
-        self,
-        organization: str | None = None,
-        filter: Mapping[str, object] | None = None,
-        order: str | None = None,
-        per_page: int = 100,
-        start: str | None = None,
-    ) -> AsyncRegistries:
-        """The lazy collection of an organization's registries (default: the configured
-        organization, else the default entity's); ``.collections()`` and ``.versions()``
-        search inside them.
-
-        Args:
-            organization: the organization.
-            filter: a MongoDB-style filter on ``id``, ``name`` (without the
-                ``wandb-registry-`` prefix), ``entity_id``, ``description``,
-                ``created_at``, ``updated_at``.
-            order: ``[+-]name``, ``created_at`` or ``updated_at``.
-            per_page: registries per request (1-1000).
-            start: the cursor to start after (a page's ``end_cursor``).
-
-        Raises:
-            InputError: an unknown filter field or order, naming the allowed ones
-                (before any request).
-        """
-        return AsyncRegistries(self._session, organization, filter, order, per_page, start)
-
-    async def registry(self, name: str, organization: str | None = None) -> AsyncRegistry:
-        """The registry ``name`` (without the ``wandb-registry-`` prefix).
-
-        Raises:
-            NotFoundError: no such registry (or not visible to this key).
-        """
-        return await _registries.fetch_registry(self._session, name, organization)
-
-    async def create_registry(
-        self,
-        name: str,
-        visibility: Visibility,
-        organization: str | None = None,
-        description: str | None = None,
-        artifact_types: Sequence[str] | None = None,
-    ) -> AsyncRegistry:
-        """Create a registry: ``visibility`` ``organization`` (every member of the
-        organization may see it) or ``restricted`` (its members only);
-        ``artifact_types`` it accepts (``None``: every type; types can be added later,
-        never removed).
-
-        Raises:
-            ConflictError: a registry of that name exists.
-        """
-        return await _registries.create_registry(
-            self._session, name, visibility, organization, description, artifact_types
-        )
-
-    async def automation(self, name: str, entity: str | None = None) -> Automation:
-        """The one automation named ``name`` (of ``entity``; default: every entity the
-        key sees).
-
-        Raises:
-            ValueError: none (``AutomationNotFoundError``) or several (``InputError``)
-                match.
-        """
-        return await _automations.fetch_automation(self._session, name, entity)
-
-    def automations(
-        self, entity: str | None = None, name: str | None = None, per_page: int = 50
-    ) -> AsyncSizedPaginator[Automation]:
-        """The lazy collection of an entity's automations (``name``: only those so
-        named); with no entity, every automation the key can see."""
-        return _automations.list_automations(self._session, entity, name, per_page)
-
-    async def create_automation(
-        self,
-        obj: NewAutomation,
-        fetch_existing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
-        """Create ``obj`` (``event >> action``); ``kwargs`` (``name``, ``description``,
-        ``enabled``, ``scope``, ``event``, ``action``) override its fields.
-
-        Raises:
-            InputError: no name, or a bad field (before any request).
-            ConflictError: an automation of that name exists (unless
-                ``fetch_existing``, which returns it).
-        """
-        return await _automations.create_automation(self._session, obj, fetch_existing, kwargs)
-
-    async def update_automation(
-        self,
-        obj: Automation,
-        create_missing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
-        """Save an automation's edits (``kwargs`` override its fields).
-
-        Raises:
-            NotFoundError: it no longer exists (unless ``create_missing``, which
-                creates it).
-        """
-        return await _automations.update_automation(self._session, obj, create_missing, kwargs)
-
-    async def delete_automation(self, obj: Automation | str) -> Literal[True]:
-        """Delete an automation (the object or its id)."""
-        return await _automations.delete_automation(self._session, obj)
-
-    def integrations(
-        self, entity: str | None = None, per_page: int = 50
-    ) -> AsyncSizedPaginator[Integration]:
-        """The lazy collection of an entity's Slack and webhook integrations (default:
-        the configured entity, else the viewer's)."""
-        return _integrations.list_integrations(self._session, entity, per_page)
-
-    def slack_integrations(
-        self, entity: str | None = None, per_page: int = 50
-    ) -> AsyncSizedPaginator[SlackIntegration]:
-        """The lazy collection of an entity's Slack integrations."""
-        return _integrations.list_slack_integrations(self._session, entity, per_page)
-
-    def webhook_integrations(
-        self, entity: str | None = None, per_page: int = 50
-    ) -> AsyncSizedPaginator[WebhookIntegration]:
-        """The lazy collection of an entity's webhook integrations."""
-        return _integrations.list_webhook_integrations(self._session, entity, per_page)
-
-    # -- teams, users, launch queues and custom charts -------------------------------
-
-    async def team(self, team: str) -> AsyncTeam:
-        """The team ``team`` with its members.
-
-        Raises:
-            NotFoundError: no such team (a user's personal entity is not a team).
-        """
-        return await _teams.fetch_team(self._session, team)
-
-    async def create_team(self, team: str, admin_username: str | None = None) -> AsyncTeam:
-        """Create a team administered by ``admin_username`` (default: this key's user).
-
-        Raises:
-            ConflictError: the name is taken.
-            PermissionDeniedError: the server refuses (unlike the official client,
-                a refusal is never a silent ``None``).
-        """
-        return await _teams.create_team(self._session, team, admin_username)
-
-    async def user(self, username_or_email: str) -> AsyncUser | None:
-        """The user whose username or e-mail address is ``username_or_email`` (case
-        aside), or ``None``. For instance admins (others get
-        ``PermissionDeniedError``); your own user is :attr:`viewer`."""
-        return await _users.user_by_name(self._session, username_or_email)
-
-    async def users(self, username_or_email: str) -> list[AsyncUser]:
-        """Every user whose username, e-mail address or name contains
-        ``username_or_email`` (case aside). For instance admins."""
-        return await _users.search_users(self._session, username_or_email)
-
-    async def create_user(self, email: str, admin: bool | None = False) -> AsyncUser:
-        """Create a user (an instance admin if ``admin``). Only instance admins may:
-        anyone else gets ``PermissionDeniedError`` from the server."""
-        return await _users.create_user(self._session, email, False if admin is None else admin)
-
-    async def create_run_queue(
-        self,
-        name: str,
-        type: RunQueueResourceType,
-        entity: str | None = None,
-        prioritization_mode: RunQueuePrioritizationMode | None = None,
-        config: Mapping[str, object] | None = None,
-        template_variables: Mapping[str, object] | None = None,
-    ) -> AsyncRunQueue:
-        """Create a launch run queue in ``entity`` (default: the configured one).
-
-        Args:
-            name: the queue's name (1-64 characters).
-            type: the resource its jobs run on: ``local-container``,
-                ``local-process``, ``kubernetes``, ``sagemaker`` or ``gcp-vertex``.
-            prioritization_mode: ``"V0"`` to let items carry a priority.
-            config: the default resource config (``{{var}}`` marks template variables).
-            template_variables: the JSON schemas of those variables, by name.
-
-        Raises:
-            InputError: a bad argument (before any request).
-            ConflictError: the entity has a queue of that name.
-        """
-        return await _launch.create_run_queue(
-            self._session, name, type, entity, prioritization_mode, config, template_variables
-        )
-
-    async def upsert_run_queue(
-        self,
-        name: str,
-        resource_config: Mapping[str, object],
-        resource_type: RunQueueResourceType,
-        entity: str | None = None,
-        template_variables: Mapping[str, object] | None = None,
-        external_links: Mapping[str, str] | None = None,
-        prioritization_mode: RunQueuePrioritizationMode | None = None,
-    ) -> AsyncRunQueue:
-        """Create the run queue ``name``, or replace its resource config, template
-        variables, links (label -> URL) and prioritization (default ``DISABLED``)."""
-        return await _launch.upsert_run_queue(
-            self._session, name, resource_config, resource_type, entity,
-            template_variables, external_links, prioritization_mode,
-        )  # fmt: skip
-
-    async def run_queue(self, entity: str, name: str) -> AsyncRunQueue:
-        """The run queue ``name`` of ``entity``.
-
-        Raises:
-            NotFoundError: no such queue.
-        """
-        return await _launch.fetch_run_queue(self._session, entity, name)
-
-    async def queued_run(
-        self,
-        entity: str,
-        project: str,
-        queue_name: str,
-        run_queue_item_id: str,
-        project_queue: str | None = None,
-        priority: int | None = None,
-    ) -> AsyncQueuedRun:
-        """One item of a run queue (``project``: where its run is logged;
-        ``project_queue``: the project holding the queue, default
-        ``model-registry``). ``priority`` is accepted for the official signature:
-        the item's priority is read from the server.
-
-        Raises:
-            NotFoundError: no such queue or item.
-        """
-        if priority is not None:
-            check_int(priority, "priority", 0)
-        return await _launch.fetch_queued_run(
-            self._session, entity, project, queue_name, run_queue_item_id, project_queue
-        )
-
-    async def create_custom_chart(
-        self,
-        entity: str,
-        name: str,
-        display_name: str,
-        spec_type: Literal["vega2"],
-        access: Literal["private", "public"],
-        spec: str | Mapping[str, object],
-    ) -> str:
-        """Create a custom chart preset from a Vega-Lite ``spec`` (JSON text or a
-        dict) and return its id (``entity/name``), for ``wandb.plot_table``."""
-        return await _charts.create_custom_chart(
-            self._session, entity, name, display_name, spec_type, access, spec
-        )
-
-    # -- the write path (issue 16): TensorBoard ------------------------------------------
-
-    async def sync_tensorboard(
-        self,
-        root_dir: str | Path,
-        run_id: str | None = None,
-        project: str | None = None,
-        entity: str | None = None,
-    ) -> AsyncRun:
-        """Sync the TensorBoard event files (``*tfevents*``) under ``root_dir`` into a
-        run (``run_id``, default a new random id) and return it.
-
-        Scalars become history (one row per TensorBoard step, with ``global_step``;
-        tags of several log directories are prefixed with the directory, e.g.
-        ``train/loss``), histograms W&B histograms; the last values are the summary
-        and the run is finished. Images, audio and other values are skipped and named
-        in a ``SkippedTensorBoardDataWarning``. Syncing again into the same run
-        resumes it (the server keeps each history line once).
-
-        Raises:
-            InputError: ``root_dir`` is not a directory, holds no event files, or a
-                file is malformed; or no project is given or configured.
-        """
-        from . import tensorboard as _tensorboard
-
-        return await _tensorboard.sync_tensorboard(self._session, root_dir, run_id, project, entity)

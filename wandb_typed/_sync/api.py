@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from .._core.checks import check_instance, check_int
+from .._core.checks import check_instance
 from .._core.jobs import JobSummary
-from .._core.launch import RunQueuePrioritizationMode, RunQueueResourceType
 from .._core.paging import DEFAULT_PER_PAGE
 from .._core.typed import C, S
 from ..config import RetryPolicy, Settings, resolve_settings
@@ -29,21 +28,18 @@ from ..types import JSONObject
 from . import artifact_collections as _collections
 from . import artifact_types as _types
 from . import artifacts as _artifacts
-from . import charts as _charts
 from . import jobs as _jobs
-from . import launch as _launch
 from . import light_runs as _light
 from . import projects as _projects
 from . import reports as _reports
 from . import runs as _runs
 from . import sweeps as _sweeps
-from . import teams as _teams
-from . import users as _users
+from .api_registries import ApiRegistries
+from .api_teams import ApiTeams
 from .artifact_collections import ArtifactCollection
 from .artifact_types import ArtifactType
 from .artifacts import Artifact
 from .jobs import Job
-from .launch import QueuedRun, RunQueue
 from .light_runs import LightRuns
 from .paging import SizedPaginator
 from .projects import Project
@@ -51,20 +47,7 @@ from .reports import Report
 from .runs import Run, Runs, TypedRuns
 from .session import Session
 from .sweeps import Sweep
-from .teams import Team
 from .users import User
-
-# isort: split
-# registries, automations and integrations
-from typing_extensions import Unpack
-
-from .._core.integrations import Integration, SlackIntegration, WebhookIntegration
-from .._core.registries import Visibility
-from ..automations import Automation, NewAutomation, WriteAutomationsKwargs
-from . import automations as _automations
-from . import integrations as _integrations
-from . import registries as _registries
-from .registries import Registries, Registry
 
 if TYPE_CHECKING:
     from wandb_typed_gql.client import WandbClient
@@ -72,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["Api"]
 
 
-class Api:
+class Api(ApiRegistries, ApiTeams):
     """Queries the W&B server.
 
     Args:
@@ -503,283 +486,3 @@ class Api:
         if parsed.kind == "sweep":
             return _sweeps.fetch_sweep(self._session, entity, project, parsed.name)
         return _reports.fetch_report(self._session, entity, project, parsed.name)
-
-    # -- registries, automations and integrations ------------------------------------
-
-    def registries(
-        self,
-        organization: str | None = None,
-        filter: Mapping[str, object] | None = None,
-        order: str | None = None,
-        per_page: int = 100,
-        start: str | None = None,
-    ) -> Registries:
-        """The lazy collection of an organization's registries (default: the configured
-        organization, else the default entity's); ``.collections()`` and ``.versions()``
-        search inside them.
-
-        Args:
-            organization: the organization.
-            filter: a MongoDB-style filter on ``id``, ``name`` (without the
-                ``wandb-registry-`` prefix), ``entity_id``, ``description``,
-                ``created_at``, ``updated_at``.
-            order: ``[+-]name``, ``created_at`` or ``updated_at``.
-            per_page: registries per request (1-1000).
-            start: the cursor to start after (a page's ``end_cursor``).
-
-        Raises:
-            InputError: an unknown filter field or order, naming the allowed ones
-                (before any request).
-        """
-        return Registries(self._session, organization, filter, order, per_page, start)
-
-    def registry(self, name: str, organization: str | None = None) -> Registry:
-        """The registry ``name`` (without the ``wandb-registry-`` prefix).
-
-        Raises:
-            NotFoundError: no such registry (or not visible to this key).
-        """
-        return _registries.fetch_registry(self._session, name, organization)
-
-    def create_registry(
-        self,
-        name: str,
-        visibility: Visibility,
-        organization: str | None = None,
-        description: str | None = None,
-        artifact_types: Sequence[str] | None = None,
-    ) -> Registry:
-        """Create a registry: ``visibility`` ``organization`` (every member of the
-        organization may see it) or ``restricted`` (its members only);
-        ``artifact_types`` it accepts (``None``: every type; types can be added later,
-        never removed).
-
-        Raises:
-            ConflictError: a registry of that name exists.
-        """
-        return _registries.create_registry(
-            self._session, name, visibility, organization, description, artifact_types
-        )
-
-    def automation(self, name: str, entity: str | None = None) -> Automation:
-        """The one automation named ``name`` (of ``entity``; default: every entity the
-        key sees).
-
-        Raises:
-            ValueError: none (``AutomationNotFoundError``) or several (``InputError``)
-                match.
-        """
-        return _automations.fetch_automation(self._session, name, entity)
-
-    def automations(
-        self, entity: str | None = None, name: str | None = None, per_page: int = 50
-    ) -> SizedPaginator[Automation]:
-        """The lazy collection of an entity's automations (``name``: only those so
-        named); with no entity, every automation the key can see."""
-        return _automations.list_automations(self._session, entity, name, per_page)
-
-    def create_automation(
-        self,
-        obj: NewAutomation,
-        fetch_existing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
-        """Create ``obj`` (``event >> action``); ``kwargs`` (``name``, ``description``,
-        ``enabled``, ``scope``, ``event``, ``action``) override its fields.
-
-        Raises:
-            InputError: no name, or a bad field (before any request).
-            ConflictError: an automation of that name exists (unless
-                ``fetch_existing``, which returns it).
-        """
-        return _automations.create_automation(self._session, obj, fetch_existing, kwargs)
-
-    def update_automation(
-        self,
-        obj: Automation,
-        create_missing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
-        """Save an automation's edits (``kwargs`` override its fields).
-
-        Raises:
-            NotFoundError: it no longer exists (unless ``create_missing``, which
-                creates it).
-        """
-        return _automations.update_automation(self._session, obj, create_missing, kwargs)
-
-    def delete_automation(self, obj: Automation | str) -> Literal[True]:
-        """Delete an automation (the object or its id)."""
-        return _automations.delete_automation(self._session, obj)
-
-    def integrations(
-        self, entity: str | None = None, per_page: int = 50
-    ) -> SizedPaginator[Integration]:
-        """The lazy collection of an entity's Slack and webhook integrations (default:
-        the configured entity, else the viewer's)."""
-        return _integrations.list_integrations(self._session, entity, per_page)
-
-    def slack_integrations(
-        self, entity: str | None = None, per_page: int = 50
-    ) -> SizedPaginator[SlackIntegration]:
-        """The lazy collection of an entity's Slack integrations."""
-        return _integrations.list_slack_integrations(self._session, entity, per_page)
-
-    def webhook_integrations(
-        self, entity: str | None = None, per_page: int = 50
-    ) -> SizedPaginator[WebhookIntegration]:
-        """The lazy collection of an entity's webhook integrations."""
-        return _integrations.list_webhook_integrations(self._session, entity, per_page)
-
-    # -- teams, users, launch queues and custom charts -------------------------------
-
-    def team(self, team: str) -> Team:
-        """The team ``team`` with its members.
-
-        Raises:
-            NotFoundError: no such team (a user's personal entity is not a team).
-        """
-        return _teams.fetch_team(self._session, team)
-
-    def create_team(self, team: str, admin_username: str | None = None) -> Team:
-        """Create a team administered by ``admin_username`` (default: this key's user).
-
-        Raises:
-            ConflictError: the name is taken.
-            PermissionDeniedError: the server refuses (unlike the official client,
-                a refusal is never a silent ``None``).
-        """
-        return _teams.create_team(self._session, team, admin_username)
-
-    def user(self, username_or_email: str) -> User | None:
-        """The user whose username or e-mail address is ``username_or_email`` (case
-        aside), or ``None``. For instance admins (others get
-        ``PermissionDeniedError``); your own user is :attr:`viewer`."""
-        return _users.user_by_name(self._session, username_or_email)
-
-    def users(self, username_or_email: str) -> list[User]:
-        """Every user whose username, e-mail address or name contains
-        ``username_or_email`` (case aside). For instance admins."""
-        return _users.search_users(self._session, username_or_email)
-
-    def create_user(self, email: str, admin: bool | None = False) -> User:
-        """Create a user (an instance admin if ``admin``). Only instance admins may:
-        anyone else gets ``PermissionDeniedError`` from the server."""
-        return _users.create_user(self._session, email, False if admin is None else admin)
-
-    def create_run_queue(
-        self,
-        name: str,
-        type: RunQueueResourceType,
-        entity: str | None = None,
-        prioritization_mode: RunQueuePrioritizationMode | None = None,
-        config: Mapping[str, object] | None = None,
-        template_variables: Mapping[str, object] | None = None,
-    ) -> RunQueue:
-        """Create a launch run queue in ``entity`` (default: the configured one).
-
-        Args:
-            name: the queue's name (1-64 characters).
-            type: the resource its jobs run on: ``local-container``,
-                ``local-process``, ``kubernetes``, ``sagemaker`` or ``gcp-vertex``.
-            prioritization_mode: ``"V0"`` to let items carry a priority.
-            config: the default resource config (``{{var}}`` marks template variables).
-            template_variables: the JSON schemas of those variables, by name.
-
-        Raises:
-            InputError: a bad argument (before any request).
-            ConflictError: the entity has a queue of that name.
-        """
-        return _launch.create_run_queue(
-            self._session, name, type, entity, prioritization_mode, config, template_variables
-        )
-
-    def upsert_run_queue(
-        self,
-        name: str,
-        resource_config: Mapping[str, object],
-        resource_type: RunQueueResourceType,
-        entity: str | None = None,
-        template_variables: Mapping[str, object] | None = None,
-        external_links: Mapping[str, str] | None = None,
-        prioritization_mode: RunQueuePrioritizationMode | None = None,
-    ) -> RunQueue:
-        """Create the run queue ``name``, or replace its resource config, template
-        variables, links (label -> URL) and prioritization (default ``DISABLED``)."""
-        return _launch.upsert_run_queue(
-            self._session, name, resource_config, resource_type, entity,
-            template_variables, external_links, prioritization_mode,
-        )  # fmt: skip
-
-    def run_queue(self, entity: str, name: str) -> RunQueue:
-        """The run queue ``name`` of ``entity``.
-
-        Raises:
-            NotFoundError: no such queue.
-        """
-        return _launch.fetch_run_queue(self._session, entity, name)
-
-    def queued_run(
-        self,
-        entity: str,
-        project: str,
-        queue_name: str,
-        run_queue_item_id: str,
-        project_queue: str | None = None,
-        priority: int | None = None,
-    ) -> QueuedRun:
-        """One item of a run queue (``project``: where its run is logged;
-        ``project_queue``: the project holding the queue, default
-        ``model-registry``). ``priority`` is accepted for the official signature:
-        the item's priority is read from the server.
-
-        Raises:
-            NotFoundError: no such queue or item.
-        """
-        if priority is not None:
-            check_int(priority, "priority", 0)
-        return _launch.fetch_queued_run(
-            self._session, entity, project, queue_name, run_queue_item_id, project_queue
-        )
-
-    def create_custom_chart(
-        self,
-        entity: str,
-        name: str,
-        display_name: str,
-        spec_type: Literal["vega2"],
-        access: Literal["private", "public"],
-        spec: str | Mapping[str, object],
-    ) -> str:
-        """Create a custom chart preset from a Vega-Lite ``spec`` (JSON text or a
-        dict) and return its id (``entity/name``), for ``wandb.plot_table``."""
-        return _charts.create_custom_chart(
-            self._session, entity, name, display_name, spec_type, access, spec
-        )
-
-    # -- the write path (issue 16): TensorBoard ------------------------------------------
-
-    def sync_tensorboard(
-        self,
-        root_dir: str | Path,
-        run_id: str | None = None,
-        project: str | None = None,
-        entity: str | None = None,
-    ) -> Run:
-        """Sync the TensorBoard event files (``*tfevents*``) under ``root_dir`` into a
-        run (``run_id``, default a new random id) and return it.
-
-        Scalars become history (one row per TensorBoard step, with ``global_step``;
-        tags of several log directories are prefixed with the directory, e.g.
-        ``train/loss``), histograms W&B histograms; the last values are the summary
-        and the run is finished. Images, audio and other values are skipped and named
-        in a ``SkippedTensorBoardDataWarning``. Syncing again into the same run
-        resumes it (the server keeps each history line once).
-
-        Raises:
-            InputError: ``root_dir`` is not a directory, holds no event files, or a
-                file is malformed; or no project is given or configured.
-        """
-        from . import tensorboard as _tensorboard
-
-        return _tensorboard.sync_tensorboard(self._session, root_dir, run_id, project, entity)
