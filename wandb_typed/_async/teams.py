@@ -36,16 +36,14 @@ class AsyncMember(MemberData):
         remove anyone, a member themself)."""
         if self.id is None:
             raise InputError(f"member {self.name} of {self.team} has no id to remove")
-        member_id = self.id
-        deleted = True
-
-        async def delete() -> None:
-            nonlocal deleted
-            result = await self._session.gql.delete_invite(id=member_id, entity=self.team)
-            deleted = result.delete_invite is not None and bool(result.delete_invite.success)
-
-        await delete_once(delete, f"member {self.name} of {self.team}")
-        return deleted
+        member_id, gql = self.id, self._session.gql
+        result = await delete_once(
+            lambda: gql.delete_invite(id=member_id, entity=self.team),
+            f"member {self.name} of {self.team}",
+        )
+        if result is None:  # deleted by an attempt whose answer was lost
+            return True
+        return result.delete_invite is not None and bool(result.delete_invite.success)
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from .._core.writes import gone_on_retry
 from ..errors import WandbError
@@ -17,13 +18,16 @@ __all__ = ["delete_once"]
 
 logger = logging.getLogger("wandb_typed")
 
+T = TypeVar("T")
 
-async def delete_once(call: Callable[[], Awaitable[object]], what: str) -> None:
-    """Run the delete ``call``; a "not found" after a retry means an earlier attempt
-    deleted ``what`` and its answer was lost: done."""
+
+async def delete_once(call: Callable[[], Awaitable[T]], what: str) -> T | None:
+    """Run the delete ``call`` and return its result; a "not found" after a retry means
+    an earlier attempt deleted ``what`` and its answer was lost: done (``None``)."""
     try:
-        await call()
+        return await call()
     except WandbError as exc:
         if not gone_on_retry(exc):
             raise
         logger.info("%s: deleted by an earlier attempt whose answer was lost", what)
+        return None

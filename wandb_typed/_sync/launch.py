@@ -95,16 +95,14 @@ class RunQueue(RunQueueData):
 
     def delete(self) -> None:
         """Delete the queue (members of its entity only)."""
-
-        def delete() -> None:
-            result = self._session.gql.delete_run_queue(id=self.id)
-            if result.delete_run_queues is None or not result.delete_run_queues.success:
-                raise ResponseValidationError(
-                    f"the server did not delete run queue {self.entity}/{self.name}",
-                    operation_name="DeleteRunQueue",
-                )
-
-        delete_once(delete, f"run queue {self.entity}/{self.name}")
+        gql, what = self._session.gql, f"run queue {self.entity}/{self.name}"
+        result = delete_once(lambda: gql.delete_run_queue(id=self.id), what)
+        if result is not None and not (
+            result.delete_run_queues and result.delete_run_queues.success
+        ):
+            raise ResponseValidationError(
+                f"the server did not delete {what}", operation_name="DeleteRunQueue"
+            )
 
 
 class QueuedRun:
@@ -244,18 +242,16 @@ class QueuedRun:
         queue = fetch_run_queue(
             self._session, self.entity, self.queue_name, project=self.project_queue
         )
-
-        def delete() -> None:
-            result = self._session.gql.delete_from_run_queue(
-                queue_id=queue.id, run_queue_item_id=self.id
+        gql, what = self._session.gql, f"queued run {self.id}"
+        result = delete_once(
+            lambda: gql.delete_from_run_queue(queue_id=queue.id, run_queue_item_id=self.id), what
+        )
+        if result is not None and not (
+            result.delete_from_run_queue and result.delete_from_run_queue.success
+        ):
+            raise ResponseValidationError(
+                f"the server did not delete {what}", operation_name="DeleteFromRunQueue"
             )
-            if result.delete_from_run_queue is None or not result.delete_from_run_queue.success:
-                raise ResponseValidationError(
-                    f"the server did not delete queued run {self.id}",
-                    operation_name="DeleteFromRunQueue",
-                )
-
-        delete_once(delete, f"queued run {self.id}")
 
 
 # -- building ------------------------------------------------------------------------

@@ -38,16 +38,14 @@ class Member(MemberData):
         remove anyone, a member themself)."""
         if self.id is None:
             raise InputError(f"member {self.name} of {self.team} has no id to remove")
-        member_id = self.id
-        deleted = True
-
-        def delete() -> None:
-            nonlocal deleted
-            result = self._session.gql.delete_invite(id=member_id, entity=self.team)
-            deleted = result.delete_invite is not None and bool(result.delete_invite.success)
-
-        delete_once(delete, f"member {self.name} of {self.team}")
-        return deleted
+        member_id, gql = self.id, self._session.gql
+        result = delete_once(
+            lambda: gql.delete_invite(id=member_id, entity=self.team),
+            f"member {self.name} of {self.team}",
+        )
+        if result is None:  # deleted by an attempt whose answer was lost
+            return True
+        return result.delete_invite is not None and bool(result.delete_invite.success)
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -72,15 +72,11 @@ class User(UserData):
                 f"user {self.username or self.name} has no API key with that id; "
                 "pass an entry of user.api_keys"
             )
-        deleted = True
-
-        def delete() -> None:
-            nonlocal deleted
-            result = self._session.gql.delete_api_key(id=key_id)
-            deleted = result.delete_api_key is not None and bool(result.delete_api_key.success)
-
-        delete_once(delete, f"API key {key_id}")
-        return deleted
+        gql = self._session.gql
+        result = delete_once(lambda: gql.delete_api_key(id=key_id), f"API key {key_id}")
+        if result is None:  # deleted by an attempt whose answer was lost
+            return True
+        return result.delete_api_key is not None and bool(result.delete_api_key.success)
 
 
 def _key_id(api_key: object) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from .._core.writes import gone_on_retry
 from ..errors import WandbError
@@ -19,13 +20,16 @@ __all__ = ["delete_once"]
 
 logger = logging.getLogger("wandb_typed")
 
+T = TypeVar("T")
 
-def delete_once(call: Callable[[], object], what: str) -> None:
-    """Run the delete ``call``; a "not found" after a retry means an earlier attempt
-    deleted ``what`` and its answer was lost: done."""
+
+def delete_once(call: Callable[[], T], what: str) -> T | None:
+    """Run the delete ``call`` and return its result; a "not found" after a retry means
+    an earlier attempt deleted ``what`` and its answer was lost: done (``None``)."""
     try:
-        call()
+        return call()
     except WandbError as exc:
         if not gone_on_retry(exc):
             raise
         logger.info("%s: deleted by an earlier attempt whose answer was lost", what)
+        return None
