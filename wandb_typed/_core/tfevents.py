@@ -24,6 +24,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 __all__ = [
@@ -38,17 +39,24 @@ __all__ = [
 ]
 
 _MASK_DELTA = 0xA282EAD8
-_CRC_TABLE: list[int] = []
-for _i in range(256):
-    _c = _i
-    for _ in range(8):
-        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
-    _CRC_TABLE.append(_c)
+
+
+@cache
+def _crc_table() -> tuple[int, ...]:
+    """CRC-32C's byte table, built on the first event file read (not at import: every
+    ``import wandb_typed`` imports this module for its warning class)."""
+    table: list[int] = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return tuple(table)
 
 
 def _crc32c(data: bytes) -> int:
     crc = 0xFFFFFFFF
-    table = _CRC_TABLE
+    table = _crc_table()
     for byte in data:
         crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
     return crc ^ 0xFFFFFFFF
