@@ -153,8 +153,31 @@ def test_import_and_construction_stay_light() -> None:
         "import sys, wandb_typed\n"
         "wandb_typed.Api(api_key='k' * 40)\n"
         "heavy = [m for m in ('pydantic.main', 'pydantic_core', 'wandb_typed_gql.client',"
-        " 'wandb_typed_gql.base_model', 'asyncio') if m in sys.modules]\n"
+        " 'wandb_typed_gql.base_model', 'asyncio', 'wandb_typed._async')"
+        " if m in sys.modules]\n"
         "print(heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_async_classes_load_on_first_use() -> None:
+    """`wandb_typed.AsyncApi` and the other async names load through the package's
+    ``__getattr__`` (a sync user never imports ``_async``), are the very classes of
+    their modules, and stay visible to ``dir()``; a mistyped name is an AttributeError."""
+    script = (
+        "import sys, wandb_typed\n"
+        "assert 'wandb_typed._async' not in sys.modules\n"
+        "from wandb_typed import AsyncRun\n"
+        "from wandb_typed._async.runs import AsyncRun as direct\n"
+        "assert AsyncRun is direct and wandb_typed.AsyncApi.__name__ == 'AsyncApi'\n"
+        "missing = [n for n in wandb_typed.__all__ if getattr(wandb_typed, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert set(wandb_typed.__all__) <= set(dir(wandb_typed))\n"
+        "try:\n"
+        "    wandb_typed.AsyncApii\n"
+        "except AttributeError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "module 'wandb_typed' has no attribute 'AsyncApii'"

@@ -18,21 +18,9 @@ and the generated models are only imported by the first call that needs them.
 
 from __future__ import annotations
 
-from ._async.api import AsyncApi
-from ._async.artifact_collections import AsyncArtifactCollection
-from ._async.artifact_drafts import AsyncArtifactDraft  # the write path (issue 16)
-from ._async.artifact_files import AsyncArtifactEntry, AsyncArtifactFile
-from ._async.artifact_types import AsyncArtifactType
-from ._async.artifacts import AsyncArtifact
-from ._async.files import AsyncFile
-from ._async.history import AsyncHistoryScan
-from ._async.jobs import AsyncJob
-from ._async.light_runs import AsyncLightRun, AsyncLightRuns
-from ._async.paging import AsyncPaginator, AsyncSizedPaginator
-from ._async.projects import AsyncProject
-from ._async.reports import AsyncReport
-from ._async.runs import AsyncRun, AsyncRuns, AsyncTypedRun, AsyncTypedRuns
-from ._async.sweeps import AsyncSweep
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from ._core.artifacts import ArtifactState
 from ._core.history import HistoryRow
 from ._core.jobs import JobSpec, JobSummary, JobVersion
@@ -91,8 +79,6 @@ from .types import JSONObject, JSONValue
 
 # isort: split
 # registries, automations and integrations
-from ._async.registries import AsyncRegistries, AsyncRegistry
-from ._async.registry_search import AsyncRegistryCollections
 from ._core.integrations import Integration, SlackIntegration, WebhookIntegration
 from ._core.registries import ArtifactTypes
 from ._core.registry_members import MemberTeam, MemberUser, TeamMember, UserMember
@@ -102,9 +88,6 @@ from .automations import Automation, AutomationNotFoundError
 
 # isort: split
 # -- teams, users, launch queues, custom charts and the run members users reach for
-from ._async.launch import AsyncQueuedRun, AsyncRunQueue
-from ._async.teams import AsyncMember, AsyncTeam
-from ._async.users import AsyncUser
 from ._core.agents import Agent
 from ._core.console_logs import ConsoleLogLine
 from ._core.history_exports import HistoryExports
@@ -121,6 +104,87 @@ from ._sync.launch import QueuedRun, RunQueue
 from ._sync.teams import Member, Team
 from ._sync.users import User
 from .errors import IncompleteHistoryError, LaunchError, WaitTimeoutError
+
+# isort: split
+# The async classes load on first use (PEP 562): a script that only uses ``Api`` never
+# imports ``wandb_typed._async``, which halves what ``import wandb_typed`` costs.
+# Type checkers, IDEs and ``help()`` see them as ordinary imports.
+_ASYNC: dict[str, str] = {
+    "AsyncApi": "._async.api",
+    "AsyncArtifact": "._async.artifacts",
+    "AsyncArtifactCollection": "._async.artifact_collections",
+    "AsyncArtifactDraft": "._async.artifact_drafts",
+    "AsyncArtifactEntry": "._async.artifact_files",
+    "AsyncArtifactFile": "._async.artifact_files",
+    "AsyncArtifactType": "._async.artifact_types",
+    "AsyncFile": "._async.files",
+    "AsyncHistoryScan": "._async.history",
+    "AsyncJob": "._async.jobs",
+    "AsyncLightRun": "._async.light_runs",
+    "AsyncLightRuns": "._async.light_runs",
+    "AsyncMember": "._async.teams",
+    "AsyncPaginator": "._async.paging",
+    "AsyncProject": "._async.projects",
+    "AsyncQueuedRun": "._async.launch",
+    "AsyncRegistries": "._async.registries",
+    "AsyncRegistry": "._async.registries",
+    "AsyncRegistryCollections": "._async.registry_search",
+    "AsyncReport": "._async.reports",
+    "AsyncRun": "._async.runs",
+    "AsyncRunQueue": "._async.launch",
+    "AsyncRuns": "._async.runs",
+    "AsyncSizedPaginator": "._async.paging",
+    "AsyncSweep": "._async.sweeps",
+    "AsyncTeam": "._async.teams",
+    "AsyncTypedRun": "._async.runs",
+    "AsyncTypedRuns": "._async.runs",
+    "AsyncUser": "._async.users",
+}
+
+if TYPE_CHECKING:
+    from ._async.api import AsyncApi as AsyncApi
+    from ._async.artifact_collections import AsyncArtifactCollection as AsyncArtifactCollection
+    from ._async.artifact_drafts import AsyncArtifactDraft as AsyncArtifactDraft
+    from ._async.artifact_files import AsyncArtifactEntry as AsyncArtifactEntry
+    from ._async.artifact_files import AsyncArtifactFile as AsyncArtifactFile
+    from ._async.artifact_types import AsyncArtifactType as AsyncArtifactType
+    from ._async.artifacts import AsyncArtifact as AsyncArtifact
+    from ._async.files import AsyncFile as AsyncFile
+    from ._async.history import AsyncHistoryScan as AsyncHistoryScan
+    from ._async.jobs import AsyncJob as AsyncJob
+    from ._async.launch import AsyncQueuedRun as AsyncQueuedRun
+    from ._async.launch import AsyncRunQueue as AsyncRunQueue
+    from ._async.light_runs import AsyncLightRun as AsyncLightRun
+    from ._async.light_runs import AsyncLightRuns as AsyncLightRuns
+    from ._async.paging import AsyncPaginator as AsyncPaginator
+    from ._async.paging import AsyncSizedPaginator as AsyncSizedPaginator
+    from ._async.projects import AsyncProject as AsyncProject
+    from ._async.registries import AsyncRegistries as AsyncRegistries
+    from ._async.registries import AsyncRegistry as AsyncRegistry
+    from ._async.registry_search import AsyncRegistryCollections as AsyncRegistryCollections
+    from ._async.reports import AsyncReport as AsyncReport
+    from ._async.runs import AsyncRun as AsyncRun
+    from ._async.runs import AsyncRuns as AsyncRuns
+    from ._async.runs import AsyncTypedRun as AsyncTypedRun
+    from ._async.runs import AsyncTypedRuns as AsyncTypedRuns
+    from ._async.sweeps import AsyncSweep as AsyncSweep
+    from ._async.teams import AsyncMember as AsyncMember
+    from ._async.teams import AsyncTeam as AsyncTeam
+    from ._async.users import AsyncUser as AsyncUser
+
+if not TYPE_CHECKING:  # hidden from type checkers, so a mistyped name stays an error
+
+    def __getattr__(name: str) -> object:
+        module = _ASYNC.get(name)
+        if module is None:
+            raise AttributeError(f"module 'wandb_typed' has no attribute {name!r}")
+        value = getattr(import_module(module, __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "APIConnectionError",
