@@ -35,7 +35,22 @@ def _identity(value: object) -> object:
 def _serialize_json(value: object) -> object:
     """A ``JSON`` value with NaN and infinities as the strings ``"NaN"``,
     ``"Infinity"`` and ``"-Infinity"``: a response body must be strict JSON (Go's
-    decoder in wandb-core rejects bare ``NaN``), and history may hold them."""
+    decoder in wandb-core rejects bare ``NaN``), and history may hold them.
+
+    Most values hold none: the C encoder proves that (``allow_nan=False``) faster than
+    a walk in Python, which then runs only for the values that need it (a run page
+    spent a tenth of its server time walking ``historyKeys``)."""
+    if isinstance(value, (dict, list)):
+        try:
+            json.dumps(value, allow_nan=False)
+        except (ValueError, TypeError):
+            return _finite(value)
+        return value
+    return _finite(value)
+
+
+def _finite(value: object) -> object:
+    """``value`` with every non-finite float replaced by its string (see above)."""
     if isinstance(value, float):
         if value != value:
             return "NaN"
@@ -43,9 +58,9 @@ def _serialize_json(value: object) -> object:
             return "Infinity" if value > 0 else "-Infinity"
         return value
     if isinstance(value, dict):
-        return {k: _serialize_json(v) for k, v in cast("dict[object, object]", value).items()}
+        return {k: _finite(v) for k, v in cast("dict[object, object]", value).items()}
     if isinstance(value, (list, tuple)):
-        return [_serialize_json(v) for v in cast("Sequence[object]", value)]
+        return [_finite(v) for v in cast("Sequence[object]", value)]
     return value
 
 
