@@ -153,6 +153,29 @@ def test_histories_of_a_collection(api: Api, demo: DemoInfo) -> None:
         runs.histories(format="arrow")  # type: ignore[call-overload]
 
 
+def test_histories_of_more_runs_than_run_at_once(fresh: LocalServer, fresh_api: Api) -> None:
+    """``histories`` fetches several runs at once: the rows still come run by run in
+    the listing's order, each run's rows exactly what its own ``history`` returns."""
+    from wandb_typed._async.history import HISTORIES_AT_ONCE
+
+    names = [f"r{i:02d}" for i in range(HISTORIES_AT_ONCE * 2 + 3)]
+    for i, name in enumerate(names):
+        row = fresh.store.create_run("demo", "many", name=name)
+        fresh.store.add_history_rows(
+            int(row["id"]), [{"_step": s, "loss": i + s / 10} for s in range(4 + i % 3)]
+        )
+    runs = fresh_api.runs("demo/many", order="+created_at", per_page=5)
+    listed = [run for run in runs]
+    rows = runs.histories(samples=10, keys=["loss"])
+    expected: list[HistoryRow] = []
+    for run in listed:
+        for one in run.history(samples=10, keys=["loss"], pandas=False):
+            expected.append({**one, "run_id": run.id})
+    assert rows == expected
+    assert [r["run_id"] for r in rows][0] == listed[0].id
+    assert {r["run_id"] for r in rows} == set(names)
+
+
 def test_pandas_frames_without_pandas_are_a_missing_dependency(
     api: Api, long_run: Run, demo_server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

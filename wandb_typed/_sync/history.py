@@ -11,13 +11,14 @@ it later with ``from_cursor`` or ``min_step``. Where its windows go is decided b
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
 from typing_extensions import Self
 
 from .._core.checks import check_bool, check_int, check_keys
+from .._core.files import Stop
 from .._core.history import (
     HistoryRow,
     ScanPlan,
@@ -32,7 +33,7 @@ from .._core.paging import Page
 from .._core.runs import RunIdentity
 from ..errors import InputError, NotFoundError
 from ..types import JSONValue
-from ._mode import Ahead
+from ._mode import Ahead, run_bounded
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from .session import Session
 
 __all__ = ["HistoryScan"]
+
+#: ``runs.histories()``: how many runs' history requests are in flight at once.
+HISTORIES_AT_ONCE = 8
 
 
 def history_rows(
@@ -106,9 +110,22 @@ def histories_of(
     check_history_args(samples, keys, x_axis, stream)
     if format == "pandas":
         require_pandas("histories(format='pandas')")
+    listed = [run for run in runs]
+    found: list[list[HistoryRow]] = [[] for _ in listed]
+
+    def job(i: int, run: RunIdentity) -> Callable[[], None]:
+        def fetch() -> None:
+            found[i] = history_rows(session, run, samples, keys, x_axis, stream)
+
+        return fetch
+
+    # One request per run, as the official client sends, but HISTORIES_AT_ONCE of them in
+    # flight: at a 50 ms round trip, 100 runs wait 0.65 s instead of 5 s. The first
+    # error stops the rest (no new request starts) and is raised.
+    run_bounded([job(i, run) for i, run in enumerate(listed)], HISTORIES_AT_ONCE, Stop())
     out: list[HistoryRow] = []
-    for run in runs:
-        for row in history_rows(session, run, samples, keys, x_axis, stream):
+    for run, rows in zip(listed, found, strict=True):
+        for row in rows:
             row["run_id"] = run.id
             out.append(row)
     if format == "pandas":
