@@ -16,6 +16,10 @@ API_KEY = "bench" + "0" * 35
 ENTITY = "demo"
 RUNS_PROJECT = "bench-runs"
 HISTORY_PROJECT = "bench-history"
+#: ``runs.histories()``: a project of HISTORIES_RUNS runs with HISTORIES_ROWS rows each.
+HISTORIES_PROJECT = "bench-histories"
+HISTORIES_RUNS = 100
+HISTORIES_ROWS = 200
 RESULT_MARK = "@@bench-result@@ "
 ARTIFACTS_PROJECT = "bench-artifacts"
 DOWNLOAD_ARTIFACT = "bench-data"

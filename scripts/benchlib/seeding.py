@@ -17,6 +17,9 @@ from .common import (
     ARTIFACTS_PROJECT,
     DOWNLOAD_ARTIFACT,
     ENTITY,
+    HISTORIES_PROJECT,
+    HISTORIES_ROWS,
+    HISTORIES_RUNS,
     HISTORY_PROJECT,
     RUNS_PROJECT,
     VERSIONS_ARTIFACT,
@@ -167,6 +170,20 @@ def seed(db: Path, sizes: Sizes, *, runs: bool, history: bool, artifacts: bool =
         if runs:
             store.bulk_insert_runs(ENTITY, RUNS_PROJECT, run_seeds())
         if history:
+            store.bulk_insert_runs(
+                ENTITY,
+                HISTORIES_PROJECT,
+                [RunSeed(name=f"h{i:04d}", created_at=base + timedelta(seconds=i))
+                 for i in range(HISTORIES_RUNS)],
+            )  # fmt: skip
+            histories = store.project(ENTITY, HISTORIES_PROJECT)
+            assert histories is not None
+            for i in range(HISTORIES_RUNS):
+                found = store.run(int(histories["id"]), f"h{i:04d}")
+                assert found is not None
+                store.bulk_insert_history(
+                    int(found["id"]), history_rows(HISTORIES_ROWS, base.timestamp() + i)
+                )
             for rows in sorted(
                 {sizes.history_rows, sizes.official_history_rows, cli_small_rows(sizes)}
             ):

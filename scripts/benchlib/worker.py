@@ -20,6 +20,7 @@ from .common import (
     ARTIFACTS_PROJECT,
     DOWNLOAD_ARTIFACT,
     ENTITY,
+    HISTORIES_PROJECT,
     HISTORY_PROJECT,
     MB,
     PYTHON,
@@ -196,6 +197,18 @@ def worker_history(spec: Json) -> Json:
     return {**meter.result, "items": n, "step_errors": bad}
 
 
+def worker_histories(spec: Json) -> Json:
+    """``runs.histories(samples=500, keys=["loss"])`` of a project's runs: one sampled
+    history request per run in both clients; rows counted, each tagged with its run."""
+    path = f"{ENTITY}/{HISTORIES_PROJECT}"
+    api = _ours(spec) if spec["client"] == "ours" else _official(spec)
+    _ = api.viewer  # warm-up: imports the generated client (the official one logs in)
+    with Meter(spec["url"], spec["server_pid"]) as meter:
+        rows = api.runs(path, per_page=100).histories(samples=500, keys=["loss"])
+    tagged = sum(1 for row in rows if row.get("run_id") and "loss" in row)
+    return {**meter.result, "items": len(rows), "checked": tagged}
+
+
 def worker_cli(spec: Json) -> Json:
     """``wandb-typed history`` of one run into a file, as a child process: its peak RSS
     (``ru_maxrss`` of this worker's only child) and the rows it wrote."""
@@ -288,6 +301,7 @@ WORKERS: dict[str, Callable[[Json], Json]] = {
     "faults": worker_faults,
     "runs": worker_runs,
     "history": worker_history,
+    "histories": worker_histories,
     "cli": worker_cli,
     "refused": worker_refused,
 }

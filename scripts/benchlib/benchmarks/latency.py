@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 
-from ..common import MB, Json
+from ..common import HISTORIES_RUNS, MB, Json
 from ..driver import Context, median_of, run_worker
 from ..report import Section, Target, fnum, fs, fx
 from ..server import LatencyProxy
@@ -83,6 +83,7 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
     runs: Json = {"kind": "runs", "touch": True}
     history: Json = {"kind": "history", "run": history_run_name(s.official_history_rows)}
     download: Json = {"kind": "artifact_download", "workers": 8}
+    histories: Json = {"kind": "histories"}
     variants: list[tuple[str, Json]] = [
         ("runs ours default", {**runs, "client": "ours", "per_page": None}),
         ("runs official lazy=False per_page=50",
@@ -90,17 +91,19 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
         ("runs ours per_page=50", {**runs, "client": "ours", "per_page": 50}),
         ("history ours", {**history, "client": "ours"}),
         ("history official", {**history, "client": "official"}),
+        ("histories ours", {**histories, "client": "ours"}),
+        ("histories official", {**histories, "client": "official"}),
         ("download ours", {**download, "client": "ours", "root": "ours"}),
         ("download ours max_workers=32",
          {**download, "client": "ours", "root": "ours32", "workers": 32}),
         ("download official", {**download, "client": "official", "root": "official"}),
     ]  # fmt: skip
-    (runs_default, runs_off, runs_50, hist_ours, hist_off, dl_ours, dl_32, dl_off) = _rounds(
-        ctx, url, proxy_pid, variants
-    )
+    (runs_default, runs_off, runs_50, hist_ours, hist_off, many_ours, many_off, dl_ours, dl_32,
+     dl_off) = _rounds(ctx, url, proxy_pid, variants)  # fmt: skip
     section = Section(
         f"Through a {rtt_ms:.0f} ms round-trip proxy: {s.runs:,} runs with config + summary, "
-        f"scan_history of {s.official_history_rows:,} rows, download of "
+        f"scan_history of {s.official_history_rows:,} rows, histories of {HISTORIES_RUNS} runs "
+        f"(200 rows each), download of "
         f"{s.artifact_files:,} files / {artifact_file_size(s) * s.artifact_files / MB:.0f} MB",
         HEADER,
     )
@@ -110,6 +113,8 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
         _row("runs listing", "official `lazy=False`, per_page=50", runs_off),
         _row("scan_history", "ours", hist_ours),
         _row("scan_history", "official", hist_off),
+        _row(f"histories of {HISTORIES_RUNS} runs", "ours", many_ours),
+        _row(f"histories of {HISTORIES_RUNS} runs", "official", many_off),
         _row("artifact download", "ours (max_workers=8, the default)", dl_ours),
         _row("artifact download", "ours, max_workers=32", dl_32),
         _row("artifact download", "official", dl_off),
@@ -136,7 +141,7 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
     section.notes += [
         f"Official ÷ ours wall, round by round: listing default {_ratios(runs_off, runs_default)}; "
         f"listing per_page=50 {_ratios(runs_off, runs_50)}; scan_history "
-        f"{_ratios(hist_off, hist_ours)}; download {_ratios(dl_off, dl_ours)} "
+        f"{_ratios(hist_off, hist_ours)}; histories {_ratios(many_off, many_ours)}; download {_ratios(dl_off, dl_ours)} "
         f"(max_workers=32: {_ratios(dl_off, dl_32)}).",
         f"Each request pays {rtt_ms:.0f} ms (and each new connection one more round trip): "
         f"requests x round trip is the floor of a client that waits for each answer, e.g. "
