@@ -71,6 +71,12 @@ def operation_name_of(document: DocumentNode, requested: str | None = None) -> s
     return None
 
 
+def _never_awaitable(value: object) -> bool:
+    """Every resolver here is synchronous: graphql-core need not ask each of a page's
+    ~50,000 values whether it is awaitable (a tenth of a run page's server time)."""
+    return False
+
+
 class GraphQLRoute(AppAuth):
     """The ``/graphql`` route: authenticate, read, parse, (inject a fault,) execute."""
 
@@ -180,6 +186,7 @@ class GraphQLRoute(AppAuth):
             variable_values=variables,
             operation_name=operation_name,
             context_value=context,
+            is_awaitable=_never_awaitable,
         )
         assert isinstance(result, ExecutionResult), "resolvers are synchronous"
         response: dict[str, Any] = {"data": result.data}
