@@ -267,3 +267,19 @@ def test_a_database_written_with_contents_in_rows_is_moved_to_files(tmp_path: Pa
         assert {p: (Path(root) / p).read_bytes() for p in V0} == V0
         assert all(content is None for _, _, content in index(again))
         assert again.store.artifacts.storage_bytes() == sum(len(d) for d in V0.values())
+
+
+def test_an_upload_restores_contents_lost_from_disk(
+    disk_server: LocalServer, writer: Writer
+) -> None:
+    writer.log(V0)
+    lost = blob_file(disk_server, V0["a.txt"])
+    lost.unlink()  # e.g. removed by hand
+    pending = writer.create({"a.txt": V0["a.txt"]}, name="again")
+    arts = disk_server.store.artifacts
+    staged = arts.blobs.stage(V0["a.txt"])
+    arts.store_upload(
+        gid_number(pending["id"]), hashlib.md5(V0["a.txt"]).hexdigest(), staged, 10**9
+    )
+    assert lost.read_bytes() == V0["a.txt"]
+    assert arts.storage_bytes() == stored_total(disk_server)  # counted once

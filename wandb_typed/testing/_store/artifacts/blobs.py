@@ -196,6 +196,8 @@ class BlobStore:
         digest = base64.b64encode(bytes.fromhex(md5_hex)).decode()
         try:
             if db.execute("SELECT 1 FROM artifact_blobs WHERE digest = ?", (digest,)).fetchone():
+                if staged.path is not None and not self._file(md5_hex).exists():
+                    self._put(staged, md5_hex)  # lost from disk: restored
                 return False
             if limit is not None and self.total(db) + staged.size > limit:
                 raise StorageFull(limit)
@@ -205,13 +207,18 @@ class BlobStore:
                 (digest, staged.size, content),
             )
             if staged.path is not None:
-                final = self._file(md5_hex)
-                final.parent.mkdir(exist_ok=True)
-                os.replace(staged.path, final)
-                staged.path = None
+                self._put(staged, md5_hex)
             return True
         finally:
             staged.discard()
+
+    def _put(self, staged: StagedBlob, md5_hex: str) -> None:
+        """Rename a staged file into place (atomic: a reader sees all of it or none)."""
+        assert staged.path is not None
+        final = self._file(md5_hex)
+        final.parent.mkdir(exist_ok=True)
+        os.replace(staged.path, final)
+        staged.path = None
 
     # ------------------------------------------------------------------ reading
     def locate(self, digest: str) -> Path | bytes | None:
@@ -280,7 +287,7 @@ class BlobStore:
                     "SELECT 1 FROM artifact_blobs WHERE digest = ?", (digest,)
                 ).fetchone()
                 if gone is None and self.root is not None:
-                    with contextlib.suppress(StoreError):
+                    with contextlib.suppress(StoreError, OSError):  # a leak, not a failed write
                         self._file(md5_hex_of(digest)).unlink(missing_ok=True)
             db.executemany(
                 "DELETE FROM artifact_blob_trash WHERE digest = ?", [(d,) for d in queued]
