@@ -283,3 +283,17 @@ def test_an_upload_restores_contents_lost_from_disk(
     )
     assert lost.read_bytes() == V0["a.txt"]
     assert arts.storage_bytes() == stored_total(disk_server)  # counted once
+
+
+def test_opening_a_database_removes_abandoned_half_uploads_only(tmp_path: Path) -> None:
+    db = tmp_path / "w.sqlite3"
+    root = blob_dir_of(str(db))
+    assert root is not None
+    root.mkdir()
+    abandoned, recent = root / ".upload-abandoned", root / ".upload-recent"
+    abandoned.write_bytes(b"half")
+    recent.write_bytes(b"being written by another process")
+    os.utime(abandoned, (1_000_000_000, 1_000_000_000))  # 2001: long abandoned
+    with LocalServer(db):
+        assert not abandoned.exists()
+        assert recent.exists()

@@ -31,6 +31,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,8 @@ _HEX_MD5 = re.compile(r"^[0-9a-f]{32}$")
 _TEMP_PREFIX = ".upload-"
 #: Index rows read per query when a migration or the collector walks many.
 _BATCH = 500
+#: Seconds after its last write that a temporary upload file counts as abandoned.
+_STALE = 3600
 
 #: The index, the running total and the collector's queue.  The ``artifact_blobs``
 #: table itself (and the ``artifact_blobs_gc`` trigger) is created in ``_base``.
@@ -165,9 +168,7 @@ class BlobStore:
             self._migrate(db)
             for statement in DDL:
                 db.execute(statement)
-        if self.root is not None:  # what a crash may have left: half uploads, unswept files
-            for stale in self.root.glob(f"{_TEMP_PREFIX}*"):
-                stale.unlink(missing_ok=True)
+        self._sweep()
         store.after_commit.append(self.collect)
         self.collect()
 
@@ -293,6 +294,17 @@ class BlobStore:
                 "DELETE FROM artifact_blob_trash WHERE digest = ?", [(d,) for d in queued]
             )
         return len(queued) == _BATCH
+
+    def _sweep(self) -> None:
+        """Delete half uploads a crash left behind: temporary files unwritten for
+        :data:`_STALE` seconds (another server process may be writing the newer ones)."""
+        if self.root is None or not self.root.is_dir():
+            return
+        now = time.time()
+        for stale in self.root.glob(f"{_TEMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if now - stale.stat().st_mtime > _STALE:
+                    stale.unlink()
 
     def _file(self, md5_hex: str) -> Path:
         """The file of an MD5 (hex, checked: a digest never names another path)."""
