@@ -71,7 +71,7 @@ async def send_blob(
     fd = -1  # an in-memory store's bytes have no file
     if isinstance(source, Path):
         try:
-            fd = os.open(source, os.O_RDONLY)
+            fd = os.open(source, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         except FileNotFoundError:
             raise NotStored from None
     try:
@@ -94,13 +94,14 @@ async def send_blob(
         if head or not length:
             await send({"type": "http.response.body", "body": b""})
             return
+        if fd >= 0:
+            os.lseek(fd, start, os.SEEK_SET)  # then sequential reads (no pread on Windows)
         offset, left = start, length
         while left:
             take = min(CHUNK, left)
-            if isinstance(source, bytes):
-                chunk = source[offset : offset + take]
-            else:
-                chunk = os.pread(fd, take, offset)
+            chunk = (
+                source[offset : offset + take] if isinstance(source, bytes) else os.read(fd, take)
+            )
             if not chunk:  # shorter than its size said (never for an immutable blob)
                 abort_connection(send)
                 return
