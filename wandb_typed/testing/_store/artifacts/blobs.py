@@ -284,10 +284,10 @@ class BlobStore:
                 for r in db.execute("SELECT digest FROM artifact_blob_trash LIMIT ?", (_BATCH,))
             ]
             for digest in queued:
-                gone = db.execute(
+                stored = db.execute(
                     "SELECT 1 FROM artifact_blobs WHERE digest = ?", (digest,)
                 ).fetchone()
-                if gone is None and self.root is not None:
+                if stored is None and self.root is not None:
                     with contextlib.suppress(StoreError, OSError):  # a leak, not a failed write
                         self._file(md5_hex_of(digest)).unlink(missing_ok=True)
             db.executemany(
