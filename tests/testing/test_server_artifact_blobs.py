@@ -297,3 +297,20 @@ def test_opening_a_database_removes_abandoned_half_uploads_only(tmp_path: Path) 
     with LocalServer(db):
         assert not abandoned.exists()
         assert recent.exists()
+
+
+def test_concurrent_identical_uploads_store_one_file_counted_once(
+    disk_server: LocalServer, writer: Writer
+) -> None:
+    data = b"the same bytes, uploaded twice at once\n"
+    first = writer.create({"x.txt": data}, name="first")
+    second = writer.create({"x.txt": data}, name="second")
+    arts = disk_server.store.artifacts
+    staged = [arts.blobs.stage(data), arts.blobs.stage(data)]  # both bodies received
+    assert staged[0].path != staged[1].path  # each in a temporary file of its own
+    for version, blob in zip((first, second), staged, strict=True):
+        arts.store_upload(gid_number(version["id"]), hashlib.md5(data).hexdigest(), blob, 10**9)
+    assert blob_file(disk_server, data).read_bytes() == data
+    assert arts.storage_bytes() == len(data) == stored_total(disk_server)
+    root = blob_dir_of(disk_server.store.path)
+    assert root is not None and not list(root.glob(".upload-*"))  # the loser's copy dropped
