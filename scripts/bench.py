@@ -17,6 +17,9 @@ collection). ``--only artifacts --update-md BENCHMARKS.md --md-block bench-artif
 writes its own block, leaving the others as they are. ``latency`` runs the listings,
 ``scan_history`` and the download again through a proxy that adds a round trip
 (``--rtt-ms``, default 50 ms) to every request (``--md-block bench-latency``).
+``downloads`` is the artifact download alone, direct and through that proxy, with the
+server's CPU per download (``--artifact-versions 1`` skips seeding the listing's
+collection; ``--md-block bench-downloads``).
 
 The data is written into a fresh SQLite file through the store's public seeding API
 (``Store.bulk_insert_runs``, ``Store.bulk_insert_history``,
@@ -122,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sizes,
             runs=wants_runs,
             history=bool({"history", "cli", "latency"} & set(selected)),
-            artifacts=bool({"artifacts", "latency"} & set(selected)),
+            artifacts=bool({"artifacts", "latency", "downloads"} & set(selected)),
         )
         print(f"seeded {db} in {took:.1f} s ({db.stat().st_size / MB:.0f} MB)", flush=True)
         server = Server(db, tmp / "server.log")

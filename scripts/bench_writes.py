@@ -284,6 +284,10 @@ def bench_upload(server: Server, tmp: Path, files: int, total_mb: int, repeats: 
           f" official {median([m.rss_growth_mb for m in official]):.0f} MB")  # fmt: skip
     print(f"        server CPU while uploading: ours {median(server_cpu['ours']):.2f} s,"
           f" official {median(server_cpu['official']):.2f} s (what the server costs each client)")  # fmt: skip
+    print("        rounds (ours / official, server CPU in brackets): " + ", ".join(
+        f"{u.elapsed:.2f} s [{su:.2f}] / {o_.elapsed:.2f} s [{so:.2f}] = {o_.elapsed / u.elapsed:.2f}x"
+        for u, o_, su, so in zip(ours, official, server_cpu["ours"], server_cpu["official"], strict=True)
+    ))  # fmt: skip
     return speed >= 2 and rss <= 100
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -350,3 +351,47 @@ def test_a_session_that_uses_no_fixture_imports_nothing_heavy(
     run(pytester, cache_dir, "-p", "no:anyio").assert_outcomes(passed=1)
     seen = json.loads((pytester.path / "modules.json").read_text())
     assert seen == {"heavy": [], "plugin": True}
+
+
+# ---------------------------------------------------------------- copies under xdist
+
+
+def test_parallel_workers_share_one_template_and_never_change_its_blob_files(
+    pytester: pytest.Pytester, tmp_path: Path, demo: DemoInfo
+) -> None:
+    """Two workers seed the template at once (one wins the rename), and every fresh
+    server works on a copy: downloads, a delete that collects files, a new version;
+    the template's blob files (hard-linked into each copy) stay as they were, and each
+    copy is deleted when its server closes."""
+    import hashlib
+
+    cache = tmp_path / "cache"
+    project, entity = demo.artifact_project, demo.entity
+    pytester.makepyfile(
+        test_copies=f"""
+        import pytest
+        from wandb_typed import ArtifactDraft
+
+        @pytest.mark.wandb_server(fresh=True)
+        @pytest.mark.parametrize("n", range(4))
+        def test_copy(wandb_api, wandb_server, tmp_path, n):
+            dataset = wandb_api.artifact("{entity}/{project}/{demo.dataset_artifact}:v0")
+            dataset.download(tmp_path / "dataset")  # every file's MD5 checked
+            for version in wandb_api.artifacts("{demo.model_type}", "{entity}/{project}/{demo.model_artifact}"):
+                version.delete(delete_aliases=True)  # collects the files only they had
+            draft = ArtifactDraft(f"copy-{{n}}", "dataset")
+            with draft.new_file("n.txt") as f:
+                f.write(f"copy {{n}}\\n")
+            draft.save("{project}", entity="{entity}", api=wandb_api)
+            assert wandb_server.store.artifacts.storage_bytes() > 0
+        """
+    )
+    result = pytester.runpytest_subprocess("-n", "2", "-o", f"cache_dir={cache}", "-q", timeout=600)
+    result.assert_outcomes(passed=4)
+    (template,) = (cache / "d" / "wandb-typed").iterdir()  # one template, no partial left
+    blobs = template / "wandb.sqlite3.blobs"
+    files = [p for p in blobs.rglob("*") if p.is_file()]
+    assert files and all(hashlib.md5(p.read_bytes()).hexdigest() == p.name for p in files)
+    with sqlite3.connect(template / "wandb.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM artifact_blobs").fetchone()[0] == len(files)
+    assert not [p for p in pytester.path.rglob("wandb.sqlite3*") if cache not in p.parents]

@@ -42,7 +42,7 @@ package first.)
 
 Seeding the demo data takes seconds, so it is done once: into a SQLite file kept in
 pytest's cache directory (keyed by a hash of the server's code), which every seeded
-server copies. The shared server is shared: tests that write to it should write into
+server copies, hard-linking its artifact contents (immutable files beside it). The shared server is shared: tests that write to it should write into
 a project of their own, or ask for a fresh server.
 """
 
@@ -128,42 +128,83 @@ def _template_dir(config: pytest.Config, tmp: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def _wandb_template(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file holding the demo data, seeded once and reused while the code is
-    unchanged (written under a temporary name, then renamed: parallel workers never
-    see half a file)."""
+    """A SQLite file holding the demo data (its artifact contents in the blob directory
+    beside it), seeded once and reused while the code is unchanged.  Both live in one
+    directory, seeded under a temporary name and renamed into place: parallel workers
+    never see half of it, and the first to finish wins."""
     import os
+    import shutil
     import uuid
 
     server_class = _local_server_class()
     directory = _template_dir(pytestconfig, tmp_path_factory)
     directory.mkdir(parents=True, exist_ok=True)
-    template = directory / f"demo-{_code_digest()}.sqlite3"
+    seeded = directory / f"demo-{_code_digest()}"
+    template = seeded / "wandb.sqlite3"
     if not template.exists():
-        partial = directory / f".{template.name}.{uuid.uuid4().hex}.part"
-        server = server_class(partial)
+        partial = directory / f".{seeded.name}.{uuid.uuid4().hex}.part"
+        partial.mkdir()
+        db = partial / template.name
+        server = server_class(db)
         try:
             server.seed_demo()
         finally:
             server.close()
         for suffix in ("-wal", "-shm"):  # gone after a clean close; never reused
-            Path(f"{partial}{suffix}").unlink(missing_ok=True)
-        os.replace(partial, template)
-        for stale in directory.glob("demo-*.sqlite3"):  # seeded by code that has changed
-            if stale != template:
-                stale.unlink(missing_ok=True)
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        try:
+            os.rename(partial, seeded)
+        except OSError:  # another worker's copy is in place: the same data
+            shutil.rmtree(partial, ignore_errors=True)
+        for stale in directory.glob("demo-*"):  # seeded by code that has changed
+            if stale != seeded:
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+                else:
+                    stale.unlink(missing_ok=True)
     return template
 
 
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file under ``source`` into ``target`` (copy where the file system
+    cannot link): blob files are immutable, and a server replaces one, never writes it."""
+    import os
+    import shutil
+
+    for folder, _, names in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(Path(folder) / name, into / name)
+            except OSError:
+                shutil.copyfile(Path(folder) / name, into / name)
+
+
 def _start_copy(template: Path | None, directory: Path) -> LocalServer:
-    """A started server on a copy of ``template`` (``None``: an empty server in memory)."""
+    """A started server on a copy of ``template`` and its blob directory (``None``: an
+    empty server in memory)."""
     import shutil
 
     server_class = _local_server_class()
     if template is None:
         return server_class().start()
+    from wandb_typed.testing._store.artifacts.blobs import blob_dir_of
+
     db = directory / "wandb.sqlite3"
     shutil.copyfile(template, db)
+    blobs, copied = blob_dir_of(str(template)), blob_dir_of(str(db))
+    if blobs is not None and copied is not None and blobs.is_dir():
+        _link_tree(blobs, copied)
     return server_class(db).start()
+
+
+def _close(server: LocalServer, directory: Path) -> None:
+    """Stop a server and delete its copy (database and blob files: links, mostly)."""
+    import shutil
+
+    server.close()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -172,11 +213,12 @@ def wandb_server_session(
 ) -> Iterator[LocalServer]:
     """The session's shared local W&B server, seeded with the demo data."""
     template: Path = request.getfixturevalue("_wandb_template")
-    server = _start_copy(template, tmp_path_factory.mktemp("wandb-server"))
+    directory = tmp_path_factory.mktemp("wandb-server")
+    server = _start_copy(template, directory)
     try:
         yield server
     finally:
-        server.close()
+        _close(server, directory)
 
 
 def _wanted(request: pytest.FixtureRequest) -> tuple[bool, bool]:
@@ -223,11 +265,12 @@ def wandb_server(
         yield request.getfixturevalue("wandb_server_session")
         return
     template: Path | None = request.getfixturevalue("_wandb_template") if seed else None
-    server = _start_copy(template, tmp_path_factory.mktemp("wandb-server"))
+    directory = tmp_path_factory.mktemp("wandb-server")
+    server = _start_copy(template, directory)
     try:
         yield server
     finally:
-        server.close()
+        _close(server, directory)
 
 
 # ---------------------------------------------------------------- clients

@@ -86,7 +86,9 @@ def test_serve_prints_url_and_key_and_serves_the_demo(
         assert response.json() == {"data": {"project": {"runCount": info.run_counts["mnist"]}}}
         proc.terminate()  # SIGTERM: a clean stop, the SQLite side files removed
         assert proc.wait(timeout=120) == 0
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["x.db"]
+        # the demo's artifact contents beside the database; no half upload left
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["x.db", "x.db.blobs"]
+        assert not list((tmp_path / "x.db.blobs").glob(".upload-*"))
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -125,7 +125,9 @@ def serve_parser() -> Parser:
         "--port", type=_port, default=8080, help="port on 127.0.0.1, 1-65535 (default 8080)"
     )
     parser.add_argument(
-        "--db", default="wandb-typed.sqlite3", help="SQLite file (created if missing)"
+        "--db",
+        default="wandb-typed.sqlite3",
+        help="SQLite file (created if missing); artifact contents go in DB.blobs/ beside it",
     )
     parser.add_argument(
         "--seed", choices=["demo"], default=None, help="load the demo dataset first"

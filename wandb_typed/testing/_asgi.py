@@ -30,6 +30,7 @@ __all__ = [
     "json_object",
     "lifespan",
     "read_body",
+    "read_body_into",
     "respond",
     "too_large",
 ]
@@ -73,10 +74,23 @@ async def read_body(
 ) -> bytes:
     """The request body, at most ``limit`` bytes: a larger ``Content-Length`` is refused
     before reading, a chunked body as soon as it passes the limit (:class:`TooLarge`)."""
+    chunks: list[bytes] = []
+    await read_body_into(receive, headers, limit, record, chunks.append)
+    return b"".join(chunks)
+
+
+async def read_body_into(
+    receive: Receive,
+    headers: dict[str, str],
+    limit: int,
+    record: RecordedRequest,
+    sink: Callable[[bytes], object],
+) -> None:
+    """Hand the request body to ``sink`` piece by piece as it arrives, bounded like
+    :func:`read_body` (nothing past ``limit`` reaches ``sink``)."""
     declared = headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared[:30]) > limit:
         raise TooLarge
-    chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
@@ -87,10 +101,10 @@ async def read_body(
         record.request_bytes = size
         if size > limit:
             raise TooLarge
-        chunks.append(chunk)
+        if chunk:
+            sink(chunk)
         if not message.get("more_body"):
             break
-    return b"".join(chunks)
 
 
 async def respond(

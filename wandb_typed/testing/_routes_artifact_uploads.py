@@ -12,20 +12,32 @@
 
 An invalid or missing token is 401, an expired one 403, a path that names no
 artifact (``../`` included: paths are never file names here) 404, a version no
-longer pending 409.  Nothing is written to disk: contents go to the store.
+longer pending 409.  A file's body is hashed and written as it arrives (to a
+temporary file in the blob directory of a file database, see
+``_store/artifacts/blobs``), and only its index row is written under the store's lock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable
 from typing import Any
 
-from ._asgi import Receive, Send, TooLarge, error_body, finish, read_body, too_large
+from ._asgi import (
+    Receive,
+    Send,
+    TooLarge,
+    error_body,
+    finish,
+    read_body,
+    read_body_into,
+    too_large,
+)
 from ._limits import ServerLimits
 from ._recording import RecordedRequest
 from ._store import Store, StoreConflict, StoreError
-from ._store.artifacts.uploads import StorageFull
+from ._store.artifacts.blobs import StorageFull
 
 __all__ = ["ArtifactUploadRoutes"]
 
@@ -79,22 +91,55 @@ class ArtifactUploadRoutes:
             status = 403 if "expired" in refused else 401
             await finish(send, record, status, error_body(refused), close=True)
             return
+        if file_match:
+            await self._file(receive, send, record, headers, int(file_match[1]), file_match[2])
+            return
+        assert manifest_match is not None
         try:
             body = await read_body(receive, headers, self.limits.max_file_bytes, record)
         except TooLarge:
             await too_large(send, record, self.limits.max_file_bytes)
             return
-        try:  # in a worker thread: the event loop keeps reading other uploads meanwhile
-            if file_match:
-                await asyncio.to_thread(
-                    self.store.artifacts.store_upload,
-                    int(file_match[1]), file_match[2], body, self.limits.max_artifact_storage_bytes,
-                )  # fmt: skip
-            else:
-                assert manifest_match is not None
-                await asyncio.to_thread(
-                    self.store.artifacts.store_manifest, int(manifest_match[1]), body
+        await self._answer(
+            send, record, asyncio.to_thread(
+                self.store.artifacts.store_manifest, int(manifest_match[1]), body
+            )
+        )  # fmt: skip
+
+    async def _file(
+        self,
+        receive: Receive,
+        send: Send,
+        record: RecordedRequest,
+        headers: dict[str, str],
+        artifact_id: int,
+        md5_hex: str,
+    ) -> None:
+        """One file's contents: hashed and written to a staged blob as they arrive (a
+        temporary file beside the database), never held whole; then stored."""
+        arts = self.store.artifacts
+        staged = arts.blobs.stage()
+        try:
+            try:
+                await read_body_into(
+                    receive, headers, self.limits.max_file_bytes, record, staged.write
                 )
+            except TooLarge:
+                await too_large(send, record, self.limits.max_file_bytes)
+                return
+            limit = self.limits.max_artifact_storage_bytes
+            # in a worker thread: the store's lock may be held by a GraphQL request
+            await self._answer(
+                send, record, asyncio.to_thread(arts.store_upload, artifact_id, md5_hex, staged, limit)
+            )  # fmt: skip
+        finally:
+            staged.discard()
+
+    @staticmethod
+    async def _answer(send: Send, record: RecordedRequest, stored: Awaitable[None]) -> None:
+        """Await the store call and answer: 200, or the status its refusal maps to."""
+        try:
+            await stored
         except StorageFull as exc:
             await finish(send, record, 507, error_body(str(exc)))
             return

@@ -13,7 +13,9 @@
     holding those contents.
 
 An invalid or missing token is 401, an expired one 403, a missing object 404;
-bodies are JSON ``{"errors": [{"message": ...}]}`` like the other routes.
+bodies are JSON ``{"errors": [{"message": ...}]}`` like the other routes.  File
+contents are streamed from the blob's file in bounded chunks, and one ``Range`` is
+honoured (``_blob_responses``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ import base64
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
 from ._asgi import respond
+from ._blob_responses import NotStored, send_blob
 from ._resolvers import FileLinks, RequestContext
 from ._resolvers.artifact_files import manifest_bytes
 from ._store import Row, Store
@@ -78,16 +82,31 @@ class ArtifactRoutes:
         query = parse_qs(scope.get("query_string", b"").decode())
         expires = query.get("expires", [""])[0]
         token = query.get("token", [""])[0]
-        if path.startswith(_FILES):
-            status, body, content_type = self._file(path[len(_FILES) :], expires, token)
-        elif path.startswith(_MANIFESTS):
+        head = scope["method"] == "HEAD"
+        body: Path | bytes
+        if path.startswith(_MANIFESTS):
             status, body, content_type = self._manifest(path[len(_MANIFESTS) :], expires, token)
+        elif path.startswith(_FILES):
+            status, body, content_type = self._file(path[len(_FILES) :], expires, token)
         else:
             status, body, content_type = self._blob(path[len(_BLOBS) :], headers)
-        await _finish(send, record, status, body, content_type, head=scope["method"] == "HEAD")
+        if status == 200 and path.startswith((_FILES, _BLOBS)):
+            try:
+                await send_blob(
+                    send, record, body, content_type, head=head, range_header=headers.get("range")
+                )
+                return
+            except NotStored:  # collected since the lookup
+                status, body, content_type = (
+                    404,
+                    _error_body("contents not found"),
+                    "application/json",
+                )
+        assert isinstance(body, bytes)
+        await _finish(send, record, status, body, content_type, head=head)
 
     # ------------------------------------------------------------------ routes
-    def _file(self, rest: str, expires: str, token: str) -> tuple[int, bytes, str]:
+    def _file(self, rest: str, expires: str, token: str) -> tuple[int, Path | bytes, str]:
         artifact_id, _, quoted = rest.partition("/")
         path = unquote(quoted)
         if ascii_int(artifact_id) is None or not path:
@@ -98,7 +117,7 @@ class ArtifactRoutes:
         if refused:
             return _refusal(refused)
         row = self.store.artifacts.file(int(artifact_id), path)
-        content = self.store.artifacts.blob(str(row["digest"])) if row else None
+        content = self.store.artifacts.blobs.locate(str(row["digest"])) if row else None
         if row is None or content is None:
             return 404, _error_body(f"artifact file {path!r} not found"), "application/json"
         return 200, content, str(row["mimetype"] or "application/octet-stream")
@@ -114,7 +133,7 @@ class ArtifactRoutes:
             return 404, _error_body("artifact not found"), "application/json"
         return 200, manifest_bytes(self.store.artifacts.manifest(int(rest))), "application/json"
 
-    def _blob(self, rest: str, headers: dict[str, str]) -> tuple[int, bytes, str]:
+    def _blob(self, rest: str, headers: dict[str, str]) -> tuple[int, Path | bytes, str]:
         user = self._authenticate(headers)
         if user is None:
             message = "missing API key" if "authorization" not in headers else "invalid API key"
@@ -128,7 +147,7 @@ class ArtifactRoutes:
             project["entity_name"] == unquote(entity) and viewer.can_read(project)
             for project in self.store.artifacts.projects_with_blob(digest)
         )
-        content = self.store.artifacts.blob(digest) if readable else None
+        content = self.store.artifacts.blobs.locate(digest) if readable else None
         if content is None:
             return 404, _error_body("artifact contents not found"), "application/json"
         return 200, content, "application/octet-stream"

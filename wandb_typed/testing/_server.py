@@ -93,7 +93,9 @@ class LocalServer:
             server.seed_demo()
             client = Client(base_url=server.base_url, api_key=server.api_key)
 
-    ``port=0`` picks a free port.  ``db_path=None`` keeps the data in memory.
+    ``port=0`` picks a free port.  ``db_path=None`` keeps the data in memory (artifact
+    contents too); with a file, artifact contents are files in ``<db_path>.blobs/``
+    beside it, which belong with the database when it is copied or moved.
     ``file_host`` makes file URLs use another host name for this same server
     (e.g. ``"localhost"``) so tests can check credentials are not forwarded.
     ``limits`` bounds each request (body sizes, query depth and cost; see
@@ -229,7 +231,8 @@ def serve(
     fault_seed: int = 0,
     fault_when: Literal["before", "after"] = "before",
 ) -> None:
-    """Serve ``db`` on ``host:port`` until interrupted (``wandb-typed serve``).
+    """Serve ``db`` on ``host:port`` until interrupted (``wandb-typed serve``); artifact
+    contents live in ``<db>.blobs/`` beside it.
 
     ``seed="demo"`` loads the demo data unless the user's entity already has
     projects.  ``fault_rate`` fails that share of ``/graphql`` requests with every

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from ..driver import Context
 from ..report import Section
 from .artifacts import bench_artifacts
+from .downloads import bench_downloads
 from .failures import bench_faults, bench_refused
 from .history import bench_cli, bench_history
 from .import_time import bench_import
@@ -29,6 +30,7 @@ BENCHMARKS = (
     "faults",
     "artifacts",
     "latency",
+    "downloads",
 )
 
 BENCH_FUNCS: dict[str, Callable[[Context], Section]] = {
@@ -42,4 +44,5 @@ BENCH_FUNCS: dict[str, Callable[[Context], Section]] = {
     "refused": bench_refused,
     "faults": bench_faults,
     "latency": bench_latency,
+    "downloads": bench_downloads,
 }

@@ -192,6 +192,9 @@ class StoreBase:
         self._conn.create_function(SQL_JSON_GET, 2, json_get, deterministic=True)
         self._conn.create_function(SQL_JSON_TYPE, 2, json_type_of, deterministic=True)
         self._lock = threading.RLock()
+        #: Run (under the lock) after each outermost transaction commits: work that must
+        #: follow a commit, never be undone by a rollback (deleting collected blob files).
+        self.after_commit: list[Callable[[], None]] = []
         self._rng = random.Random()  # generated run/sweep ids (8 lowercase alphanumerics)
         with self._lock:
             for cls in reversed(type(self).__mro__):
@@ -227,6 +230,8 @@ class StoreBase:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            for hook in self.after_commit:
+                hook()
 
     def _row_queries(self) -> RowQueries:
         return RowQueries(self._all, self._one, self._scalar, self._page)

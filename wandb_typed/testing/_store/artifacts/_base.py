@@ -17,6 +17,7 @@ from ....errors import InputError
 from ..._filters import OrderKey
 from ..._sql import Sql
 from .._base import Page, Row, RowQueries, StoreError
+from .blobs import BlobStore
 
 if TYPE_CHECKING:
     from .. import Store
@@ -152,9 +153,11 @@ _DDL = [
         UNIQUE (artifact_id, path)
     )""",
     "CREATE INDEX IF NOT EXISTS artifact_files_by_digest ON artifact_files (digest)",
+    # the index of stored contents (see ``blobs``): ``content`` only in an in-memory store
     """CREATE TABLE IF NOT EXISTS artifact_blobs (
         digest TEXT PRIMARY KEY,
-        content BLOB NOT NULL
+        size INTEGER NOT NULL,
+        content BLOB
     ) WITHOUT ROWID""",
     """CREATE TRIGGER IF NOT EXISTS artifact_blobs_gc AFTER DELETE ON artifact_files
     WHEN NOT EXISTS (SELECT 1 FROM artifact_files WHERE digest = OLD.digest)
@@ -291,6 +294,7 @@ class ArtifactStoreBase:
         with store.transaction() as db:
             for statement in _DDL:
                 db.execute(statement)
+        self.blobs: BlobStore = BlobStore(store, queries)
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return self._queries.all(sql, params)

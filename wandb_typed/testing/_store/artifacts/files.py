@@ -100,9 +100,9 @@ class ArtifactFilesStore(ArtifactStoreBase):
         )
 
     def blob(self, digest: str) -> bytes | None:
-        """The contents stored under an MD5 digest (base64), or ``None``."""
-        value = self._scalar("SELECT content FROM artifact_blobs WHERE digest = ?", (digest,))
-        return bytes(value) if value is not None else None
+        """The whole contents stored under an MD5 digest (base64), or ``None`` (routes
+        stream them from :meth:`BlobStore.locate` instead)."""
+        return self.blobs.read(digest)
 
     def projects_with_blob(self, digest: str) -> list[Row]:
         """Projects (with entity) whose versions, or links, hold these contents."""

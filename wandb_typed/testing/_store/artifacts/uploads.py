@@ -21,8 +21,6 @@ version is served with is the merged one, stored as uploaded (references and
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import secrets
@@ -32,10 +30,11 @@ from typing import Any
 from .._base import Row, StoreConflict, StoreError, utc_now
 from ._base import MAX_ITEMS, STORAGE_POLICY, manifest_digest, validate_alias
 from .aliases import AliasesStore
+from .blobs import StagedBlob, StorageFull, md5_hex_of
 from .files import ArtifactFilesStore
 from .versions import MIME_TYPES
 
-__all__ = ["UploadsStore", "check_artifact_path", "md5_hex_of"]
+__all__ = ["StorageFull", "UploadsStore", "check_artifact_path", "md5_hex_of"]
 
 #: Most entries in one uploaded manifest.
 MAX_MANIFEST_ENTRIES = 1_000_000
@@ -65,18 +64,6 @@ _DDL = [
         content TEXT NOT NULL
     )""",
 ]
-
-
-def md5_hex_of(digest: str) -> str:
-    """A base64 MD5 (W&B's file digest) -> its hex form; a :class:`StoreError` if it
-    is not one."""
-    try:
-        raw = base64.b64decode(digest, validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
-    if len(raw) != 16:
-        raise StoreError(f"invalid md5 {digest!r}: expected the base64 of 16 bytes")
-    return raw.hex()
 
 
 def check_artifact_path(path: object) -> str:
@@ -264,24 +251,26 @@ class UploadsStore(AliasesStore, ArtifactFilesStore):
             raise StoreConflict(f"artifact {artifact_id} is {found[0]}, not PENDING")
 
     def storage_bytes(self) -> int:
-        """Bytes of artifact contents stored in all."""
-        return int(self._scalar("SELECT COALESCE(sum(length(content)), 0) FROM artifact_blobs"))
+        """Bytes of artifact contents stored in all (a running total)."""
+        return self.blobs.total()
 
-    def store_upload(self, artifact_id: int, md5_hex: str, content: bytes, limit: int) -> None:
+    def store_upload(
+        self, artifact_id: int, md5_hex: str, content: bytes | StagedBlob, limit: int
+    ) -> None:
         """Store a file's contents uploaded for a pending version: the MD5 must be the
-        one the URL was issued for, and the server's storage limit must hold them."""
-        if hashlib.md5(content).hexdigest() != md5_hex:
-            raise StoreError("the uploaded contents do not match their MD5")
-        digest = base64.b64encode(bytes.fromhex(md5_hex)).decode()
-        with self._store.transaction() as db:
-            self._check_pending(db, artifact_id)
-            if db.execute("SELECT 1 FROM artifact_blobs WHERE digest = ?", (digest,)).fetchone():
-                return
-            if self.storage_bytes() + len(content) > limit:
-                raise StorageFull(limit)
-            db.execute(
-                "INSERT INTO artifact_blobs (digest, content) VALUES (?, ?)", (digest, content)
-            )
+        one the URL was issued for, and the server's storage limit must hold them.  The
+        contents are staged (hashed, written) before; only the index row and the
+        rename into place happen in the transaction."""
+        staged = self.blobs.stage(content) if isinstance(content, bytes) else content
+        try:
+            staged.finish()
+            if staged.md5_hex != md5_hex:
+                raise StoreError("the uploaded contents do not match their MD5")
+            with self._store.transaction() as db:
+                self._check_pending(db, artifact_id)
+                self.blobs.place(db, staged, limit=limit)
+        finally:
+            staged.discard()
 
     # ------------------------------------------------------------------ manifests
     def create_manifest(
@@ -463,13 +452,3 @@ class UploadsStore(AliasesStore, ArtifactFilesStore):
         committed = self.artifact_by_id(artifact_id)
         assert committed is not None
         return committed
-
-
-class StorageFull(StoreError):
-    """An upload past the server's artifact storage limit (answered HTTP 507)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"the local server's artifact storage is full (the limit is {limit:,} bytes;"
-            " ServerLimits.max_artifact_storage_bytes)"
-        )

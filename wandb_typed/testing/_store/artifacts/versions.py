@@ -30,6 +30,7 @@ from ._base import (
     validate_alias,
 )
 from .artifact_collections import CollectionsStore
+from .blobs import StagedBlob
 from .filters import VERSION_FIELDS, VERSION_ORDERS, compile_filter, compile_order
 from .tags import TagsStore
 
@@ -82,57 +83,64 @@ class VersionsStore(CollectionsStore, TagsStore):
         digests = [(path, md5_b64(data)) for path, data, _ in entries]
         digest = manifest_digest(digests)
         created = format_time(created_at) or utc_now()
-        with self._store.transaction() as db:
-            type_row = self.ensure_type(project_id, type_name)
-            seq = self._ensure_collection(db, project_id, collection, type_row, "SEQUENCE")
-            version = self._next_version(db, int(seq["id"]))
-            commit = hashlib.sha1(f"{seq['id']}:{version}:{digest}".encode()).hexdigest()[:20]
-            artifact_id = int(
-                db.execute(
-                    "INSERT INTO artifacts (sequence_id, version_index, digest, description,"
-                    " metadata, size, file_count, commit_hash, history_step, ttl_seconds,"
-                    " run_id, user_id, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        seq["id"],
-                        version,
-                        digest,
-                        description,
-                        json.dumps(dict(metadata or {})),
-                        sum(len(data) for _, data, _ in entries),
-                        len(entries),
-                        commit,
-                        history_step,
-                        -1 if ttl_seconds is None else int(ttl_seconds),
-                        run_id,
-                        user_id,
-                        created,
-                        created,
-                    ),
-                ).lastrowid
-                or 0
-            )
-            db.executemany(
-                "INSERT INTO artifact_blobs (digest, content) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                [(d, data) for (_, d), (_, data, _) in zip(digests, entries, strict=True)],
-            )
-            db.executemany(
-                "INSERT INTO artifact_files (artifact_id, path, digest, size, mimetype)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (artifact_id, path, d, len(data), mime)
-                    for (_, d), (path, data, mime) in zip(digests, entries, strict=True)
-                ],
-            )
-            membership = self._add_membership(db, int(seq["id"]), artifact_id, version, created)
-            self._set_aliases(db, int(seq["id"]), membership, ["latest", *aliases])
-            if run_id is not None:
-                db.execute(
-                    "INSERT INTO artifact_outputs (artifact_id, run_id, created_at)"
-                    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    (artifact_id, run_id, created),
+        staged: list[StagedBlob] = []  # hashed and written before the transaction
+        try:
+            for data in {
+                d: data for (_, d), (_, data, _) in zip(digests, entries, strict=True)
+            }.values():
+                staged.append(self.blobs.stage(data))
+            with self._store.transaction() as db:
+                type_row = self.ensure_type(project_id, type_name)
+                seq = self._ensure_collection(db, project_id, collection, type_row, "SEQUENCE")
+                version = self._next_version(db, int(seq["id"]))
+                commit = hashlib.sha1(f"{seq['id']}:{version}:{digest}".encode()).hexdigest()[:20]
+                artifact_id = int(
+                    db.execute(
+                        "INSERT INTO artifacts (sequence_id, version_index, digest, description,"
+                        " metadata, size, file_count, commit_hash, history_step, ttl_seconds,"
+                        " run_id, user_id, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            seq["id"],
+                            version,
+                            digest,
+                            description,
+                            json.dumps(dict(metadata or {})),
+                            sum(len(data) for _, data, _ in entries),
+                            len(entries),
+                            commit,
+                            history_step,
+                            -1 if ttl_seconds is None else int(ttl_seconds),
+                            run_id,
+                            user_id,
+                            created,
+                            created,
+                        ),
+                    ).lastrowid
+                    or 0
                 )
-            self.tag_artifact(artifact_id, add=list(tags))
+                for blob in staged:
+                    self.blobs.place(db, blob)
+                db.executemany(
+                    "INSERT INTO artifact_files (artifact_id, path, digest, size, mimetype)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (artifact_id, path, d, len(data), mime)
+                        for (_, d), (path, data, mime) in zip(digests, entries, strict=True)
+                    ],
+                )
+                membership = self._add_membership(db, int(seq["id"]), artifact_id, version, created)
+                self._set_aliases(db, int(seq["id"]), membership, ["latest", *aliases])
+                if run_id is not None:
+                    db.execute(
+                        "INSERT INTO artifact_outputs (artifact_id, run_id, created_at)"
+                        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        (artifact_id, run_id, created),
+                    )
+                self.tag_artifact(artifact_id, add=list(tags))
+        finally:
+            for blob in staged:
+                blob.discard()
         row = self.artifact_by_id(artifact_id)
         assert row is not None
         return row
