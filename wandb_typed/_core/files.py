@@ -21,10 +21,17 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError, ResponseValidationError
 
-__all__ = ["FileData", "PartFile", "Stop", "Stopped", "redact", "safe_destination"]
+__all__ = [
+    "DOWNLOAD_WORKERS",
+    "FileData", "PartFile", "Stop", "Stopped", "redact", "safe_destination"]
 
 #: The longest file name component most file systems accept, in bytes.
 MAX_COMPONENT_BYTES = 255
+
+#: ``Artifact.download``'s default ``max_workers``: files in flight at once. As many as
+#: the official client's file executor: a download over a wide-area link waits on round
+#: trips (a file each), so at 8 a 50 ms round trip bounded it (see BENCHMARKS.md).
+DOWNLOAD_WORKERS = 32
 
 
 @dataclass(frozen=True, eq=False)

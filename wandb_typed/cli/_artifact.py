@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .._core.files import DOWNLOAD_WORKERS
 from ._common import Parser, UsageProblem, progress, run_guarded
 
 __all__ = ["artifact_parser", "command"]
@@ -35,7 +36,7 @@ def artifact_parser() -> Parser:
     download.add_argument("--root", type=Path, help="where to put it (default ./artifacts/NAME)")
     download.add_argument("--type", help="fail unless the artifact has this type")
     download.add_argument("--path-prefix", help="only files whose path starts with this")
-    download.add_argument("--max-workers", type=int, default=8, help="files fetched at once")
+    download.add_argument("--max-workers", type=int, default=DOWNLOAD_WORKERS, help="files fetched at once")
     download.add_argument(
         "--allow-missing-references",
         action="store_true",

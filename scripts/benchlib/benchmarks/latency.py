@@ -82,7 +82,7 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
     print(f"  latency: {rtt_ms:.0f} ms round trip, {s.repeats} round(s)", flush=True)
     runs: Json = {"kind": "runs", "touch": True}
     history: Json = {"kind": "history", "run": history_run_name(s.official_history_rows)}
-    download: Json = {"kind": "artifact_download", "workers": 8}
+    download: Json = {"kind": "artifact_download", "workers": 32}
     histories: Json = {"kind": "histories"}
     variants: list[tuple[str, Json]] = [
         ("runs ours default", {**runs, "client": "ours", "per_page": None}),
@@ -94,11 +94,11 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
         ("histories ours", {**histories, "client": "ours"}),
         ("histories official", {**histories, "client": "official"}),
         ("download ours", {**download, "client": "ours", "root": "ours"}),
-        ("download ours max_workers=32",
-         {**download, "client": "ours", "root": "ours32", "workers": 32}),
+        ("download ours max_workers=8",
+         {**download, "client": "ours", "root": "ours8", "workers": 8}),
         ("download official", {**download, "client": "official", "root": "official"}),
     ]  # fmt: skip
-    (runs_default, runs_off, runs_50, hist_ours, hist_off, many_ours, many_off, dl_ours, dl_32,
+    (runs_default, runs_off, runs_50, hist_ours, hist_off, many_ours, many_off, dl_ours, dl_8,
      dl_off) = _rounds(ctx, url, proxy_pid, variants)  # fmt: skip
     section = Section(
         f"Through a {rtt_ms:.0f} ms round-trip proxy: {s.runs:,} runs with config + summary, "
@@ -115,8 +115,8 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
         _row("scan_history", "official", hist_off),
         _row(f"histories of {HISTORIES_RUNS} runs", "ours", many_ours),
         _row(f"histories of {HISTORIES_RUNS} runs", "official", many_off),
-        _row("artifact download", "ours (max_workers=8, the default)", dl_ours),
-        _row("artifact download", "ours, max_workers=32", dl_32),
+        _row("artifact download", "ours (max_workers=32, the default)", dl_ours),
+        _row("artifact download", "ours, max_workers=8", dl_8),
         _row("artifact download", "official", dl_off),
     ]
 
@@ -133,7 +133,7 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
                equal_x >= 2, fx(equal_x)),
         Target(f"{rtt_ms:.0f} ms proxy: scan_history ≥ 6x official", hist_x >= 6, fx(hist_x)),
         Target(f"{rtt_ms:.0f} ms proxy: artifact download ≥ {dl_goal}x official",
-               dl_x >= dl_goal, f"{fx(dl_x)}; max_workers=32: {fx(speed(dl_off, dl_32))}"),
+               dl_x >= dl_goal, f"{fx(dl_x)}; max_workers=8: {fx(speed(dl_off, dl_8))}"),
         Target(f"{rtt_ms:.0f} ms proxy: artifact download RSS growth ≤ 100 MB",
                median_of(dl_ours)["rss_growth_mb"] <= 100,
                f"{median_of(dl_ours)['rss_growth_mb']:.0f} MB"),
@@ -142,7 +142,7 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
         f"Official ÷ ours wall, round by round: listing default {_ratios(runs_off, runs_default)}; "
         f"listing per_page=50 {_ratios(runs_off, runs_50)}; scan_history "
         f"{_ratios(hist_off, hist_ours)}; histories {_ratios(many_off, many_ours)}; download {_ratios(dl_off, dl_ours)} "
-        f"(max_workers=32: {_ratios(dl_off, dl_32)}).",
+        f"(max_workers=8: {_ratios(dl_off, dl_8)}).",
         f"Each request pays {rtt_ms:.0f} ms (and each new connection one more round trip): "
         f"requests x round trip is the floor of a client that waits for each answer, e.g. "
         f"{fnum(median_of(runs_off)['requests'])} requests ≈ "
