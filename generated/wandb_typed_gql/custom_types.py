@@ -8,6 +8,9 @@ source of truth is ``scripts/codegen_files/custom_types.py``.
 - ``JSONString`` is a string holding JSON: parsed to ``dict``/``list``/... on the
   way in, ``json.dumps``'d on the way out. A server that already sends a decoded
   value is accepted as is.
+  A few fields keep the text instead (``json_text``; a run's config, summary and
+  system metrics: ``RAW_JSON_FIELDS`` in ``scripts/codegen_plugins.py``), parsed by
+  the facade on first access.
 - ``JSON`` is an arbitrary JSON value: passed through.
 - Enums are open: a value a newer server added becomes a pseudo-member (see
   ``open_enum_member``) instead of failing the whole response.
@@ -50,6 +53,16 @@ def parse_json_string(value: object) -> object:
     if isinstance(value, (str, bytes, bytearray)):
         return from_json(value)
     return value
+
+
+def json_text(value: object) -> object:
+    """Keep a JSONString as its text (parsed later, on first access); a value a server
+    sent already decoded is encoded back to text, so the field is always ``str``."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    return json.dumps(value, separators=(",", ":"))
 
 
 def parse_json(value: object) -> object:
