@@ -123,14 +123,27 @@ class ScanPlan:
         """The end of the scan (exclusive)."""
         self.page_size = page_size
         self._width = page_size
+        self._dense = True
 
     @property
     def done(self) -> bool:
         return self.lo >= self.stop
 
+    @property
+    def steady(self) -> bool:
+        """Whether several windows may be fetched ahead: each is at most ``page_size``
+        steps wide (so it is complete whatever it holds) and the last one was dense (so
+        the plan is not about to widen them)."""
+        return self._dense and self._width <= self.page_size
+
     def window(self) -> tuple[int, int]:
         """The next window ``[lo, hi)`` to ask for."""
-        return self.lo, min(self.lo + self._width, self.stop)
+        return self.window_from(self.lo)
+
+    def window_from(self, start: int) -> tuple[int, int]:
+        """The window of the current width that starts at ``start`` (a window fetched
+        ahead starts where the one before it ends)."""
+        return start, min(start + self._width, self.stop)
 
     def observe(self, hi: int, rows: int) -> bool:
         """Record that window ``[lo, hi)`` held ``rows`` rows. True: the window was
@@ -141,8 +154,9 @@ class ScanPlan:
             self._width = max(self.page_size, width // 8)
             return False
         self.lo = hi
+        self._dense = rows * 4 >= self.page_size
         if rows == 0:
             self._width = width * 16
-        elif rows * 4 < self.page_size:
+        elif not self._dense:
             self._width = width * 2
         return True

@@ -11,7 +11,8 @@ it later with ``from_cursor`` or ``min_step``. Where its windows go is decided b
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -116,14 +117,42 @@ def histories_of(
     return out
 
 
+#: Windows of a dense history fetched ahead of the caller, at most. Their step ranges
+#: are known in advance (each at most ``page_size`` steps wide), so they can be in
+#: flight together: a scan at 50 ms of round trip costs a few round trips, not one per
+#: window.
+SCAN_WINDOWS_AHEAD = 8
+
+_Rows = tuple[list[HistoryRow], int]
+
+
 class _Scan:
-    """The state of one walk of a scan: where its windows go, the window ahead, and
-    how many pages the caller got."""
+    """The state of one walk of a scan: where its windows go, the windows fetched
+    ahead (contiguous, in step order), and how many pages the caller got."""
 
     def __init__(self, plan: ScanPlan) -> None:
         self.plan = plan
-        self.ahead: Ahead[tuple[list[HistoryRow], int]] = Ahead()
+        self.ahead: deque[tuple[tuple[int, int], Ahead[_Rows]]] = deque()
         self.pages = 0
+
+    def top_up(self, fetch: Callable[[int, int], _Rows], depth: int) -> None:
+        """Start windows after the last one ahead until ``depth`` are in flight."""
+        start = self.ahead[-1][0][1] if self.ahead else self.plan.lo
+        while len(self.ahead) < depth and start < self.plan.stop:
+            window = self.plan.window_from(start)
+            ahead: Ahead[_Rows] = Ahead()
+            ahead.start(window, partial(fetch, *window))
+            self.ahead.append((window, ahead))
+            start = window[1]
+
+    def cancel(self) -> None:
+        """Stop every window fetched ahead, then wait until all of them have ended."""
+        pending = list(self.ahead)
+        self.ahead.clear()
+        for _, ahead in pending:
+            ahead.stop()
+        for _, ahead in pending:
+            ahead.cancel()
 
 
 class HistoryScan:
@@ -178,37 +207,38 @@ class HistoryScan:
                 for row in page.items:
                     yield row
         finally:
-            scan.ahead.cancel()  # now, not when collected: no window after the caller
+            scan.cancel()  # now, not when collected: no window after the caller
 
     def pages(self) -> Iterator[Page[HistoryRow]]:
         """Iterate whole pages; ``end_cursor`` is the next step to scan. While the
-        caller works on one window, the next is already being fetched (one ahead, from
-        the second on); closing the iteration cancels it."""
+        caller works on one window, the next ones are already being fetched (from the
+        second window on; up to ``SCAN_WINDOWS_AHEAD`` while the history is dense, else
+        one); closing the iteration cancels them, and no request is sent after that."""
         scan = self._start()
         try:
             while (page := self._next(scan)) is not None:
                 yield page
         finally:
-            scan.ahead.cancel()
+            scan.cancel()
 
     def _start(self) -> _Scan:
         return _Scan(ScanPlan(self.min_step, self._stop(), self.page_size))
 
     def _next(self, scan: _Scan, ahead_ok: bool = True) -> Page[HistoryRow] | None:
         """The next complete window's rows, or ``None`` at the end; from the second
-        window on, starts fetching the one after it (unless ``ahead_ok`` is false)."""
-        plan, ahead = scan.plan, scan.ahead
+        window on, starts fetching the ones after it (unless ``ahead_ok`` is false)."""
+        plan = scan.plan
         while not plan.done:
             lo, hi = plan.window()
-            if ahead.holds((lo, hi)):
-                rows, count = ahead.take()
+            if scan.ahead and scan.ahead[0][0] == (lo, hi):
+                rows, count = scan.ahead.popleft()[1].take()
             else:
-                ahead.cancel()
+                scan.cancel()  # they start at a step the plan has moved off
                 rows, count = self._window(lo, hi)
             if plan.observe(hi, count):
                 scan.pages += 1
                 if scan.pages > 1 and not plan.done and self.prefetch and ahead_ok:
-                    ahead.start(plan.window(), partial(self._window, *plan.window()))
+                    scan.top_up(self._window, SCAN_WINDOWS_AHEAD if plan.steady else 1)
                 return Page(tuple(rows), str(plan.lo), not plan.done)
         return None
 
@@ -223,7 +253,7 @@ class HistoryScan:
             while len(out) < n and (page := self._next(scan, False)) is not None:
                 out.extend(page.items)
         finally:
-            scan.ahead.cancel()
+            scan.cancel()
         return out[:n]
 
     def _stop(self) -> int:
