@@ -210,10 +210,11 @@ class HistoryScan:
             scan.cancel()  # now, not when collected: no window after the caller
 
     def pages(self) -> Iterator[Page[HistoryRow]]:
-        """Iterate whole pages; ``end_cursor`` is the next step to scan. While the
-        caller works on one window, the next ones are already being fetched (from the
-        second window on; up to ``SCAN_WINDOWS_AHEAD`` while the history is dense, else
-        one); closing the iteration cancels them, and no request is sent after that."""
+        """Iterate whole pages; ``end_cursor`` is the next step to scan. The first
+        window is asked for with the run's last step, and while the caller works on one
+        window the next ones are already being fetched (up to ``SCAN_WINDOWS_AHEAD``
+        while the history is dense, else one); closing the iteration cancels them, and
+        no request is sent after that."""
         scan = self._start()
         try:
             while (page := self._next(scan)) is not None:
@@ -221,23 +222,50 @@ class HistoryScan:
         finally:
             scan.cancel()
 
-    def _start(self) -> _Scan:
-        return _Scan(ScanPlan(self.min_step, self._stop(), self.page_size))
+    def _start(self, ahead_ok: bool = True) -> _Scan:
+        """A new walk. With prefetch, its first window is asked for together with the
+        run's last step (its range does not depend on it: rows past the end are
+        dropped), so the scan starts one round trip sooner."""
+        lo = self.min_step
+        hi = (
+            lo + self.page_size
+            if self.max_step is None
+            else min(lo + self.page_size, self.max_step)
+        )
+        first: Ahead[_Rows] | None = None
+        if self.prefetch and ahead_ok and hi > lo:
+            first = Ahead()
+            first.start((lo, hi), partial(self._window, lo, hi))
+        try:
+            scan = _Scan(ScanPlan(lo, self._stop(), self.page_size))
+        except BaseException:
+            if first is not None:
+                first.cancel()
+            raise
+        if first is not None:
+            scan.ahead.append(((lo, hi), first))
+        return scan
 
     def _next(self, scan: _Scan, ahead_ok: bool = True) -> Page[HistoryRow] | None:
-        """The next complete window's rows, or ``None`` at the end; from the second
-        window on, starts fetching the ones after it (unless ``ahead_ok`` is false)."""
+        """The next complete window's rows, or ``None`` at the end; starts fetching the
+        windows after it (unless ``ahead_ok`` is false)."""
         plan = scan.plan
         while not plan.done:
-            lo, hi = plan.window()
-            if scan.ahead and scan.ahead[0][0] == (lo, hi):
-                rows, count = scan.ahead.popleft()[1].take()
+            if scan.ahead and _fits(scan.ahead[0][0], plan):
+                # fetched ahead: narrower than the plan now asks for is fine (each such
+                # window is complete); one past the run's end loses its extra rows
+                window, ahead = scan.ahead.popleft()
+                hi = min(window[1], plan.stop)
+                rows, count = ahead.take()
+                if window[1] > hi:
+                    rows = [r for r in rows if not _at_or_after(r, hi)]
             else:
                 scan.cancel()  # they start at a step the plan has moved off
+                lo, hi = plan.window()
                 rows, count = self._window(lo, hi)
             if plan.observe(hi, count):
                 scan.pages += 1
-                if scan.pages > 1 and not plan.done and self.prefetch and ahead_ok:
+                if not plan.done and self.prefetch and ahead_ok:
                     scan.top_up(self._window, SCAN_WINDOWS_AHEAD if plan.steady else 1)
                 return Page(tuple(rows), str(plan.lo), not plan.done)
         return None
@@ -248,7 +276,7 @@ class HistoryScan:
         out: list[HistoryRow] = []
         if n == 0:
             return out
-        scan = self._start()
+        scan = self._start(False)
         try:
             while len(out) < n and (page := self._next(scan, False)) is not None:
                 out.extend(page.items)
@@ -299,6 +327,20 @@ class HistoryScan:
             raise NotFoundError.of(f"run {run.path}", "RunSampledHistory")
         rows = sampled_rows(sampled.project.run.sampled_history)
         return [r for r in rows if all(k in r for k in wanted)], len(rows)
+
+
+def _fits(window: tuple[int, int], plan: ScanPlan) -> bool:
+    """Whether a window fetched ahead can be the plan's next: the very window the
+    plan asks for, or one that starts there and is complete whatever it holds (at most
+    ``page_size`` steps wide)."""
+    if window[0] != plan.lo:
+        return False
+    return window[1] - window[0] <= plan.page_size or window == plan.window()
+
+
+def _at_or_after(row: HistoryRow, step: int) -> bool:
+    value = row.get("_step")
+    return isinstance(value, int) and value >= step
 
 
 def scan_history(
