@@ -92,8 +92,8 @@ def parse_datetime(value: object) -> object:
     """Parse an ISO-8601 timestamp into an aware ``datetime`` (naive means UTC)."""
     if isinstance(value, str):
         if len(value) == 19:  # W&B's usual "2024-01-01T12:00:00": the fast path
-            try:
-                return datetime.fromisoformat(value).replace(tzinfo=_UTC)
+            try:  # one parse with the zone written in: a third of fromisoformat + replace
+                return datetime.fromisoformat(value + "+00:00")
             except ValueError:
                 pass
         text = value.strip().replace(" ", "T", 1)
