@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wandb_typed._core.history import ScanPlan
+from wandb_typed._core.history import SCAN_WINDOWS_AHEAD, ScanPlan, opening_windows
 
 
 def test_dense_windows_are_steady_and_contiguous() -> None:
@@ -29,3 +29,20 @@ def test_sparse_windows_widen_and_are_not_steady() -> None:
     assert not plan.observe(2500, 100)  # full: narrower, down to page_size at least
     assert plan.window() == (2100, 2200)
     assert plan.observe(2200, 100) and plan.steady  # page_size wide and dense: steady
+
+
+def test_opening_windows() -> None:
+    k = SCAN_WINDOWS_AHEAD
+    # nothing known, or a sparse history: the first window alone
+    assert opening_windows(0, 100, None, None, None) == [(0, 100)]
+    assert opening_windows(0, 100, None, 10, 10_000) == [(0, 100)]
+    assert opening_windows(50, 100, 120, None, None) == [(50, 120)]  # cut at max_step
+    # dense: up to k windows, up to the last step the run object knew
+    assert opening_windows(0, 100, None, 10_000, 9_999) == [
+        (i, i + 100) for i in range(0, k * 100, 100)
+    ]
+    assert opening_windows(0, 100, None, 250, 249) == [(0, 100), (100, 200), (200, 250)]
+    assert opening_windows(0, 100, 150, 250, 249) == [(0, 100), (100, 150)]
+    # scanning past the last step it knew (the run may have grown): the first window
+    assert opening_windows(300, 100, None, 250, 249) == [(300, 400)]
+    assert opening_windows(5, 100, 5, 250, 249) == []  # an empty range: nothing

@@ -12,7 +12,7 @@ from collections.abc import AsyncGenerator
 import pytest
 
 from wandb_typed import RetryPolicy, ServerError
-from wandb_typed._async.history import SCAN_WINDOWS_AHEAD
+from wandb_typed._core.history import SCAN_WINDOWS_AHEAD
 from wandb_typed.testing import LocalServer
 
 from ..support import AsyncHoldFrom, make_async_api
@@ -138,12 +138,13 @@ async def test_first_window_is_asked_with_the_last_step_and_ends_there(
     """The first window goes out with the run's last step (one round trip sooner);
     rows the run logged past that step (it is still running) are not part of the scan."""
     history_run(fresh, list(range(8)))
-    with fresh.store.transaction() as db:  # the run logged steps 5..7 after its keys were read
-        db.execute(
-            "UPDATE runs SET history_keys = ? WHERE name = ?", ('{"keys":{},"lastStep":4}', "h")
-        )
     async with make_async_api(fresh) as api:
-        run = await api.run("demo/p/h")
+        run = await api.run("demo/p/h")  # it says: steps 0..7, dense
+        with fresh.store.transaction() as db:  # the scan will read a last step of 4 (as
+            # if steps 5..7 came after): the windows asked for up to step 7 are cut there
+            db.execute(
+                "UPDATE runs SET history_keys = ? WHERE name = ?", ('{"keys":{},"lastStep":4}', "h")
+            )
         for prefetch in (True, False):
             scan = run.scan_history(page_size=PAGE * 4)
             scan.prefetch = prefetch
@@ -186,6 +187,30 @@ async def test_aclose_cancels_windows_ahead_before_they_are_sent(fresh: LocalSer
         _ = await api.viewer
         assert windows(fresh) == 2
         assert gate.answers == 0
+
+
+async def test_a_dense_run_opens_with_windows_up_to_its_known_last_step(
+    fresh: LocalServer,
+) -> None:
+    """The run object says its history is dense: the scan's first windows go out with
+    its last step, as many as SCAN_WINDOWS_AHEAD (held here until all have arrived;
+    async only: the sync caller's thread would be blocked in ``next()`` meanwhile)."""
+    history_run(fresh, list(range(DENSE_ROWS)))
+    gate = AsyncHoldFrom("RunHistoryWindow", start=1, expect=SCAN_WINDOWS_AHEAD)
+    async with make_async_api(fresh, transport=gate) as api:
+        run = await api.run("demo/p/h")
+        assert run.history_line_count == DENSE_ROWS and run.last_step == DENSE_ROWS - 1
+        fresh.requests.reset()
+        rows = run.scan_history(page_size=PAGE).__aiter__()
+        import asyncio
+
+        first = asyncio.ensure_future(anext(rows))
+        await gate.all_held.wait()  # before the caller has a row: 8 windows asked for
+        assert gate.seen == SCAN_WINDOWS_AHEAD
+        gate.release()
+        assert (await first)["_step"] == 0
+        assert [r["_step"] async for r in rows] == list(range(1, DENSE_ROWS))
+        assert windows(fresh) == -(-DENSE_ROWS // PAGE)
 
 
 # unasync: end async-only

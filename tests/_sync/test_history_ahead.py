@@ -14,7 +14,7 @@ from collections.abc import Generator
 import pytest
 
 from wandb_typed import RetryPolicy, ServerError
-from wandb_typed._async.history import SCAN_WINDOWS_AHEAD
+from wandb_typed._core.history import SCAN_WINDOWS_AHEAD
 from wandb_typed.testing import LocalServer
 
 from ..support import HoldFrom, make_api
@@ -136,12 +136,13 @@ def test_first_window_is_asked_with_the_last_step_and_ends_there(
     """The first window goes out with the run's last step (one round trip sooner);
     rows the run logged past that step (it is still running) are not part of the scan."""
     history_run(fresh, list(range(8)))
-    with fresh.store.transaction() as db:  # the run logged steps 5..7 after its keys were read
-        db.execute(
-            "UPDATE runs SET history_keys = ? WHERE name = ?", ('{"keys":{},"lastStep":4}', "h")
-        )
     with make_api(fresh) as api:
-        run = api.run("demo/p/h")
+        run = api.run("demo/p/h")  # it says: steps 0..7, dense
+        with fresh.store.transaction() as db:  # the scan will read a last step of 4 (as
+            # if steps 5..7 came after): the windows asked for up to step 7 are cut there
+            db.execute(
+                "UPDATE runs SET history_keys = ? WHERE name = ?", ('{"keys":{},"lastStep":4}', "h")
+            )
         for prefetch in (True, False):
             scan = run.scan_history(page_size=PAGE * 4)
             scan.prefetch = prefetch

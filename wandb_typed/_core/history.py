@@ -22,7 +22,15 @@ from .checks import check_int, check_keys
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-__all__ = ["HistoryRow", "ScanPlan", "frame", "parse_rows", "sampled_rows"]
+__all__ = [
+    "SCAN_WINDOWS_AHEAD",
+    "HistoryRow",
+    "ScanPlan",
+    "frame",
+    "opening_windows",
+    "parse_rows",
+    "sampled_rows",
+]
 
 #: One history row: ``{"_step": 3, "loss": 0.2, ...}``.
 HistoryRow: TypeAlias = dict[str, JSONValue]
@@ -111,6 +119,34 @@ def check_scan_args(
     if stop is not None and stop < start:
         raise InputError(f"max_step ({stop}) must not be less than min_step ({start})")
     return wanted, size, start, stop
+
+
+#: Windows of a dense history fetched ahead of the caller, at most. Their step ranges
+#: are known in advance (each at most ``page_size`` steps wide, so complete whatever it
+#: holds), so they can be in flight together: through a 50 ms round trip a scan costs
+#: a few round trips, not one per window.
+SCAN_WINDOWS_AHEAD = 8
+
+
+def opening_windows(
+    lo: int, page_size: int, max_step: int | None, lines: int | None, last_step: int | None
+) -> list[tuple[int, int]]:
+    """The windows a scan asks for before it knows the run's last step: the first one,
+    or, when the run as last fetched had a dense history (``lines`` rows over steps up
+    to ``last_step``, a quarter of the steps or more, as :class:`ScanPlan` calls a
+    window dense), up to :data:`SCAN_WINDOWS_AHEAD` of them, up to that last step."""
+    end = lo + page_size if max_step is None else min(lo + page_size, max_step)
+    count = 1
+    if lines is not None and last_step is not None and lines * 4 >= last_step + 1:
+        known = last_step + 1 if max_step is None else min(last_step + 1, max_step)
+        if known > lo:  # else the run may have grown since: the first window only
+            end, count = known, SCAN_WINDOWS_AHEAD
+    out: list[tuple[int, int]] = []
+    start = lo
+    while len(out) < count and start < end:
+        out.append((start, min(start + page_size, end)))
+        start = out[-1][1]
+    return out
 
 
 class ScanPlan:

@@ -20,18 +20,20 @@ from typing_extensions import Self
 
 from .._core.checks import check_bool, check_int, check_keys
 from .._core.history import (
+    SCAN_WINDOWS_AHEAD,
     HistoryRow,
     ScanPlan,
     check_history_args,
     check_scan_args,
     frame,
+    opening_windows,
     parse_rows,
     require_pandas,
     sampled_rows,
 )
 from .._core.paging import Page
-from .._core.runs import RunIdentity
-from ..errors import InputError, NotFoundError
+from .._core.runs import RunData, RunIdentity
+from ..errors import InputError, NotFoundError, WandbError
 from ..types import JSONValue
 from ._mode import Ahead
 
@@ -116,12 +118,6 @@ def histories_of(
         return frame(out, "histories(format='pandas')", sort_columns=True)  # as the official client
     return out
 
-
-#: Windows of a dense history fetched ahead of the caller, at most. Their step ranges
-#: are known in advance (each at most ``page_size`` steps wide), so they can be in
-#: flight together: a scan at 50 ms of round trip costs a few round trips, not one per
-#: window.
-SCAN_WINDOWS_AHEAD = 8
 
 _Rows = tuple[list[HistoryRow], int]
 
@@ -223,28 +219,35 @@ class HistoryScan:
             scan.cancel()
 
     def _start(self, ahead_ok: bool = True) -> _Scan:
-        """A new walk. With prefetch, its first window is asked for together with the
-        run's last step (its range does not depend on it: rows past the end are
-        dropped), so the scan starts one round trip sooner."""
-        lo = self.min_step
-        hi = (
-            lo + self.page_size
-            if self.max_step is None
-            else min(lo + self.page_size, self.max_step)
-        )
-        first: Ahead[_Rows] | None = None
-        if self.prefetch and ahead_ok and hi > lo:
-            first = Ahead()
-            first.start((lo, hi), partial(self._window, lo, hi))
+        """A new walk. With prefetch, its first windows are asked for together with the
+        run's last step (their ranges do not depend on it: rows past the end are
+        dropped), so the scan starts one round trip sooner: the first window, or, when
+        the run object says its history is dense, up to ``SCAN_WINDOWS_AHEAD``."""
+        scan = _Scan(ScanPlan(self.min_step, self.min_step, self.page_size))
+        if self.prefetch and ahead_ok:
+            lines, last = self._known_history()
+            for window in opening_windows(
+                self.min_step, self.page_size, self.max_step, lines, last
+            ):
+                ahead: Ahead[_Rows] = Ahead()
+                ahead.start(window, partial(self._window, *window))
+                scan.ahead.append((window, ahead))
         try:
-            scan = _Scan(ScanPlan(lo, self._stop(), self.page_size))
+            scan.plan = ScanPlan(self.min_step, self._stop(), self.page_size)
         except BaseException:
-            if first is not None:
-                first.cancel()
+            scan.cancel()
             raise
-        if first is not None:
-            scan.ahead.append(((lo, hi), first))
         return scan
+
+    def _known_history(self) -> tuple[int | None, int | None]:
+        """Rows and last step of the run's history as its object last saw them."""
+        run = self._run
+        if not isinstance(run, RunData):
+            return None, None
+        try:
+            return run.history_line_count, run.last_step
+        except WandbError:  # historyKeys unreadable: the scan reads the run's again
+            return None, None
 
     def _next(self, scan: _Scan, ahead_ok: bool = True) -> Page[HistoryRow] | None:
         """The next complete window's rows, or ``None`` at the end; starts fetching the
