@@ -5,6 +5,7 @@ runs listing makes before it sends anything."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -53,6 +54,10 @@ class RunState(OpenStrEnum):
     PREEMPTED = "preempted"
     PREEMPTING = "preempting"
     PENDING = "pending"
+
+
+#: The states this client knows, by value: a dict lookup per run of a listing.
+_STATES: dict[str | None, RunState] = {state.value: state for state in RunState}
 
 
 @dataclass(frozen=True)
@@ -153,20 +158,30 @@ def _to_text(value: object) -> bytes:
     return to_json(value)
 
 
-def _object_of(text: str | bytes | None, what: str) -> JSONObject:
+_from_json: Callable[[str | bytes], JSONValue] | None = None
+
+
+def _object_of(text: str | bytes | None, what: str | Callable[[], str]) -> JSONObject:
     """A JSONString field that must hold a JSON object, parsed (null means empty); text
-    that is not JSON, or JSON that is not an object, is a ``ResponseValidationError``."""
+    that is not JSON, or JSON that is not an object, is a ``ResponseValidationError``
+    naming ``what`` (a callable: the name is only built for an error)."""
+    global _from_json
     if text is None:
         return {}
-    from pydantic_core import from_json
+    if _from_json is None:  # pydantic-core on first use: keeps `import wandb_typed` light
+        from pydantic_core import from_json
 
+        _from_json = from_json
     try:
-        value: JSONValue = from_json(text)
+        value = _from_json(text)
     except ValueError as exc:
         from ..errors import ResponseValidationError, clip
 
-        raise ResponseValidationError(f"{what} is not JSON ({clip(str(exc), 200)})") from None
-    return as_object(value, what)
+        name = what if isinstance(what, str) else what()
+        raise ResponseValidationError(f"{name} is not JSON ({clip(str(exc), 200)})") from None
+    if type(value) is dict:
+        return value
+    return as_object(value, what if isinstance(what, str) else what())
 
 
 #: The GraphQL name of each JSONString field a run keeps as text (for messages).
@@ -336,7 +351,7 @@ class RunData(RunIdentity):
         self.id = f.name
         self.storage_id = f.id
         self.name = f.display_name or f.name
-        self.state = RunState(f.state) if f.state else None
+        self.state = _STATES.get(f.state) or (RunState(f.state) if f.state else None)
         self._tags = list(f.tags or [])
         self.group = f.group
         self.job_type = f.job_type
@@ -387,7 +402,7 @@ class RunData(RunIdentity):
     def _raw(self, name: str) -> JSONObject:
         """A JSON field parsed from its text (``config``: ``raw_config``'s)."""
         name = "raw_config" if name == "config" else name
-        return _object_of(self._texts[name], f"run {self.id}: {_FIELD_NAMES[name]}")
+        return _object_of(self._texts[name], lambda: f"run {self.id}: {_FIELD_NAMES[name]}")
 
     @property
     def _config(self) -> JSONObject:
