@@ -152,10 +152,17 @@ def _unwrap_config(raw: JSONObject) -> JSONObject:
     }
 
 
-def _to_text(value: object) -> bytes:
-    from pydantic_core import to_json
+_to_json: Callable[[object], bytes] | None = None
 
-    return to_json(value)
+
+def _to_text(value: object) -> bytes:
+    """``value`` as JSON text (pydantic-core's serializer, looked up once)."""
+    global _to_json
+    if _to_json is None:
+        from pydantic_core import to_json
+
+        _to_json = to_json
+    return _to_json(value)
 
 
 _from_json: Callable[[str | bytes], JSONValue] | None = None
