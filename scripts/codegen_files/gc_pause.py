@@ -44,7 +44,7 @@ class ReplyPause:
     def __init__(self) -> None:
         self._state = 0  # 0: waiting for a reply, 1: paused, 2: over
 
-    def _take(self) -> bool:
+    def take_over(self) -> bool:
         """Take over a pause that a decode began (once)."""
         if self._state != 0:
             return False
@@ -77,7 +77,7 @@ def paused_gc() -> Generator[None, None, None]:
     try:
         yield
         waiting = _reply_pause.get()
-        handed = waiting is not None and waiting._take()
+        handed = waiting is not None and waiting.take_over()
     finally:
         if not handed:
             _resume()

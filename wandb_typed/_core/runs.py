@@ -187,7 +187,7 @@ def _object_of(text: str | bytes | None, what: str | Callable[[], str]) -> JSONO
         name = what if isinstance(what, str) else what()
         raise ResponseValidationError(f"{name} is not JSON ({clip(str(exc), 200)})") from None
     if type(value) is dict:
-        return value
+        return cast("JSONObject", value)
     return as_object(value, what if isinstance(what, str) else what())
 
 
