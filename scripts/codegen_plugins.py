@@ -12,6 +12,10 @@ Small, documented hooks; everything else is ariadne-codegen 0.19 as configured:
   two clients (written by two runs) never fight over re-exports;
 - ``base_model.py`` declares ``model_config`` as a ``ClassVar`` (pydantic's own
   declaration), so pyright's ``--verifytypes`` sees no ambiguous override;
+- the ``JSONString`` fields named in :data:`RAW_JSON_FIELDS` (a run's config, summary
+  and system metrics) stay JSON text (``str``, see ``custom_types.json_text``): the
+  facade parses each on first access, so a listing does not decode three JSON
+  documents per run that the caller may never read;
 - a fragment on an interface that selects ``__typename`` types it as the literal
   names of the interface and its implementations (as the classes built on it do,
   instead of ``str``), and the fragment names a result module imports only for pydantic's forward
@@ -40,6 +44,36 @@ INIT_DOC = (
     " ``async_client.AsyncWandbClient``, one module per operation, ``fragments``,"
     " ``input_types``, ``custom_types``.\n"
 )
+
+
+#: Fragment fields (by class and field name) whose ``JSONString`` stays JSON text.
+RAW_JSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "RunFields": ("config", "summary_metrics", "system_metrics"),
+}
+
+
+def _keep_json_text(class_def: ast.ClassDef) -> None:
+    """``Annotated[JSONValue, BeforeValidator(parse_json_string)]`` -> ``Annotated[str,
+    BeforeValidator(json_text)]`` for the class's fields in :data:`RAW_JSON_FIELDS`."""
+    wanted = set(RAW_JSON_FIELDS[class_def.name])
+    for field in class_def.body:
+        if not (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and field.target.id in wanted
+        ):
+            continue
+        text = ast.unparse(field.annotation)
+        if "Annotated[JSONValue, BeforeValidator(parse_json_string)]" not in text:
+            raise RuntimeError(f"{class_def.name}.{field.target.id} is not a JSONString field")
+        text = text.replace(
+            "Annotated[JSONValue, BeforeValidator(parse_json_string)]",
+            "Annotated[str, BeforeValidator(json_text)]",
+        )
+        field.annotation = ast.parse(text, mode="eval").body
+        wanted.discard(field.target.id)
+    if wanted:
+        raise RuntimeError(f"{class_def.name} has no fields {sorted(wanted)}")
 
 
 class WandbTypedPlugin(Plugin):
@@ -111,6 +145,12 @@ class WandbTypedPlugin(Plugin):
     def generate_fragments_module(
         self, module: ast.Module, fragments_definitions: dict[str, FragmentDefinitionNode]
     ) -> ast.Module:
+        for node in module.body:
+            if isinstance(node, ast.ClassDef) and node.name in RAW_JSON_FIELDS:
+                _keep_json_text(node)
+        module.body.insert(
+            0, ast.ImportFrom(module="custom_types", names=[ast.alias(name="json_text")], level=1)
+        )
         for node in module.body:
             fragment = (
                 fragments_definitions.get(node.name) if isinstance(node, ast.ClassDef) else None

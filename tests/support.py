@@ -210,6 +210,84 @@ class AsyncGate(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+class HoldFrom(httpx.BaseTransport):
+    """Forwards to the real server, holding every request of ``operation`` from the
+    ``start``-th on (counted from 1) until :meth:`release`. ``all_held`` is set once
+    ``expect`` requests wait here (none sent on yet), ``all_answered`` once ``expect``
+    held requests have their answers. Thread-safe: the sync client's windows ahead
+    arrive on threads of their own."""
+
+    def __init__(self, operation: str, start: int, expect: int) -> None:
+        import threading
+
+        self.inner = httpx.HTTPTransport()
+        self.operation, self.start, self.expect = operation, start, expect
+        self.seen = self.held = self.answers = 0
+        self.all_held, self.all_answered = threading.Event(), threading.Event()
+        self._released = threading.Event()
+        self._lock = threading.Lock()
+
+    def release(self) -> None:
+        """Let every held request (and every later one) go on."""
+        self._released.set()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else {}
+        with self._lock:
+            self.seen += body.get("operationName") == self.operation
+            held = body.get("operationName") == self.operation and self.seen >= self.start
+            if held:
+                self.held += 1
+                if self.held == self.expect:
+                    self.all_held.set()
+        if held:
+            self._released.wait()
+        response = self.inner.handle_request(request)
+        if held:
+            with self._lock:
+                self.answers += 1
+                if self.answers == self.expect:
+                    self.all_answered.set()
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncHoldFrom(httpx.AsyncBaseTransport):
+    """The AsyncApi twin of :class:`HoldFrom` (``tests/_sync`` gets ``HoldFrom``)."""
+
+    def __init__(self, operation: str, start: int, expect: int) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.operation, self.start, self.expect = operation, start, expect
+        self.seen = self.held = self.answers = 0
+        self.all_held, self.all_answered = asyncio.Event(), asyncio.Event()
+        self._released = asyncio.Event()
+
+    def release(self) -> None:
+        """Let every held request (and every later one) go on."""
+        self._released.set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else {}
+        self.seen += body.get("operationName") == self.operation
+        held = body.get("operationName") == self.operation and self.seen >= self.start
+        if held:
+            self.held += 1
+            if self.held == self.expect:
+                self.all_held.set()
+            await self._released.wait()
+        response = await self.inner.handle_async_request(request)
+        if held:
+            self.answers += 1
+            if self.answers == self.expect:
+                self.all_answered.set()
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class ScriptedClock:
     """A clock for :class:`~wandb_typed._core.paging.PageSizer`: each page is timed by
     two readings, which differ by the next of ``durations`` (then by ``after``)."""

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from wandb_typed import Api, AsyncApi, Run, SkippedTensorBoardDataWarning
+from wandb_typed import Api, AsyncApi, HistoryScan, Run, SkippedTensorBoardDataWarning
 from wandb_typed.testing import DemoInfo, LocalServer
 
 from .support import FAST_RETRY, Recorder
@@ -59,6 +59,13 @@ def record(client: tuple[Api, Recorder], call: Callable[[Api], Any]) -> list[dic
 
 def first_run(api: Api) -> str:
     return next(iter(api.runs("demo/mnist", per_page=1, include_sweeps=False))).path
+
+
+def one_window_at_a_time(scan: HistoryScan) -> HistoryScan:
+    """A scan's windows in flight go out in no fixed order: the snapshot pins what
+    each request is, sent one after another."""
+    scan.prefetch = False
+    return scan
 
 
 CNN = "demo/mnist/mnist-cnn"
@@ -115,9 +122,15 @@ READS: dict[str, Callable[[Api], Any]] = {
     "run_history_system": lambda api: api.run(first_run(api)).history(
         stream="system", pandas=False
     ),
-    "run_scan": lambda api: list(api.run(first_run(api)).scan_history(page_size=100)),
+    "run_scan": lambda api: list(
+        one_window_at_a_time(api.run(first_run(api)).scan_history(page_size=100))
+    ),
     "run_scan_keys": lambda api: list(
-        api.run(first_run(api)).scan_history(keys=["loss"], page_size=100, min_step=5, max_step=150)
+        one_window_at_a_time(
+            api.run(first_run(api)).scan_history(
+                keys=["loss"], page_size=100, min_step=5, max_step=150
+            )
+        )
     ),
     "run_files": lambda api: [f.name for f in api.run(first_run(api)).files(per_page=2)],
     "run_file": lambda api: api.run(first_run(api)).file("config.yaml"),

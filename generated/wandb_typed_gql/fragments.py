@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field
 from .base_model import BaseModel
 from .custom_types import (
     JSONValue,
+    json_text,
     parse_datetime,
     parse_json,
     parse_json_string,
@@ -544,15 +545,13 @@ class RunHeaderUser(BaseModel):
 
 
 class RunFields(RunHeader):
-    config: Optional[Annotated[JSONValue, BeforeValidator(parse_json_string)]] = Field(
+    config: Optional[Annotated[str, BeforeValidator(json_text)]] = Field(default=None)
+    summary_metrics: Optional[Annotated[str, BeforeValidator(json_text)]] = Field(
         default=None
     )
-    summary_metrics: Optional[
-        Annotated[JSONValue, BeforeValidator(parse_json_string)]
-    ] = Field(default=None)
-    system_metrics: Optional[
-        Annotated[JSONValue, BeforeValidator(parse_json_string)]
-    ] = Field(default=None)
+    system_metrics: Optional[Annotated[str, BeforeValidator(json_text)]] = Field(
+        default=None
+    )
     history_keys: Optional[Annotated[JSONValue, BeforeValidator(parse_json)]] = Field(
         default=None
     )

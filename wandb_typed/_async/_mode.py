@@ -115,6 +115,12 @@ class AsyncAhead(Generic[T]):
         assert task is not None, "take() without start()"
         return await task
 
+    def stop(self) -> None:
+        """Cancel the fetch running ahead, if any, without waiting (:meth:`cancel` waits):
+        a walk with several fetches ahead stops them all before it waits for any."""
+        if self._task is not None:
+            self._task.cancel()
+
     async def cancel(self) -> None:
         """Cancel the fetch running ahead, if any, and wait until it has ended."""
         import asyncio

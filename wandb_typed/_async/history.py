@@ -9,6 +9,7 @@ it later with ``from_cursor`` or ``min_step``. Where its windows go is decided b
 from __future__ import annotations
 
 import copy
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
@@ -18,18 +19,20 @@ from typing_extensions import Self
 from .._core.checks import check_bool, check_int, check_keys
 from .._core.files import Stop
 from .._core.history import (
+    SCAN_WINDOWS_AHEAD,
     HistoryRow,
     ScanPlan,
     check_history_args,
     check_scan_args,
     frame,
+    opening_windows,
     parse_rows,
     require_pandas,
     sampled_rows,
 )
 from .._core.paging import Page
-from .._core.runs import RunIdentity
-from ..errors import InputError, NotFoundError
+from .._core.runs import RunData, RunIdentity
+from ..errors import InputError, NotFoundError, WandbError
 from ..types import JSONValue
 from ._mode import AsyncAhead, run_bounded
 
@@ -133,14 +136,36 @@ async def histories_of(
     return out
 
 
+_Rows = tuple[list[HistoryRow], int]
+
+
 class _Scan:
-    """The state of one walk of a scan: where its windows go, the window ahead, and
-    how many pages the caller got."""
+    """The state of one walk of a scan: where its windows go, the windows fetched
+    ahead (contiguous, in step order), and how many pages the caller got."""
 
     def __init__(self, plan: ScanPlan) -> None:
         self.plan = plan
-        self.ahead: AsyncAhead[tuple[list[HistoryRow], int]] = AsyncAhead()
+        self.ahead: deque[tuple[tuple[int, int], AsyncAhead[_Rows]]] = deque()
         self.pages = 0
+
+    def top_up(self, fetch: Callable[[int, int], Awaitable[_Rows]], depth: int) -> None:
+        """Start windows after the last one ahead until ``depth`` are in flight."""
+        start = self.ahead[-1][0][1] if self.ahead else self.plan.lo
+        while len(self.ahead) < depth and start < self.plan.stop:
+            window = self.plan.window_from(start)
+            ahead: AsyncAhead[_Rows] = AsyncAhead()
+            ahead.start(window, partial(fetch, *window))
+            self.ahead.append((window, ahead))
+            start = window[1]
+
+    async def cancel(self) -> None:
+        """Stop every window fetched ahead, then wait until all of them have ended."""
+        pending = list(self.ahead)
+        self.ahead.clear()
+        for _, ahead in pending:
+            ahead.stop()
+        for _, ahead in pending:
+            await ahead.cancel()
 
 
 class AsyncHistoryScan:
@@ -195,37 +220,73 @@ class AsyncHistoryScan:
                 for row in page.items:
                     yield row
         finally:
-            await scan.ahead.cancel()  # now, not when collected: no window after the caller
+            await scan.cancel()  # now, not when collected: no window after the caller
 
     async def pages(self) -> AsyncIterator[Page[HistoryRow]]:
-        """Iterate whole pages; ``end_cursor`` is the next step to scan. While the
-        caller works on one window, the next is already being fetched (one ahead, from
-        the second on); closing the iteration cancels it."""
+        """Iterate whole pages; ``end_cursor`` is the next step to scan. The first
+        window is asked for with the run's last step, and while the caller works on one
+        window the next ones are already being fetched (up to ``SCAN_WINDOWS_AHEAD``
+        while the history is dense, else one); closing the iteration cancels them, and
+        no request is sent after that."""
         scan = await self._start()
         try:
             while (page := await self._next(scan)) is not None:
                 yield page
         finally:
-            await scan.ahead.cancel()
+            await scan.cancel()
 
-    async def _start(self) -> _Scan:
-        return _Scan(ScanPlan(self.min_step, await self._stop(), self.page_size))
+    async def _start(self, ahead_ok: bool = True) -> _Scan:
+        """A new walk. With prefetch, its first windows are asked for together with the
+        run's last step (their ranges do not depend on it: rows past the end are
+        dropped), so the scan starts one round trip sooner: the first window, or, when
+        the run object says its history is dense, up to ``SCAN_WINDOWS_AHEAD``."""
+        scan = _Scan(ScanPlan(self.min_step, self.min_step, self.page_size))
+        if self.prefetch and ahead_ok:
+            lines, last = self._known_history()
+            for window in opening_windows(
+                self.min_step, self.page_size, self.max_step, lines, last
+            ):
+                ahead: AsyncAhead[_Rows] = AsyncAhead()
+                ahead.start(window, partial(self._window, *window))
+                scan.ahead.append((window, ahead))
+        try:
+            scan.plan = ScanPlan(self.min_step, await self._stop(), self.page_size)
+        except BaseException:
+            await scan.cancel()
+            raise
+        return scan
+
+    def _known_history(self) -> tuple[int | None, int | None]:
+        """Rows and last step of the run's history as its object last saw them."""
+        run = self._run
+        if not isinstance(run, RunData):
+            return None, None
+        try:
+            return run.history_line_count, run.last_step
+        except WandbError:  # historyKeys unreadable: the scan reads the run's again
+            return None, None
 
     async def _next(self, scan: _Scan, ahead_ok: bool = True) -> Page[HistoryRow] | None:
-        """The next complete window's rows, or ``None`` at the end; from the second
-        window on, starts fetching the one after it (unless ``ahead_ok`` is false)."""
-        plan, ahead = scan.plan, scan.ahead
+        """The next complete window's rows, or ``None`` at the end; starts fetching the
+        windows after it (unless ``ahead_ok`` is false)."""
+        plan = scan.plan
         while not plan.done:
-            lo, hi = plan.window()
-            if ahead.holds((lo, hi)):
+            if scan.ahead and _fits(scan.ahead[0][0], plan):
+                # fetched ahead: narrower than the plan now asks for is fine (each such
+                # window is complete); one past the run's end loses its extra rows
+                window, ahead = scan.ahead.popleft()
+                hi = min(window[1], plan.stop)
                 rows, count = await ahead.take()
+                if window[1] > hi:
+                    rows = [r for r in rows if not _at_or_after(r, hi)]
             else:
-                await ahead.cancel()
+                await scan.cancel()  # they start at a step the plan has moved off
+                lo, hi = plan.window()
                 rows, count = await self._window(lo, hi)
             if plan.observe(hi, count):
                 scan.pages += 1
-                if scan.pages > 1 and not plan.done and self.prefetch and ahead_ok:
-                    ahead.start(plan.window(), partial(self._window, *plan.window()))
+                if not plan.done and self.prefetch and ahead_ok:
+                    scan.top_up(self._window, SCAN_WINDOWS_AHEAD if plan.steady else 1)
                 return Page(tuple(rows), str(plan.lo), not plan.done)
         return None
 
@@ -235,12 +296,12 @@ class AsyncHistoryScan:
         out: list[HistoryRow] = []
         if n == 0:
             return out
-        scan = await self._start()
+        scan = await self._start(False)
         try:
             while len(out) < n and (page := await self._next(scan, False)) is not None:
                 out.extend(page.items)
         finally:
-            await scan.ahead.cancel()
+            await scan.cancel()
         return out[:n]
 
     async def _stop(self) -> int:
@@ -286,6 +347,20 @@ class AsyncHistoryScan:
             raise NotFoundError.of(f"run {run.path}", "RunSampledHistory")
         rows = sampled_rows(sampled.project.run.sampled_history)
         return [r for r in rows if all(k in r for k in wanted)], len(rows)
+
+
+def _fits(window: tuple[int, int], plan: ScanPlan) -> bool:
+    """Whether a window fetched ahead can be the plan's next: the very window the
+    plan asks for, or one that starts there and is complete whatever it holds (at most
+    ``page_size`` steps wide)."""
+    if window[0] != plan.lo:
+        return False
+    return window[1] - window[0] <= plan.page_size or window == plan.window()
+
+
+def _at_or_after(row: HistoryRow, step: int) -> bool:
+    value = row.get("_step")
+    return isinstance(value, int) and value >= step
 
 
 def scan_history(

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
 
+from wandb_typed_gql.gc_pause import gc_paused_from_reply
+
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, LightRunData, RunListingData, RunQuery, RunState
 from ..errors import NotFoundError
@@ -92,19 +94,20 @@ def list_light_runs(
     async def fetch(cursor: str | None, first: int) -> Page[AsyncLightRun]:
         entity = await session.resolve_entity(query.entity)
         project = query.project or session.settings.project
-        result = await session.gql.light_run_page(
-            entity=entity, project=project, filters=query.filters, order=query.order,
-            cursor=cursor, per_page=first, with_count=cursor is None,
-        )  # fmt: skip
-        if result.project is None:
-            raise NotFoundError.of(f"project {entity}/{project}", "LightRunPage")
-        return page_of(
-            result.project.runs,
-            lambda node: AsyncLightRun(
-                session, entity, project, node.name, node.display_name or node.name,
-                RunState(node.state) if node.state else None,
-            ),
-            result.project.run_count,
-        )  # fmt: skip
+        with gc_paused_from_reply():  # from the decoded reply to the built page
+            result = await session.gql.light_run_page(
+                entity=entity, project=project, filters=query.filters, order=query.order,
+                cursor=cursor, per_page=first, with_count=cursor is None,
+            )  # fmt: skip
+            if result.project is None:
+                raise NotFoundError.of(f"project {entity}/{project}", "LightRunPage")
+            return page_of(
+                result.project.runs,
+                lambda node: AsyncLightRun(
+                    session, entity, project, node.name, node.display_name or node.name,
+                    RunState(node.state) if node.state else None,
+                ),
+                result.project.run_count,
+            )  # fmt: skip
 
     return AsyncLightRuns(session, fetch, per_page=per_page, query=query)

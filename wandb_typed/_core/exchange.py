@@ -10,6 +10,7 @@ loop asks :func:`retry_delay` how long to wait, or gets the final typed error.
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
 import re
 import time
@@ -68,10 +69,12 @@ class Retryable(Exception):
 # -- the operation ---------------------------------------------------------------
 
 
-def _definitions(document: str) -> list[tuple[str, str | None]]:
+@functools.lru_cache(maxsize=256)
+def _definitions(document: str) -> tuple[tuple[str, str | None], ...]:
     """``(keyword, name)`` of each top-level definition, from a minimal GraphQL scan:
     comments, strings and selection sets are skipped, so a leading ``fragment`` or a
-    ``#`` comment cannot hide what the operation is."""
+    ``#`` comment cannot hide what the operation is. Cached: the generated client sends
+    the same few documents again and again, and a scan costs about a millisecond."""
     out: list[tuple[str, str | None]] = []
     i, n, depth = 0, len(document), 0
     expect_head = True
@@ -111,7 +114,7 @@ def _definitions(document: str) -> list[tuple[str, str | None]]:
                 expect_head = False
         else:
             i += 1
-    return out
+    return tuple(out)
 
 
 def operation_kind(document: str, operation_name: str | None = None) -> OperationKind:
@@ -189,6 +192,7 @@ def graphql_outcome(
     """The ``data`` of a reply, or the typed error (raised; :class:`Retryable` when
     another attempt may succeed)."""
     from pydantic_core import from_json
+    from wandb_typed_gql.gc_pause import paused_gc
 
     if status >= 300:
         error = status_error(status, headers, body, url, name)
@@ -199,7 +203,8 @@ def graphql_outcome(
         raise error
     payload: object
     try:
-        payload = from_json(body)
+        with paused_gc():  # a page's reply is many containers and no cycles
+            payload = from_json(body)
     except ValueError:
         payload = None
     if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):

@@ -22,7 +22,15 @@ from .checks import check_int, check_keys
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-__all__ = ["HistoryRow", "ScanPlan", "frame", "parse_rows", "sampled_rows"]
+__all__ = [
+    "SCAN_WINDOWS_AHEAD",
+    "HistoryRow",
+    "ScanPlan",
+    "frame",
+    "opening_windows",
+    "parse_rows",
+    "sampled_rows",
+]
 
 #: One history row: ``{"_step": 3, "loss": 0.2, ...}``.
 HistoryRow: TypeAlias = dict[str, JSONValue]
@@ -113,6 +121,34 @@ def check_scan_args(
     return wanted, size, start, stop
 
 
+#: Windows of a dense history fetched ahead of the caller, at most. Their step ranges
+#: are known in advance (each at most ``page_size`` steps wide, so complete whatever it
+#: holds), so they can be in flight together: through a 50 ms round trip a scan costs
+#: a few round trips, not one per window.
+SCAN_WINDOWS_AHEAD = 8
+
+
+def opening_windows(
+    lo: int, page_size: int, max_step: int | None, lines: int | None, last_step: int | None
+) -> list[tuple[int, int]]:
+    """The windows a scan asks for before it knows the run's last step: the first one,
+    or, when the run as last fetched had a dense history (``lines`` rows over steps up
+    to ``last_step``, a quarter of the steps or more, as :class:`ScanPlan` calls a
+    window dense), up to :data:`SCAN_WINDOWS_AHEAD` of them, up to that last step."""
+    end = lo + page_size if max_step is None else min(lo + page_size, max_step)
+    count = 1
+    if lines is not None and last_step is not None and lines * 4 >= last_step + 1:
+        known = last_step + 1 if max_step is None else min(last_step + 1, max_step)
+        if known > lo:  # else the run may have grown since: the first window only
+            end, count = known, SCAN_WINDOWS_AHEAD
+    out: list[tuple[int, int]] = []
+    start = lo
+    while len(out) < count and start < end:
+        out.append((start, min(start + page_size, end)))
+        start = out[-1][1]
+    return out
+
+
 class ScanPlan:
     """Where the next window of a full scan goes (see the module docstring)."""
 
@@ -123,14 +159,27 @@ class ScanPlan:
         """The end of the scan (exclusive)."""
         self.page_size = page_size
         self._width = page_size
+        self._dense = True
 
     @property
     def done(self) -> bool:
         return self.lo >= self.stop
 
+    @property
+    def steady(self) -> bool:
+        """Whether several windows may be fetched ahead: each is at most ``page_size``
+        steps wide (so it is complete whatever it holds) and the last one was dense (so
+        the plan is not about to widen them)."""
+        return self._dense and self._width <= self.page_size
+
     def window(self) -> tuple[int, int]:
         """The next window ``[lo, hi)`` to ask for."""
-        return self.lo, min(self.lo + self._width, self.stop)
+        return self.window_from(self.lo)
+
+    def window_from(self, start: int) -> tuple[int, int]:
+        """The window of the current width that starts at ``start`` (a window fetched
+        ahead starts where the one before it ends)."""
+        return start, min(start + self._width, self.stop)
 
     def observe(self, hi: int, rows: int) -> bool:
         """Record that window ``[lo, hi)`` held ``rows`` rows. True: the window was
@@ -141,8 +190,9 @@ class ScanPlan:
             self._width = max(self.page_size, width // 8)
             return False
         self.lo = hi
+        self._dense = rows * 4 >= self.page_size
         if rows == 0:
             self._width = width * 16
-        elif rows * 4 < self.page_size:
+        elif not self._dense:
             self._width = width * 2
         return True

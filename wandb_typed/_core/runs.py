@@ -5,15 +5,16 @@ runs listing makes before it sends anything."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from .._encode import check_tags, check_unicode, to_json_object
 from ..errors import InputError
 from ..filters import validate_filters, validate_order
 from ..paths import parse_project_path
-from ..types import JSONObject, as_object
+from ..types import JSONObject, JSONValue, as_object
 from .checks import check_dict, check_keys
 from .enums import OpenStrEnum
 from .paging import check_per_page
@@ -53,6 +54,10 @@ class RunState(OpenStrEnum):
     PREEMPTED = "preempted"
     PREEMPTING = "preempting"
     PENDING = "pending"
+
+
+#: The states this client knows, by value: a dict lookup per run of a listing.
+_STATES: dict[str | None, RunState] = {state.value: state for state in RunState}
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ class RunListingData:
 
 
 def _fingerprint(value: JSONObject) -> bytes:
-    """A cheap serialization to tell later whether a dict was edited in place."""
+    """A cheap serialization to tell whether a dict was edited in place."""
     from pydantic_core import to_json  # imported on first use: keeps `import wandb_typed` light
 
     return to_json(value, serialize_unknown=True)
@@ -139,49 +144,75 @@ def _fingerprint(value: JSONObject) -> bytes:
 
 def _unwrap_config(raw: JSONObject) -> JSONObject:
     """``{"lr": {"value": 0.1, "desc": None}}`` -> ``{"lr": 0.1}``, without W&B's own keys."""
-    out: JSONObject = {}
-    for key, item in raw.items():
-        if key in INTERNAL_CONFIG_KEYS:
-            continue
-        out[key] = item["value"] if isinstance(item, dict) and "value" in item else item
-    return out
+    internal = INTERNAL_CONFIG_KEYS
+    return {
+        key: item["value"] if type(item) is dict and "value" in item else item
+        for key, item in raw.items()
+        if key not in internal
+    }
 
 
-# A run's editable JSON objects (``config``, ``summary``) live in ``_<name>``. When one
-# is first handed out (or replaced) its serialization is kept in ``_<name>_seen``:
-# ``update()`` compares against it to find what was edited in place, and decodes it to
-# diff against, without serializing every run of a listing up front.
+_to_json: Callable[[object], bytes] | None = None
 
 
-def _hand_out(obj: object, name: str) -> JSONObject:
-    value: JSONObject = getattr(obj, f"_{name}")
-    if getattr(obj, f"_{name}_seen") is None:
-        setattr(obj, f"_{name}_seen", _fingerprint(value))
-    return value
+def _to_text(value: object) -> bytes:
+    """``value`` as JSON text (pydantic-core's serializer, looked up once)."""
+    global _to_json
+    if _to_json is None:
+        from pydantic_core import to_json
+
+        _to_json = to_json
+    return _to_json(value)
 
 
-def _replace(obj: object, name: str, value: object) -> None:
-    checked = check_dict(value, f"run.{name}")
-    _hand_out(obj, name)  # keep what was there, to diff against
-    setattr(obj, f"_{name}", checked)
+_from_json: Callable[[str | bytes], JSONValue] | None = None
 
 
-def _diff(obj: object, name: str) -> tuple[JSONObject, tuple[str, ...]]:
-    """Top-level keys of ``name`` set or changed since it was handed out, and keys
-    deleted; nothing if it was never handed out (so never edited)."""
-    seen: bytes | None = getattr(obj, f"_{name}_seen")
-    current: JSONObject = getattr(obj, f"_{name}")
-    if seen is None:
-        return {}, ()
+def _object_of(text: str | bytes | None, what: str | Callable[[], str]) -> JSONObject:
+    """A JSONString field that must hold a JSON object, parsed (null means empty); text
+    that is not JSON, or JSON that is not an object, is a ``ResponseValidationError``
+    naming ``what`` (a callable: the name is only built for an error)."""
+    global _from_json
+    if text is None:
+        return {}
+    if _from_json is None:  # pydantic-core on first use: keeps `import wandb_typed` light
+        from pydantic_core import from_json
+
+        _from_json = from_json
+    try:
+        value = _from_json(text)
+    except ValueError as exc:
+        from ..errors import ResponseValidationError, clip
+
+        name = what if isinstance(what, str) else what()
+        raise ResponseValidationError(f"{name} is not JSON ({clip(str(exc), 200)})") from None
+    if type(value) is dict:
+        return cast("JSONObject", value)
+    return as_object(value, what if isinstance(what, str) else what())
+
+
+#: The GraphQL name of each JSONString field a run keeps as text (for messages).
+_FIELD_NAMES = {
+    "raw_config": "config",
+    "summary": "summaryMetrics",
+    "system_metrics": "systemMetrics",
+    "history_keys": "historyKeys",
+}
+
+# A run's JSON fields (config, summary, system metrics; historyKeys too) are kept as text,
+# parsed on first access (``RunData._parsed``). The editable ones (``config``,
+# ``summary``) are diffed by ``update()`` against that text, parsed again: the value as
+# fetched, whatever was edited in place since.
+
+
+def _diff(current: JSONObject, before: JSONObject, name: str) -> tuple[JSONObject, tuple[str, ...]]:
+    """Top-level keys of ``current`` set or changed since ``before``, and keys deleted."""
     # Encoded first: a value that cannot be sent (bytes, a lone surrogate, a set) is an
     # InputError naming its key even where its fingerprint would match what was read
     # (b"" and "" serialize alike).
     encoded = to_json_object(current, name)  # numpy, datetimes, ...; InputError naming the key
-    if _fingerprint(encoded) == seen:
+    if _fingerprint(encoded) == _fingerprint(before):
         return {}, ()
-    from pydantic_core import from_json
-
-    before: JSONObject = from_json(seen)
     changed = {k: v for k, v in encoded.items() if k not in before or before[k] != v}
     return changed, tuple(k for k in before if k not in encoded)
 
@@ -220,7 +251,7 @@ class RunChanges:
         if current is None:
             return out
         if self.config_set or self.config_deleted:
-            raw = dict(as_object(current.config, f"run {current.name}: config"))
+            raw = dict(_object_of(current.config, f"run {current.name}: config"))
             for key in self.config_deleted:
                 raw.pop(key, None)
             for key, value in self.config_set.items():
@@ -229,7 +260,7 @@ class RunChanges:
                 raw[key] = {"value": value, "desc": desc}
             out["config"] = raw
         if self.summary_set or self.summary_deleted:
-            summary = dict(as_object(current.summary_metrics, f"run {current.name}: summary"))
+            summary = dict(_object_of(current.summary_metrics, f"run {current.name}: summary"))
             for key in self.summary_deleted:
                 summary.pop(key, None)
             summary.update(self.summary_set)
@@ -327,7 +358,7 @@ class RunData(RunIdentity):
         self.id = f.name
         self.storage_id = f.id
         self.name = f.display_name or f.name
-        self.state = RunState(f.state) if f.state else None
+        self.state = _STATES.get(f.state) or (RunState(f.state) if f.state else None)
         self._tags = list(f.tags or [])
         self.group = f.group
         self.job_type = f.job_type
@@ -342,19 +373,51 @@ class RunData(RunIdentity):
         self.heartbeat_at = f.heartbeat_at
         self.history_line_count = f.history_line_count or 0
         self.user = UserRef(f.user.name, f.user.username) if f.user is not None else None
-        self._raw_config: JSONObject = as_object(f.config, f"run {f.name}: config")
-        self._config: JSONObject = _unwrap_config(self._raw_config)
-        self._summary: JSONObject = as_object(f.summary_metrics, f"run {f.name}: summaryMetrics")
-        self._system_metrics: JSONObject = as_object(
-            f.system_metrics, f"run {f.name}: systemMetrics"
-        )
-        self._history_keys: JSONObject = as_object(f.history_keys, f"run {f.name}: historyKeys")
+        # JSON text until first read (see _parsed); parsed values in _values. historyKeys
+        # arrives decoded: it is kept as text too, so that a page of runs holds no nested
+        # containers for the cyclic collector to walk until they are read.
+        history = f.history_keys
+        self._texts: dict[str, str | bytes | None] = {
+            "raw_config": f.config,
+            "summary": f.summary_metrics,
+            "system_metrics": f.system_metrics,
+            "history_keys": None if history is None else _to_text(history),
+        }
+        self._values: dict[str, JSONObject] = {}
         # Edits are found at update() time: scalars are compared with their saved
-        # values, config and summary with a fingerprint taken when first handed out.
+        # values, config and summary (once handed out) with the text as fetched.
         self._saved = self._scalars()
         self._saved_tags = tuple(self._tags)
-        self._config_seen: bytes | None = None  # see _hand_out
-        self._summary_seen: bytes | None = None
+
+    def _parsed(self, name: str, fresh: bool = False) -> JSONObject:
+        """``raw_config``, ``config``, ``summary``, ``system_metrics`` or ``history_keys``:
+        parsed from the fetched text on first use and kept (``fresh``: parsed again, not kept: the value
+        as fetched, for ``update()`` to diff against)."""
+        if not fresh:
+            value = self._values.get(name)
+            if value is not None:
+                return value
+        if name == "config":
+            raw = self._values.get("raw_config")  # shared if already read, else not kept
+            value = _unwrap_config(raw if raw is not None and not fresh else self._raw(name))
+        else:
+            value = self._raw(name)
+        if not fresh:
+            self._values[name] = value
+        return value
+
+    def _raw(self, name: str) -> JSONObject:
+        """A JSON field parsed from its text (``config``: ``raw_config``'s)."""
+        name = "raw_config" if name == "config" else name
+        return _object_of(self._texts[name], lambda: f"run {self.id}: {_FIELD_NAMES[name]}")
+
+    @property
+    def _config(self) -> JSONObject:
+        return self._parsed("config")
+
+    @property
+    def _summary(self) -> JSONObject:
+        return self._parsed("summary")
 
     def __repr__(self) -> str:
         state = self.state.value if self.state is not None else "unknown"
@@ -373,20 +436,20 @@ class RunData(RunIdentity):
     def config(self) -> JSONObject:
         """The run's config, values unwrapped from W&B's ``{"value": ...}``; editable
         (in place or by assignment; then ``update()``)."""
-        return _hand_out(self, "config")
+        return self._parsed("config")
 
     @config.setter
     def config(self, value: JSONObject) -> None:
-        _replace(self, "config", value)
+        self._values["config"] = cast("JSONObject", check_dict(value, "run.config"))
 
     @property
     def summary(self) -> JSONObject:
         """The latest value of every logged key; editable (then ``update()``)."""
-        return _hand_out(self, "summary")
+        return self._parsed("summary")
 
     @summary.setter
     def summary(self, value: JSONObject) -> None:
-        _replace(self, "summary", value)
+        self._values["summary"] = cast("JSONObject", check_dict(value, "run.summary"))
 
     def config_as(self, type_: type[T]) -> T:
         """The config validated as ``type_``: a pydantic model, a ``TypedDict`` or a
@@ -412,17 +475,17 @@ class RunData(RunIdentity):
     def raw_config(self) -> JSONObject:
         """The config as stored (read-only): values wrapped as ``{"value": ..., "desc":
         ...}``, including W&B's internal ``_wandb`` key."""
-        return self._raw_config
+        return self._parsed("raw_config")
 
     @property
     def system_metrics(self) -> JSONObject:
         """The latest system metrics (GPU, CPU, memory, ...)."""
-        return self._system_metrics
+        return self._parsed("system_metrics")
 
     @property
     def history_keys(self) -> JSONObject:
         """History key metadata as the server reports it (``lastStep``, ``keys``)."""
-        return self._history_keys
+        return self._parsed("history_keys")
 
     @property
     def last_step(self) -> int | None:
@@ -440,6 +503,14 @@ class RunData(RunIdentity):
         self._tags = check_tags(value, f"run {self.path}: tags")
 
     # -- what update() sends ------------------------------------------------------------
+
+    def _edits(self, name: str) -> tuple[JSONObject, tuple[str, ...]]:
+        """Keys of ``config``/``summary`` set or deleted since fetched (none if the value
+        was never handed out, so never edited)."""
+        current = self._values.get(name)
+        if current is None:
+            return {}, ()
+        return _diff(current, self._parsed(name, fresh=True), name)
 
     def _scalars(self) -> dict[str, object]:
         return {
@@ -466,8 +537,8 @@ class RunData(RunIdentity):
                 raise InputError(f"run {self.path}: {key} must be a string, got {value!r}")
             scalars[key] = check_unicode(value, f"run {self.path}: {key}")
         tags = check_tags(self._tags, f"run {self.path}: tags")
-        config_set, config_deleted = _diff(self, "config")
-        summary_set, summary_deleted = _diff(self, "summary")
+        config_set, config_deleted = self._edits("config")
+        summary_set, summary_deleted = self._edits("summary")
         return RunChanges(
             scalars=scalars,
             config_set=config_set,

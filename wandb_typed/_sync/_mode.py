@@ -155,6 +155,8 @@ class Ahead(Generic[T]):
         context.run(_ABANDON.set, abandon)
 
         def run() -> None:
+            if abandon.is_set():  # abandoned before this thread ran: send nothing
+                return
             try:
                 result.append(context.run(fetch))
             except BaseException as exc:  # handed to take(), in the caller's thread
@@ -177,6 +179,12 @@ class Ahead(Generic[T]):
         if self._error:
             raise self._error[0]
         return self._result[0]
+
+    def stop(self) -> None:
+        """Abandon the fetch running ahead, if any, without waiting (:meth:`cancel` waits):
+        a walk with several fetches ahead stops them all before it joins any."""
+        if self._thread is not None:
+            self._abandon.set()
 
     def cancel(self) -> None:
         """Abandon the fetch running ahead, if any, and wait until its thread has ended."""

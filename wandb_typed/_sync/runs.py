@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
-from wandb_typed_gql.gc_pause import paused_gc
+from wandb_typed_gql.gc_pause import gc_paused_from_reply, paused_gc
 
 from .._core.checks import check_bool
 from .._core.history import HistoryRow
@@ -460,26 +460,28 @@ def _run_pages(
 
     def fetch(cursor: str | None, first: int) -> Page[R]:
         entity, project = _where(session, query)
-        result = session.gql.run_page(
-            entity=entity, project=project, filters=query.filters, order=query.order,
-            cursor=cursor, per_page=first, with_count=cursor is None,
-            config_keys=fetched.config_list, summary_keys=fetched.summary_list,
-        )  # fmt: skip
-        if result.project is None:
-            raise NotFoundError.of(f"project {entity}/{project}", "RunPage")
-        conn = result.project.runs
-        if include_sweeps and conn is not None:
-            names = {e.node.sweep_name for e in conn.edges}
-            _load_sweeps(session, entity, project, names, sweeps)
-        with paused_gc():
-            return page_of(
-                conn,
-                lambda node: make(
-                    entity, project, node,
-                    sweeps.get(node.sweep_name) if include_sweeps else False,
-                ),
-                result.project.run_count,
+        with gc_paused_from_reply() as pause:  # from the decoded reply to the built page
+            result = session.gql.run_page(
+                entity=entity, project=project, filters=query.filters, order=query.order,
+                cursor=cursor, per_page=first, with_count=cursor is None,
+                config_keys=fetched.config_list, summary_keys=fetched.summary_list,
             )  # fmt: skip
+            if result.project is None:
+                raise NotFoundError.of(f"project {entity}/{project}", "RunPage")
+            conn = result.project.runs
+            if include_sweeps and conn is not None:
+                pause.end()  # more requests: the collector runs while they are waited for
+                names = {e.node.sweep_name for e in conn.edges}
+                _load_sweeps(session, entity, project, names, sweeps)
+            with paused_gc():
+                return page_of(
+                    conn,
+                    lambda node: make(
+                        entity, project, node,
+                        sweeps.get(node.sweep_name) if include_sweeps else False,
+                    ),
+                    result.project.run_count,
+                )  # fmt: skip
 
     return fetch
 
