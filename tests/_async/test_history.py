@@ -174,7 +174,7 @@ async def test_histories_of_more_runs_than_run_at_once(
         for one in await run.history(samples=10, keys=["loss"], pandas=False):
             expected.append({**one, "run_id": run.id})
     assert rows == expected
-    assert [r["run_id"] for r in rows][0] == listed[0].id
+    assert rows[0]["run_id"] == listed[0].id
     assert {r["run_id"] for r in rows} == set(names)
 
 

@@ -23,7 +23,13 @@ from ..errors import InputError, ResponseValidationError
 
 __all__ = [
     "DOWNLOAD_WORKERS",
-    "FileData", "PartFile", "Stop", "Stopped", "redact", "safe_destination"]
+    "FileData",
+    "PartFile",
+    "Stop",
+    "Stopped",
+    "redact",
+    "safe_destination",
+]
 
 #: The longest file name component most file systems accept, in bytes.
 MAX_COMPONENT_BYTES = 255

@@ -36,7 +36,9 @@ def artifact_parser() -> Parser:
     download.add_argument("--root", type=Path, help="where to put it (default ./artifacts/NAME)")
     download.add_argument("--type", help="fail unless the artifact has this type")
     download.add_argument("--path-prefix", help="only files whose path starts with this")
-    download.add_argument("--max-workers", type=int, default=DOWNLOAD_WORKERS, help="files fetched at once")
+    download.add_argument(
+        "--max-workers", type=int, default=DOWNLOAD_WORKERS, help="files fetched at once"
+    )
     download.add_argument(
         "--allow-missing-references",
         action="store_true",
