@@ -18,7 +18,6 @@ and the generated models are only imported by the first call that needs them.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 from ._core.artifacts import ArtifactState
@@ -30,6 +29,7 @@ from ._core.progress import DownloadProgress
 from ._core.runs import RunState
 from ._core.tfevents import SkippedTensorBoardDataWarning  # the write path (issue 16)
 from ._core.users import UserRef
+from ._lazy import lazy_exports
 from ._sync.api import Api
 from ._sync.artifact_collections import ArtifactCollection
 from ._sync.artifact_drafts import ArtifactDraft  # the write path (issue 16)
@@ -173,17 +173,7 @@ if TYPE_CHECKING:
     from ._async.users import AsyncUser as AsyncUser
 
 if not TYPE_CHECKING:  # hidden from type checkers, so a mistyped name stays an error
-
-    def __getattr__(name: str) -> object:
-        module = _ASYNC.get(name)
-        if module is None:
-            raise AttributeError(f"module 'wandb_typed' has no attribute {name!r}")
-        value = getattr(import_module(module, __name__), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = lazy_exports(__name__, _ASYNC)
 
 
 __all__ = [
