@@ -153,10 +153,14 @@ class _Scan:
         start = self.ahead[-1][0][1] if self.ahead else self.plan.lo
         while len(self.ahead) < depth and start < self.plan.stop:
             window = self.plan.window_from(start)
-            ahead: Ahead[_Rows] = Ahead()
-            ahead.start(window, partial(fetch, *window))
-            self.ahead.append((window, ahead))
+            self.launch(window, fetch)
             start = window[1]
+
+    def launch(self, window: tuple[int, int], fetch: Callable[[int, int], _Rows]) -> None:
+        """Start fetching ``window`` ahead, after the windows already in flight."""
+        ahead: Ahead[_Rows] = Ahead()
+        ahead.start(window, partial(fetch, *window))
+        self.ahead.append((window, ahead))
 
     def cancel(self) -> None:
         """Stop every window fetched ahead, then wait until all of them have ended."""
@@ -246,9 +250,7 @@ class HistoryScan:
             for window in opening_windows(
                 self.min_step, self.page_size, self.max_step, lines, last
             ):
-                ahead: Ahead[_Rows] = Ahead()
-                ahead.start(window, partial(self._window, *window))
-                scan.ahead.append((window, ahead))
+                scan.launch(window, self._window)
         try:
             scan.plan = ScanPlan(self.min_step, self._stop(), self.page_size)
         except BaseException:
