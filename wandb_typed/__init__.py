@@ -75,7 +75,7 @@ from .errors import (
     WandbError,
 )
 from .filters import Config, Filter, State, Summary, Tags
-from .types import JSONObject, JSONValue
+from .types import JSONObject, JSONValue, PandasFrame, PolarsFrame
 
 # isort: split
 # registries, automations and integrations
@@ -233,9 +233,11 @@ __all__ = [
     "MissingDependencyError",
     "NotFoundError",
     "Page",
+    "PandasFrame",
     "PaginationError",
     "Paginator",
     "PermissionDeniedError",
+    "PolarsFrame",
     "Project",
     "RateLimitError",
     "Report",

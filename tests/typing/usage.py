@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+import pandas
 import polars
-from pandas import DataFrame
 from pydantic import BaseModel
 from typing_extensions import TypedDict, assert_type
 
@@ -60,6 +60,8 @@ from wandb_typed import (
     LightRun,
     LightRuns,
     Page,
+    PandasFrame,
+    PolarsFrame,
     Project,
     Report,
     Run,
@@ -163,7 +165,7 @@ def sync_usage(api: Api) -> None:
     flag = bool(len(api.viewer.teams))
     assert_type(api.runs(light=flag), Runs | LightRuns)
     run = api.run("demo/mnist/abc")
-    assert_type(run.history(), DataFrame)
+    assert_type(run.history(), PandasFrame)
     assert_type(run.history(pandas=False), list[HistoryRow])
     assert_type(run.scan_history(keys=["loss"]), HistoryScan)
     for row in run.scan_history():
@@ -171,9 +173,14 @@ def sync_usage(api: Api) -> None:
     for page in run.scan_history().pages():
         assert_type(page, Page[HistoryRow])
     assert_type(runs.histories(keys=["loss"]), list[HistoryRow])
-    assert_type(runs.histories(format="pandas"), DataFrame)
-    assert_type(runs.histories(format="polars"), polars.DataFrame)  # teams, launch, ... (#15)
-    assert_type(run.history(polars=True), polars.DataFrame)
+    assert_type(runs.histories(format="pandas"), PandasFrame)
+    assert_type(runs.histories(format="polars"), PolarsFrame)  # teams, launch, ... (#15)
+    assert_type(run.history(polars=True), PolarsFrame)
+
+    # the frames are their libraries' DataFrames
+    def frames(df: pandas.DataFrame, pf: polars.DataFrame) -> None: ...
+
+    frames(run.history(), run.history(polars=True))
     files = run.files()
     assert_type(files, SizedPaginator[File])
     assert_type(run.file("a.txt").download(root="."), Path)
@@ -314,7 +321,7 @@ async def async_usage(aapi: AsyncApi) -> None:
         assert_type(run.config, JSONObject)
         assert_type(await run.update(), None)
         assert_type(await run.history(pandas=False), list[HistoryRow])
-        assert_type(await run.history(), DataFrame)
+        assert_type(await run.history(), PandasFrame)
         assert_type(await run.sweep, AsyncSweep | None)
         assert_type(run.scan_history(), AsyncHistoryScan)
         async for row in run.scan_history():
@@ -322,8 +329,8 @@ async def async_usage(aapi: AsyncApi) -> None:
         async for f in run.files():
             assert_type(f, AsyncFile)
             assert_type(await f.download(), Path)
-    assert_type(await runs.histories(format="pandas"), DataFrame)
-    assert_type(await runs.histories(format="polars"), polars.DataFrame)
+    assert_type(await runs.histories(format="pandas"), PandasFrame)
+    assert_type(await runs.histories(format="polars"), PolarsFrame)
     async for light in aapi.runs("demo/mnist", light=True):
         assert_type(light, AsyncLightRun)
         assert_type(await light.load(), AsyncRun)

@@ -33,12 +33,10 @@ from .._core.history import (
 from .._core.paging import Page
 from .._core.runs import RunData, RunIdentity
 from ..errors import InputError, NotFoundError, WandbError
-from ..types import JSONValue
+from ..types import JSONValue, PandasFrame
 from ._mode import AsyncAhead, run_bounded
 
 if TYPE_CHECKING:
-    from pandas import DataFrame
-
     from .session import AsyncSession
 
 __all__ = ["AsyncHistoryScan"]
@@ -89,7 +87,7 @@ async def sampled_history(
     x_axis: str,
     pandas: bool,
     stream: str,
-) -> DataFrame | list[HistoryRow]:
+) -> PandasFrame | list[HistoryRow]:
     """``Run.history``: rows, or a DataFrame when asked for."""
     check_bool(pandas, "pandas")
     if pandas:
@@ -106,7 +104,7 @@ async def histories_of(
     x_axis: str,
     format: str,
     stream: str,
-) -> DataFrame | list[HistoryRow]:
+) -> PandasFrame | list[HistoryRow]:
     """``Runs.histories``: every run's sampled rows, tagged with ``run_id``."""
     if format not in ("default", "pandas"):
         raise InputError(f"format must be 'default' or 'pandas', got {format!r}")

@@ -27,14 +27,13 @@ from .._core.runs import FULL, Fetch, RunListingData, RunQuery
 from .._core.typed import C, RunTypes, S
 from ..errors import NotFoundError
 from ..paths import check_name, parse_object_path
+from ..types import PandasFrame, PolarsFrame
 from .history import AsyncHistoryScan, histories_of, sampled_history, scan_history
 from .paging import AsyncSizedPaginator, FetchPage
 from .run_members import AsyncRunMembers
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    import polars as pl
-    from pandas import DataFrame
     from wandb_typed_gql.fragments import RunFields
 
     from .._core.progress import ProgressArg
@@ -155,7 +154,7 @@ class AsyncRun(AsyncRunMembers):
         stream: Literal["default", "system"] = ...,
         *,
         polars: Literal[False] = ...,
-    ) -> DataFrame: ...
+    ) -> PandasFrame: ...
     @overload
     async def history(
         self,
@@ -177,7 +176,7 @@ class AsyncRun(AsyncRunMembers):
         stream: Literal["default", "system"] = ...,
         *,
         polars: Literal[True],
-    ) -> pl.DataFrame: ...
+    ) -> PolarsFrame: ...
     @overload
     async def history(
         self,
@@ -188,7 +187,7 @@ class AsyncRun(AsyncRunMembers):
         pandas: bool,
         stream: Literal["default", "system"] = ...,
         polars: Literal[False] = ...,
-    ) -> DataFrame | list[HistoryRow]: ...
+    ) -> PandasFrame | list[HistoryRow]: ...
     async def history(
         self,
         samples: int = 500,
@@ -198,7 +197,7 @@ class AsyncRun(AsyncRunMembers):
         stream: Literal["default", "system"] = "default",
         *,
         polars: bool = False,
-    ) -> DataFrame | list[HistoryRow] | pl.DataFrame:
+    ) -> PandasFrame | list[HistoryRow] | PolarsFrame:
         """Sampled history: at most ``samples`` rows chosen by the server.
 
         With ``keys``, rows hold ``x_axis`` and those keys; without, every key.
@@ -368,7 +367,7 @@ class _RunsBase(RunListingData, AsyncSizedPaginator[R]):
         *,
         format: Literal["pandas"],
         stream: Literal["default", "system"] = ...,
-    ) -> DataFrame: ...
+    ) -> PandasFrame: ...
     @overload
     async def histories(
         self,
@@ -378,7 +377,7 @@ class _RunsBase(RunListingData, AsyncSizedPaginator[R]):
         *,
         format: Literal["polars"],
         stream: Literal["default", "system"] = ...,
-    ) -> pl.DataFrame: ...
+    ) -> PolarsFrame: ...
     async def histories(
         self,
         samples: int = 500,
@@ -386,7 +385,7 @@ class _RunsBase(RunListingData, AsyncSizedPaginator[R]):
         x_axis: str = "_step",
         format: Literal["default", "pandas", "polars"] = "default",
         stream: Literal["default", "system"] = "default",
-    ) -> list[HistoryRow] | DataFrame | pl.DataFrame:
+    ) -> list[HistoryRow] | PandasFrame | PolarsFrame:
         """Sampled history of every run, each row tagged with its ``run_id``: a list of
         rows, or one DataFrame with ``format="pandas"`` or ``format="polars"`` (the
         ``polars`` extra)."""

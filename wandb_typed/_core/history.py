@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeAlias, cast
 
 from ..errors import InputError, MissingDependencyError, ResponseValidationError
-from ..types import JSONValue
+from ..types import JSONValue, PandasFrame
 from .checks import check_int, check_keys
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def require_pandas(what: str) -> None:
         ) from None
 
 
-def frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) -> DataFrame:
+def frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) -> PandasFrame:
     """A pandas DataFrame of ``rows`` (``MissingDependencyError`` without pandas)."""
     try:
         import pandas
@@ -105,7 +105,7 @@ def frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) -> Data
         ) from None
     columns = sorted({key for row in rows for key in row}) if sort_columns else None
     df: DataFrame = pandas.DataFrame(rows, columns=columns)
-    return df
+    return PandasFrame(df)
 
 
 def check_scan_args(

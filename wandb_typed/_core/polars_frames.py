@@ -3,13 +3,9 @@ pandas one: imported on first use, ``MissingDependencyError`` without it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..errors import MissingDependencyError
+from ..types import PolarsFrame
 from .history import HistoryRow
-
-if TYPE_CHECKING:
-    import polars
 
 __all__ = ["polars_frame", "require_polars"]
 
@@ -28,7 +24,7 @@ def require_polars(what: str) -> None:
         ) from None
 
 
-def polars_frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) -> polars.DataFrame:
+def polars_frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) -> PolarsFrame:
     """A polars DataFrame of ``rows``: a column per key (in first-seen order, or sorted),
     null where a row lacks the key; a key whose values mix types becomes their common
     supertype (text, if nothing narrower)."""
@@ -40,4 +36,6 @@ def polars_frame(rows: list[HistoryRow], what: str, sort_columns: bool = False) 
         keys.update(dict.fromkeys(row))
     columns = sorted(keys) if sort_columns else list(keys)
     data = [{key: row.get(key) for key in columns} for row in rows]
-    return polars.DataFrame(data, schema=columns or None, infer_schema_length=None, strict=False)
+    return PolarsFrame(
+        polars.DataFrame(data, schema=columns or None, infer_schema_length=None, strict=False)
+    )

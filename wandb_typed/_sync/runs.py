@@ -29,14 +29,13 @@ from .._core.runs import FULL, Fetch, RunListingData, RunQuery
 from .._core.typed import C, RunTypes, S
 from ..errors import NotFoundError
 from ..paths import check_name, parse_object_path
+from ..types import PandasFrame, PolarsFrame
 from .history import HistoryScan, histories_of, sampled_history, scan_history
 from .paging import FetchPage, SizedPaginator
 from .run_members import RunMembers
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    import polars as pl
-    from pandas import DataFrame
     from wandb_typed_gql.fragments import RunFields
 
     from .._core.progress import ProgressArg
@@ -155,7 +154,7 @@ class Run(RunMembers):
         stream: Literal["default", "system"] = ...,
         *,
         polars: Literal[False] = ...,
-    ) -> DataFrame: ...
+    ) -> PandasFrame: ...
     @overload
     def history(
         self,
@@ -177,7 +176,7 @@ class Run(RunMembers):
         stream: Literal["default", "system"] = ...,
         *,
         polars: Literal[True],
-    ) -> pl.DataFrame: ...
+    ) -> PolarsFrame: ...
     @overload
     def history(
         self,
@@ -188,7 +187,7 @@ class Run(RunMembers):
         pandas: bool,
         stream: Literal["default", "system"] = ...,
         polars: Literal[False] = ...,
-    ) -> DataFrame | list[HistoryRow]: ...
+    ) -> PandasFrame | list[HistoryRow]: ...
     def history(
         self,
         samples: int = 500,
@@ -198,7 +197,7 @@ class Run(RunMembers):
         stream: Literal["default", "system"] = "default",
         *,
         polars: bool = False,
-    ) -> DataFrame | list[HistoryRow] | pl.DataFrame:
+    ) -> PandasFrame | list[HistoryRow] | PolarsFrame:
         """Sampled history: at most ``samples`` rows chosen by the server.
 
         With ``keys``, rows hold ``x_axis`` and those keys; without, every key.
@@ -364,7 +363,7 @@ class _RunsBase(RunListingData, SizedPaginator[R]):
         *,
         format: Literal["pandas"],
         stream: Literal["default", "system"] = ...,
-    ) -> DataFrame: ...
+    ) -> PandasFrame: ...
     @overload
     def histories(
         self,
@@ -374,7 +373,7 @@ class _RunsBase(RunListingData, SizedPaginator[R]):
         *,
         format: Literal["polars"],
         stream: Literal["default", "system"] = ...,
-    ) -> pl.DataFrame: ...
+    ) -> PolarsFrame: ...
     def histories(
         self,
         samples: int = 500,
@@ -382,7 +381,7 @@ class _RunsBase(RunListingData, SizedPaginator[R]):
         x_axis: str = "_step",
         format: Literal["default", "pandas", "polars"] = "default",
         stream: Literal["default", "system"] = "default",
-    ) -> list[HistoryRow] | DataFrame | pl.DataFrame:
+    ) -> list[HistoryRow] | PandasFrame | PolarsFrame:
         """Sampled history of every run, each row tagged with its ``run_id``: a list of
         rows, or one DataFrame with ``format="pandas"`` or ``format="polars"`` (the
         ``polars`` extra)."""
