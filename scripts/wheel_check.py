@@ -1,7 +1,10 @@
 """Build the wheel, install it into a fresh virtualenv, run the demo from outside the
 repo, and measure its type completeness.
 
-Installs what uv.lock pins for the server extra (hashes checked), then the wheel.
+Installs what uv.lock pins for the server, pandas and polars extras (hashes checked),
+then the wheel: the frame types (``PandasFrame``, ``PolarsFrame``) are NewTypes of
+those libraries' DataFrames, complete only where they are installed (a user without
+them is checked by ``tests/test_typing_without_extras.py``).
 Proves that both import packages (``wandb_typed`` and the generated
 ``wandb_typed_gql``, with its ``schema.graphql``) ship in the wheel and work
 without the source tree on ``sys.path``; then runs ``basedpyright --verifytypes
@@ -46,16 +49,21 @@ def main() -> int:
         run(uv, "build", "--wheel", "--no-build-isolation", "-q", "-o", str(tmp / "dist"),
             str(ROOT), cwd=ROOT)  # fmt: skip
         wheel = next((tmp / "dist").glob("wandb_typed-*.whl"))
-        # The fresh venv gets the server extra's packages as the lock pins them (hashes
+        # The fresh venv gets the extras' packages as the lock pins them (hashes
         # checked), then the wheel itself: what a user gets, minus the resolver's luck.
-        pinned = tmp / "server.txt"
-        run(uv, "export", "--locked", "--no-emit-project", "--extra", "server", "-q",
-            "-o", str(pinned), cwd=ROOT)  # fmt: skip
+        pinned = tmp / "extras.txt"
+        run(uv, "export", "--locked", "--no-emit-project", "--extra", "server",
+            "--extra", "pandas", "--extra", "polars", "-q", "-o", str(pinned), cwd=ROOT)  # fmt: skip
         venv = tmp / "venv"
         run(uv, "venv", "-q", "--python", sys.executable, str(venv), cwd=tmp)
         python = venv / "bin" / "python"
         install = (uv, "pip", "install", "-q", "--python", str(python))
         run(*install, "--require-hashes", "-r", str(pinned), cwd=tmp)
+        # pandas-stubs as the dev extra pins it: verifytypes does not infer types from a
+        # library's code, and pandas ships none of its own.
+        stubs = tmp / "stubs.txt"
+        stubs.write_text(locked_block(uv, "dev", "pandas-stubs"))
+        run(*install, "--require-hashes", "--no-deps", "-r", str(stubs), cwd=tmp)
         run(*install, "--no-deps", str(wheel), cwd=tmp)
         run(str(python), "-c", CHECK, str(ROOT), cwd=tmp)
         run(str(venv / "bin" / "wandb-typed"), "demo", cwd=tmp)
@@ -79,6 +87,19 @@ def main() -> int:
             print(diff.stdout, diff.stderr)
             return 1
         return verify_types(venv, tmp)
+
+
+def locked_block(uv: str, extra: str, package: str) -> str:
+    """``package``'s requirement lines (with their hashes) from the lock's export of
+    ``extra``."""
+    exported = subprocess.run(
+        [uv, "export", "--locked", "--no-emit-project", "--extra", extra, "-q"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    blocks = re.findall(rf"^{re.escape(package)}==.*?(?=^\S|\Z)", exported, re.M | re.S)
+    if not blocks:
+        raise SystemExit(f"{package} is not in the lock's {extra} extra")
+    return "".join(blocks)
 
 
 def verify_types(venv_dir: Path, cwd: Path) -> int:
