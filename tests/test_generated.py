@@ -153,7 +153,9 @@ def test_import_and_construction_stay_light() -> None:
         "import sys, wandb_typed\n"
         "wandb_typed.Api(api_key='k' * 40)\n"
         "heavy = [m for m in ('pydantic.main', 'pydantic_core', 'wandb_typed_gql.client',"
-        " 'wandb_typed_gql.base_model', 'asyncio', 'wandb_typed._async')"
+        " 'wandb_typed_gql.base_model', 'asyncio', 'wandb_typed._async',"
+        " 'wandb_typed.automations._saved', 'wandb_typed.automations._events',"
+        " 'wandb_typed._core.tfevents', 'wandb_typed._sync.artifact_files')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )
@@ -181,3 +183,29 @@ def test_the_async_classes_load_on_first_use() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "module 'wandb_typed' has no attribute 'AsyncApii'"
+
+
+def test_the_automations_dsl_loads_on_first_use() -> None:
+    """The DSL's modules load when a name of ``wandb_typed.automations`` is first read
+    (``typing.get_type_hints`` on an Api method that names one included), and the
+    names are the classes of their modules; a mistyped name is an AttributeError."""
+    script = (
+        "import sys, typing, wandb_typed\n"
+        "from wandb_typed import automations\n"
+        "assert 'wandb_typed.automations._saved' not in sys.modules\n"
+        "hints = typing.get_type_hints(wandb_typed.Api.create_automation)\n"
+        "from wandb_typed.automations._saved import Automation\n"
+        "from wandb_typed.automations._events import NewAutomation\n"
+        "assert hints['return'] is Automation and hints['obj'] is NewAutomation\n"
+        "assert wandb_typed.Automation is Automation is automations.Automation\n"
+        "missing = [n for n in automations.__all__ if getattr(automations, n, None) is None]\n"
+        "assert not missing and set(automations.__all__) <= set(dir(automations)), missing\n"
+        "try:\n"
+        "    automations.OnLinkArtefact\n"
+        "except AttributeError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == (
+        "module 'wandb_typed.automations' has no attribute 'OnLinkArtefact'"
+    )

@@ -27,13 +27,11 @@ from ._core.manifest import ArtifactManifest, ArtifactManifestEntry
 from ._core.paging import Page
 from ._core.progress import DownloadProgress
 from ._core.runs import RunState
-from ._core.tfevents import SkippedTensorBoardDataWarning  # the write path (issue 16)
 from ._core.users import UserRef
 from ._lazy import lazy_exports
 from ._sync.api import Api
 from ._sync.artifact_collections import ArtifactCollection
 from ._sync.artifact_drafts import ArtifactDraft  # the write path (issue 16)
-from ._sync.artifact_files import ArtifactEntry, ArtifactFile
 from ._sync.artifact_types import ArtifactType
 from ._sync.artifacts import Artifact
 from ._sync.files import File
@@ -84,7 +82,6 @@ from ._core.registries import ArtifactTypes
 from ._core.registry_members import MemberTeam, MemberUser, TeamMember, UserMember
 from ._sync.registries import Registries, Registry
 from ._sync.registry_search import RegistryCollections
-from .automations import Automation, AutomationNotFoundError
 
 # isort: split
 # -- teams, users, launch queues, custom charts and the run members users reach for
@@ -106,10 +103,16 @@ from ._sync.users import User
 from .errors import IncompleteHistoryError, LaunchError, WaitTimeoutError
 
 # isort: split
-# The async classes load on first use (PEP 562): a script that only uses ``Api`` never
-# imports ``wandb_typed._async``, which halves what ``import wandb_typed`` costs.
-# Type checkers, IDEs and ``help()`` see them as ordinary imports.
-_ASYNC: dict[str, str] = {
+# The async classes and the automations DSL load on first use (PEP 562): a script that
+# only uses ``Api`` never imports ``wandb_typed._async`` (half of what ``import
+# wandb_typed`` would cost) nor the DSL's modules. Type checkers, IDEs and ``help()``
+# see them as ordinary imports.
+_LAZY: dict[str, str] = {
+    "ArtifactEntry": "._sync.artifact_files",
+    "ArtifactFile": "._sync.artifact_files",
+    "SkippedTensorBoardDataWarning": "._core.tfevents",
+    "Automation": ".automations._saved",
+    "AutomationNotFoundError": ".automations._saved",
     "AsyncApi": "._async.api",
     "AsyncArtifact": "._async.artifacts",
     "AsyncArtifactCollection": "._async.artifact_collections",
@@ -171,9 +174,14 @@ if TYPE_CHECKING:
     from ._async.teams import AsyncMember as AsyncMember
     from ._async.teams import AsyncTeam as AsyncTeam
     from ._async.users import AsyncUser as AsyncUser
+    from ._core.tfevents import SkippedTensorBoardDataWarning as SkippedTensorBoardDataWarning
+    from ._sync.artifact_files import ArtifactEntry as ArtifactEntry
+    from ._sync.artifact_files import ArtifactFile as ArtifactFile
+    from .automations import Automation as Automation
+    from .automations import AutomationNotFoundError as AutomationNotFoundError
 
 if not TYPE_CHECKING:  # hidden from type checkers, so a mistyped name stays an error
-    __getattr__, __dir__ = lazy_exports(__name__, _ASYNC)
+    __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

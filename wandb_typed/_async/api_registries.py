@@ -12,10 +12,10 @@ from typing import Literal
 
 from typing_extensions import Unpack
 
+import wandb_typed.automations
+
 from .._core.integrations import Integration, SlackIntegration, WebhookIntegration
 from .._core.registries import Visibility
-from ..automations import Automation, NewAutomation, WriteAutomationsKwargs
-from . import automations as _automations
 from . import integrations as _integrations
 from . import registries as _registries
 from .paging import AsyncSizedPaginator
@@ -85,7 +85,9 @@ class AsyncApiRegistries:
             self._session, name, visibility, organization, description, artifact_types
         )
 
-    async def automation(self, name: str, entity: str | None = None) -> Automation:
+    async def automation(
+        self, name: str, entity: str | None = None
+    ) -> wandb_typed.automations.Automation:
         """The one automation named ``name`` (of ``entity``; default: every entity the
         key sees).
 
@@ -93,21 +95,25 @@ class AsyncApiRegistries:
             ValueError: none (``AutomationNotFoundError``) or several (``InputError``)
                 match.
         """
-        return await _automations.fetch_automation(self._session, name, entity)
+        from .automations import fetch_automation
+
+        return await fetch_automation(self._session, name, entity)
 
     def automations(
         self, entity: str | None = None, name: str | None = None, per_page: int = 50
-    ) -> AsyncSizedPaginator[Automation]:
+    ) -> AsyncSizedPaginator[wandb_typed.automations.Automation]:
         """The lazy collection of an entity's automations (``name``: only those so
         named); with no entity, every automation the key can see."""
-        return _automations.list_automations(self._session, entity, name, per_page)
+        from .automations import list_automations
+
+        return list_automations(self._session, entity, name, per_page)
 
     async def create_automation(
         self,
-        obj: NewAutomation,
+        obj: wandb_typed.automations.NewAutomation,
         fetch_existing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
+        **kwargs: Unpack[wandb_typed.automations.WriteAutomationsKwargs],
+    ) -> wandb_typed.automations.Automation:
         """Create ``obj`` (``event >> action``); ``kwargs`` (``name``, ``description``,
         ``enabled``, ``scope``, ``event``, ``action``) override its fields.
 
@@ -116,25 +122,33 @@ class AsyncApiRegistries:
             ConflictError: an automation of that name exists (unless
                 ``fetch_existing``, which returns it).
         """
-        return await _automations.create_automation(self._session, obj, fetch_existing, kwargs)
+        from .automations import create_automation
+
+        return await create_automation(self._session, obj, fetch_existing, kwargs)
 
     async def update_automation(
         self,
-        obj: Automation,
+        obj: wandb_typed.automations.Automation,
         create_missing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
+        **kwargs: Unpack[wandb_typed.automations.WriteAutomationsKwargs],
+    ) -> wandb_typed.automations.Automation:
         """Save an automation's edits (``kwargs`` override its fields).
 
         Raises:
             NotFoundError: it no longer exists (unless ``create_missing``, which
                 creates it).
         """
-        return await _automations.update_automation(self._session, obj, create_missing, kwargs)
+        from .automations import update_automation
 
-    async def delete_automation(self, obj: Automation | str) -> Literal[True]:
+        return await update_automation(self._session, obj, create_missing, kwargs)
+
+    async def delete_automation(
+        self, obj: wandb_typed.automations.Automation | str
+    ) -> Literal[True]:
         """Delete an automation (the object or its id)."""
-        return await _automations.delete_automation(self._session, obj)
+        from .automations import delete_automation
+
+        return await delete_automation(self._session, obj)
 
     def integrations(
         self, entity: str | None = None, per_page: int = 50

@@ -14,10 +14,10 @@ from typing import Literal
 
 from typing_extensions import Unpack
 
+import wandb_typed.automations
+
 from .._core.integrations import Integration, SlackIntegration, WebhookIntegration
 from .._core.registries import Visibility
-from ..automations import Automation, NewAutomation, WriteAutomationsKwargs
-from . import automations as _automations
 from . import integrations as _integrations
 from . import registries as _registries
 from .paging import SizedPaginator
@@ -87,7 +87,9 @@ class ApiRegistries:
             self._session, name, visibility, organization, description, artifact_types
         )
 
-    def automation(self, name: str, entity: str | None = None) -> Automation:
+    def automation(
+        self, name: str, entity: str | None = None
+    ) -> wandb_typed.automations.Automation:
         """The one automation named ``name`` (of ``entity``; default: every entity the
         key sees).
 
@@ -95,21 +97,25 @@ class ApiRegistries:
             ValueError: none (``AutomationNotFoundError``) or several (``InputError``)
                 match.
         """
-        return _automations.fetch_automation(self._session, name, entity)
+        from .automations import fetch_automation
+
+        return fetch_automation(self._session, name, entity)
 
     def automations(
         self, entity: str | None = None, name: str | None = None, per_page: int = 50
-    ) -> SizedPaginator[Automation]:
+    ) -> SizedPaginator[wandb_typed.automations.Automation]:
         """The lazy collection of an entity's automations (``name``: only those so
         named); with no entity, every automation the key can see."""
-        return _automations.list_automations(self._session, entity, name, per_page)
+        from .automations import list_automations
+
+        return list_automations(self._session, entity, name, per_page)
 
     def create_automation(
         self,
-        obj: NewAutomation,
+        obj: wandb_typed.automations.NewAutomation,
         fetch_existing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
+        **kwargs: Unpack[wandb_typed.automations.WriteAutomationsKwargs],
+    ) -> wandb_typed.automations.Automation:
         """Create ``obj`` (``event >> action``); ``kwargs`` (``name``, ``description``,
         ``enabled``, ``scope``, ``event``, ``action``) override its fields.
 
@@ -118,25 +124,31 @@ class ApiRegistries:
             ConflictError: an automation of that name exists (unless
                 ``fetch_existing``, which returns it).
         """
-        return _automations.create_automation(self._session, obj, fetch_existing, kwargs)
+        from .automations import create_automation
+
+        return create_automation(self._session, obj, fetch_existing, kwargs)
 
     def update_automation(
         self,
-        obj: Automation,
+        obj: wandb_typed.automations.Automation,
         create_missing: bool = False,
-        **kwargs: Unpack[WriteAutomationsKwargs],
-    ) -> Automation:
+        **kwargs: Unpack[wandb_typed.automations.WriteAutomationsKwargs],
+    ) -> wandb_typed.automations.Automation:
         """Save an automation's edits (``kwargs`` override its fields).
 
         Raises:
             NotFoundError: it no longer exists (unless ``create_missing``, which
                 creates it).
         """
-        return _automations.update_automation(self._session, obj, create_missing, kwargs)
+        from .automations import update_automation
 
-    def delete_automation(self, obj: Automation | str) -> Literal[True]:
+        return update_automation(self._session, obj, create_missing, kwargs)
+
+    def delete_automation(self, obj: wandb_typed.automations.Automation | str) -> Literal[True]:
         """Delete an automation (the object or its id)."""
-        return _automations.delete_automation(self._session, obj)
+        from .automations import delete_automation
+
+        return delete_automation(self._session, obj)
 
     def integrations(
         self, entity: str | None = None, per_page: int = 50
