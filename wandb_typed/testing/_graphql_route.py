@@ -43,6 +43,7 @@ from ._asgi import (
 )
 from ._auth import AppAuth, unauthorized
 from ._documents import DocumentCache, Parsed, parse_document
+from ._execution import EXECUTION_CONTEXT
 from ._faults import FaultPlan
 from ._filters import FilterError
 from ._limits import ServerLimits, check_cost
@@ -187,6 +188,7 @@ class GraphQLRoute(AppAuth):
             operation_name=operation_name,
             context_value=context,
             is_awaitable=_never_awaitable,
+            execution_context_class=EXECUTION_CONTEXT,
         )
         assert isinstance(result, ExecutionResult), "resolvers are synchronous"
         response: dict[str, Any] = {"data": result.data}
