@@ -25,12 +25,20 @@ CHUNK = 256 * 1024
 async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, one_way: float) -> None:
     """Copy ``reader`` to ``writer``, each chunk released ``one_way`` seconds after it
     arrived (order kept; a reader task and a writer task, so a delay never slows the
-    bytes behind it)."""
-    queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+    bytes behind it).
+
+    An end of input is passed on once the bytes before it are out: a clean one as an
+    EOF, a reset as a reset (``abort``). Dropping a reset instead would leave the far
+    end waiting on an open connection for bytes that never come (a client stalled to
+    its read timeout) and lose the bytes still in the delay queue."""
+    queue: asyncio.Queue[tuple[float, bytes | None]] = asyncio.Queue()
 
     async def read() -> None:
         while True:
-            data = await reader.read(CHUNK)
+            try:
+                data: bytes | None = await reader.read(CHUNK)
+            except (ConnectionError, OSError):
+                data = None  # reset: passed on as a reset, after what came before it
             await queue.put((time.monotonic() + one_way, data))
             if not data:
                 return
@@ -41,6 +49,9 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, one_
             wait = release - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+            if data is None:
+                writer.transport.abort()
+                return
             if not data:
                 if writer.can_write_eof():
                     writer.write_eof()
@@ -51,8 +62,8 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, one_
     tasks = [asyncio.ensure_future(read()), asyncio.ensure_future(write())]
     try:
         await asyncio.gather(*tasks)
-    except (ConnectionError, OSError):
-        pass
+    except (ConnectionError, OSError):  # the far end is gone: so is this direction
+        writer.transport.abort()
     finally:
         for task in tasks:
             task.cancel()
