@@ -37,7 +37,7 @@ class Sizes:
             history_rows=rows,
             official_history_rows=min(rows, args.official_history_rows or rows),
             official_lazy_runs=min(runs, args.official_lazy_runs or runs),
-            import_repeats=args.import_repeats or (3 if args.quick else 7),
+            import_repeats=args.import_repeats or (3 if args.quick else 15),
             repeats=args.repeats or (1 if args.quick else 3),
             artifact_files=args.artifact_files or (200 if args.quick else 1_000),
             artifact_mb=args.artifact_mb or (100 if args.quick else 500),
