@@ -99,3 +99,23 @@ def test_bulk_insert_history_streams_and_recomputes_keys() -> None:
     assert json.loads(run["summary"]) == {"final": 1}  # left alone by default
     assert len(store.history(int(run["id"]), samples=5)) == 5
     store.close()
+
+
+def test_history_keys_with_non_finite_values_are_strict_json(server: LocalServer, gql: Gql) -> None:
+    """Stored ``historyKeys`` text holding NaN or an infinity is answered with them as
+    strings (strict JSON); finite text is answered as stored."""
+    finite = {"keys": {"loss": {"max": 2.5}}, "lastStep": 1}
+    diverged = {"keys": {"loss": {"max": float("inf"), "min": float("nan")}}, "lastStep": 1}
+    seeds = [
+        RunSeed(name="finite", history_keys=finite),
+        RunSeed(name="nan", history_keys=diverged),
+    ]
+    server.store.bulk_insert_runs("demo", "keys", seeds)
+    query = 'query($n: String!) { project(name: "keys", entityName: "demo") { run(name: $n) { historyKeys } } }'
+    raw = gql.raw(query, n="nan")
+    assert "NaN" not in raw.text.replace('"NaN"', "")  # no bare NaN in the body
+    assert raw.json()["data"]["project"]["run"]["historyKeys"] == {
+        "keys": {"loss": {"max": "Infinity", "min": "NaN"}},
+        "lastStep": 1,
+    }
+    assert gql(query, n="finite")["project"]["run"]["historyKeys"] == finite

@@ -7,7 +7,6 @@ spec is validated here, before any query.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -16,6 +15,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from .._store import Row
 from ._common import json_arg, request_context
+from .scalars import finite_json
 
 __all__ = ["BINDABLES"]
 
@@ -25,7 +25,7 @@ run_type = ObjectType("Run")
 @run_type.field("historyKeys")
 def resolve_history_keys(run: Row, info: GraphQLResolveInfo, **_: object) -> Any:
     """``Run.historyKeys``: the keys logged to history, with their types and ranges."""
-    return json.loads(run["_row"]["history_keys"])
+    return finite_json(run["_row"]["history_keys"])
 
 
 @run_type.field("history")
