@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild ``generated/wandb_typed_gql`` from ``schema.graphql`` + ``queries/``.
+"""Rebuild ``generated/_wandb_typed_gql`` from ``schema.graphql`` + ``queries/``.
 
     scripts/codegen            delete and regenerate the package
     scripts/codegen --check    regenerate into a temporary directory and fail on any diff
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = "wandb_typed_gql"
+PACKAGE = "_wandb_typed_gql"
 TARGET = ROOT / "generated" / PACKAGE
 
 

@@ -55,7 +55,7 @@ SHARED_RULES: list[Rule] = [
     (r"\baiter_bytes\b", "iter_bytes"),
     (r"\baread\b", "read"),
     (r"\bAsyncIterator\b", "Iterator"),
-    (r"\bwandb_typed_gql\.async_client\b", "wandb_typed_gql.client"),
+    (r"\b_wandb_typed_gql\.async_client\b", "_wandb_typed_gql.client"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 ]
 

@@ -6,7 +6,7 @@ then the wheel: the frame types (``PandasFrame``, ``PolarsFrame``) are NewTypes 
 those libraries' DataFrames, complete only where they are installed (a user without
 them is checked by ``tests/test_typing_without_extras.py``).
 Proves that both import packages (``wandb_typed`` and the generated
-``wandb_typed_gql``, with its ``schema.graphql``) ship in the wheel and work
+``_wandb_typed_gql``, with its ``schema.graphql``) ship in the wheel and work
 without the source tree on ``sys.path``; then runs ``basedpyright --verifytypes
 wandb_typed --ignoreexternal`` against the installed wheel (what Pylance users get)
 and fails below 100% or on any ambiguous symbol.
@@ -24,15 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHECK = """
-import pathlib, sys, wandb_typed, wandb_typed_gql
-from wandb_typed_gql.client import WandbClient
-from wandb_typed_gql.async_client import AsyncWandbClient
+import pathlib, sys, wandb_typed, _wandb_typed_gql
+from _wandb_typed_gql.client import WandbClient
+from _wandb_typed_gql.async_client import AsyncWandbClient
 from importlib.resources import files
 root = pathlib.Path(sys.argv[1])
-for mod in (wandb_typed, wandb_typed_gql):
+for mod in (wandb_typed, _wandb_typed_gql):
     assert root not in pathlib.Path(mod.__file__).parents, f"{mod.__name__} imported from the source tree"
-assert files("wandb_typed_gql").joinpath("schema.graphql").is_file(), "schema.graphql missing from the wheel"
-assert any(files("wandb_typed_gql").joinpath("queries").iterdir()), "queries/ missing from the wheel"
+assert files("_wandb_typed_gql").joinpath("schema.graphql").is_file(), "schema.graphql missing from the wheel"
+assert any(files("_wandb_typed_gql").joinpath("queries").iterdir()), "queries/ missing from the wheel"
 print("wheel ok:", wandb_typed.__version__, pathlib.Path(wandb_typed.__file__).parent)
 """
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from wandb_typed_gql.custom_types import serialize_json_string
+from _wandb_typed_gql.custom_types import serialize_json_string
 
 from wandb_typed import InputError
 from wandb_typed._encode import MAX_DEPTH, to_json_object, to_json_value

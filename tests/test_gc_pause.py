@@ -9,7 +9,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from wandb_typed_gql.gc_pause import gc_paused_from_reply, paused_gc
+from _wandb_typed_gql.gc_pause import gc_paused_from_reply, paused_gc
 
 
 @pytest.fixture(autouse=True)

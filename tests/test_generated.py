@@ -11,11 +11,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from wandb_typed_gql import custom_types
-from wandb_typed_gql.async_client import AsyncWandbClient
-from wandb_typed_gql.base_model import UNSET, UnsetType
-from wandb_typed_gql.client import WandbClient
-from wandb_typed_gql.fragments import ProjectFields, RunFields
+from _wandb_typed_gql import custom_types
+from _wandb_typed_gql.async_client import AsyncWandbClient
+from _wandb_typed_gql.base_model import UNSET, UnsetType
+from _wandb_typed_gql.client import WandbClient
+from _wandb_typed_gql.fragments import ProjectFields, RunFields
 
 from wandb_typed import Api
 from wandb_typed.testing import LocalServer
@@ -132,7 +132,7 @@ def test_codegen_makes_enums_open(tmp_path: Path) -> None:
         capture_output=True,
     )
     script = (
-        "from wandb_typed_gql.get_run import GetRun\n"
+        "from _wandb_typed_gql.get_run import GetRun\n"
         "r = GetRun.model_validate({'run': {'name': 'x', 'state': 'preempted'}})\n"
         "print(r.run.state.value, r.run.state == 'preempted', type(r.run.state).__name__)\n"
     )
@@ -152,8 +152,8 @@ def test_import_and_construction_stay_light() -> None:
     script = (
         "import sys, wandb_typed\n"
         "wandb_typed.Api(api_key='k' * 40)\n"
-        "heavy = [m for m in ('pydantic.main', 'pydantic_core', 'wandb_typed_gql.client',"
-        " 'wandb_typed_gql.base_model', 'asyncio', 'wandb_typed._async',"
+        "heavy = [m for m in ('pydantic.main', 'pydantic_core', '_wandb_typed_gql.client',"
+        " '_wandb_typed_gql.base_model', 'asyncio', 'wandb_typed._async',"
         " 'wandb_typed.automations._saved', 'wandb_typed.automations._events',"
         " 'wandb_typed._core.tfevents', 'wandb_typed._sync.artifact_files')"
         " if m in sys.modules]\n"

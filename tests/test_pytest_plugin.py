@@ -317,7 +317,7 @@ def test_the_seeded_template_is_reused_and_stale_ones_removed(
 
 # ---------------------------------------------------------------- startup cost
 
-HEAVY = ("wandb_typed", "wandb_typed_gql", "httpx", "pydantic", "ariadne", "uvicorn", "graphql")
+HEAVY = ("wandb_typed", "_wandb_typed_gql", "httpx", "pydantic", "ariadne", "uvicorn", "graphql")
 
 
 def test_importing_the_plugin_adds_no_module_but_itself() -> None:

@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
+from _wandb_typed_gql.async_client import AsyncWandbClient
+from _wandb_typed_gql.client import WandbClient
 from graphql import build_schema, lexicographic_sort_schema, print_schema
-from wandb_typed_gql.async_client import AsyncWandbClient
-from wandb_typed_gql.client import WandbClient
 
 from wandb_typed import (
     AuthenticationError,

@@ -417,6 +417,16 @@ def test_jedi_completes_what_methods_return(case: str, source: str, cls: type) -
     assert not missing, f"{case}: jedi does not offer {sorted(missing)}"
 
 
+def test_import_completion_offers_no_generated_package() -> None:
+    """``import wandb_`` completes to the package and its pytest plugin only: the
+    generated client installs as ``_wandb_typed_gql``, private by its name (tools that
+    list importable modules hide it, as they hide any ``_`` name)."""
+    offered = {c.name for c in jedi.Script("import wandb_").complete(1, len("import wandb_"))}
+    assert "wandb_typed" in offered
+    assert not [name for name in offered if "gql" in name], offered
+    assert "_wandb_typed_gql" in {c.name for c in jedi.Script("import _wandb").complete(1, 13)}
+
+
 #: Every public method of the two Api classes and of the resources they return.
 CLASSES = [
     wt.Api, wt.AsyncApi, wt.Project, wt.AsyncProject, wt.Run, wt.AsyncRun, wt.LightRun,

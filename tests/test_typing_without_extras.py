@@ -43,7 +43,7 @@ def runtime_packages() -> list[Path]:
     """Where the import packages of wandb-typed's runtime dependencies live."""
     seen: set[str] = set()
     todo = [Requirement(r) for r in metadata.requires("wandb-typed") or []]
-    found: list[Path] = [ROOT / "wandb_typed", ROOT / "generated" / "wandb_typed_gql"]
+    found: list[Path] = [ROOT / "wandb_typed", ROOT / "generated" / "_wandb_typed_gql"]
     while todo:
         req = todo.pop()
         name = req.name.lower().replace("_", "-")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from wandb_typed_gql.client import WandbClient
-from wandb_typed_gql.input_types import ArtifactAliasInput, ArtifactCollectionAliasInput, TagInput
+from _wandb_typed_gql.client import WandbClient
+from _wandb_typed_gql.input_types import ArtifactAliasInput, ArtifactCollectionAliasInput, TagInput
 
 from wandb_typed.testing import DemoInfo, LocalServer
 

@@ -48,7 +48,7 @@ from .sweeps import AsyncSweep
 from .users import AsyncUser
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.async_client import AsyncWandbClient
+    from _wandb_typed_gql.async_client import AsyncWandbClient
 
 __all__ = ["AsyncApi"]
 

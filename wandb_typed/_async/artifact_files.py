@@ -49,7 +49,7 @@ from .files import download_to, fetch_bytes
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactFileFields
+    from _wandb_typed_gql.fragments import ArtifactFileFields
 
     from .artifacts import AsyncArtifact
     from .session import AsyncSession

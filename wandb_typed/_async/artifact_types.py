@@ -21,7 +21,7 @@ from .artifacts import project_of
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactTypeFields
+    from _wandb_typed_gql.fragments import ArtifactTypeFields
 
     from .session import AsyncSession
 

@@ -26,7 +26,7 @@ from .paging import AsyncSizedPaginator
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import AutomationFields
+    from _wandb_typed_gql.fragments import AutomationFields
 
     from .session import AsyncSession
 
@@ -133,7 +133,7 @@ async def create_automation(
 ) -> Automation:
     """Create an automation; if one of that name exists, return it (``fetch_existing``)
     or raise :class:`ConflictError`."""
-    from wandb_typed_gql.input_types import CreateFilterTriggerInput
+    from _wandb_typed_gql.input_types import CreateFilterTriggerInput
 
     if not isinstance(cast("object", fetch_existing), bool):
         raise InputError(f"fetch_existing must be True or False, got {fetch_existing!r}")
@@ -176,7 +176,7 @@ async def update_automation(
 ) -> Automation:
     """Save an automation's edits (and ``kwargs``); a missing one is created with
     ``create_missing``, else :class:`NotFoundError`."""
-    from wandb_typed_gql.input_types import CreateFilterTriggerInput, UpdateFilterTriggerInput
+    from _wandb_typed_gql.input_types import CreateFilterTriggerInput, UpdateFilterTriggerInput
 
     if not isinstance(cast("object", create_missing), bool):
         raise InputError(f"create_missing must be True or False, got {create_missing!r}")

@@ -33,7 +33,7 @@ from .paging import AsyncSizedPaginator
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import FileFields
+    from _wandb_typed_gql.fragments import FileFields
 
     from .connection import AsyncConnection
     from .runs import AsyncRun

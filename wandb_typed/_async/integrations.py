@@ -33,7 +33,7 @@ def _listing(
         check_name(entity, "entity name")
 
     async def fetch(cursor: str | None, first: int) -> Page[T]:
-        from wandb_typed_gql.fragments import SlackIntegrationFields, WebhookIntegrationFields
+        from _wandb_typed_gql.fragments import SlackIntegrationFields, WebhookIntegrationFields
 
         name = await session.resolve_entity(entity)
         result = await session.gql.integration_page(entity=name, cursor=cursor, per_page=first)

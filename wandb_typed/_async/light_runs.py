@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
 
-from wandb_typed_gql.gc_pause import gc_paused_from_reply
+from _wandb_typed_gql.gc_pause import gc_paused_from_reply
 
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, LightRunData, RunListingData, RunQuery, RunState

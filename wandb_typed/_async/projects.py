@@ -15,7 +15,7 @@ from .paging import AsyncSizedPaginator
 from .users import user_from
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ProjectFields
+    from _wandb_typed_gql.fragments import ProjectFields
 
     from .artifact_collections import AsyncArtifactCollection
     from .artifact_types import AsyncArtifactType
@@ -122,7 +122,7 @@ async def upsert_project(
     session: AsyncSession, name: str, entity: str | None, description: str | None
 ) -> AsyncProject:
     """Create the project, or update its description if it exists."""
-    from wandb_typed_gql.input_types import UpsertModelInput
+    from _wandb_typed_gql.input_types import UpsertModelInput
 
     name = check_name(name, "project name")
     description = check_optional_str(description, "description")

@@ -17,7 +17,7 @@ from ..types import as_object
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ReportFields
+    from _wandb_typed_gql.fragments import ReportFields
 
     from .runs import AsyncRuns
     from .session import AsyncSession

@@ -17,7 +17,7 @@ from ._mode import same_loop
 from .connection import AsyncConnection
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.async_client import AsyncWandbClient
+    from _wandb_typed_gql.async_client import AsyncWandbClient
 
     from .users import AsyncUser
 
@@ -68,7 +68,7 @@ class AsyncSession:
         """The generated client, sending through :attr:`connection`."""
         connection = self.connection  # checks: still open, same event loop
         if self._gql is None:
-            from wandb_typed_gql.async_client import AsyncWandbClient
+            from _wandb_typed_gql.async_client import AsyncWandbClient
 
             self._gql = AsyncWandbClient(connection)
         return self._gql

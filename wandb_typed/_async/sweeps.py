@@ -14,7 +14,7 @@ from ..paths import check_name, parse_object_path
 from .paging import AsyncSizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import SweepFields
+    from _wandb_typed_gql.fragments import SweepFields
 
     from .runs import AsyncRun, AsyncRuns
     from .session import AsyncSession

@@ -18,7 +18,7 @@ from ..types import as_object
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import UserAccountFields, UserFields
+    from _wandb_typed_gql.fragments import UserAccountFields, UserFields
 
     from .session import AsyncSession
 
@@ -88,7 +88,7 @@ def _key_id(api_key: object) -> str:
 
 def user_from(session: AsyncSession, f: UserFields | UserAccountFields) -> AsyncUser:
     """Build from the generated ``UserFields`` or ``UserAccountFields`` fragment."""
-    from wandb_typed_gql.fragments import UserAccountFields
+    from _wandb_typed_gql.fragments import UserAccountFields
 
     return AsyncUser(
         id=f.id, name=f.name, username=f.username, email=f.email, admin=bool(f.admin),

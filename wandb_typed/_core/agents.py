@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import AgentFields
+    from _wandb_typed_gql.fragments import AgentFields
 
 __all__ = ["Agent", "agent_from"]
 

@@ -15,7 +15,7 @@ from .artifact_names import check_artifact_name_part, check_artifact_tags
 from .checks import check_optional_str
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactCollectionFields
+    from _wandb_typed_gql.fragments import ArtifactCollectionFields
 
 __all__ = ["ArtifactCollectionData", "CollectionRef"]
 

@@ -19,7 +19,7 @@ from .checks import check_optional_str
 from .enums import OpenStrEnum
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactFields
+    from _wandb_typed_gql.fragments import ArtifactFields
 
 __all__ = ["ArtifactData", "ArtifactState"]
 

@@ -191,8 +191,8 @@ def graphql_outcome(
 ) -> dict[str, Any]:
     """The ``data`` of a reply, or the typed error (raised; :class:`Retryable` when
     another attempt may succeed)."""
+    from _wandb_typed_gql.gc_pause import paused_gc
     from pydantic_core import from_json
-    from wandb_typed_gql.gc_pause import paused_gc
 
     if status >= 300:
         error = status_error(status, headers, body, url, name)

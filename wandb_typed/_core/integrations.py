@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import SlackIntegrationFields, WebhookIntegrationFields
+    from _wandb_typed_gql.fragments import SlackIntegrationFields, WebhookIntegrationFields
 
 __all__ = ["Integration", "SlackIntegration", "WebhookIntegration", "integration_from"]
 
@@ -50,7 +50,7 @@ def integration_from(
     node: SlackIntegrationFields | WebhookIntegrationFields,
 ) -> Integration:
     """Build from the generated ``SlackIntegrationFields``/``WebhookIntegrationFields``."""
-    from wandb_typed_gql.fragments import SlackIntegrationFields
+    from _wandb_typed_gql.fragments import SlackIntegrationFields
 
     if isinstance(node, SlackIntegrationFields):
         return SlackIntegration(

@@ -19,7 +19,7 @@ from .artifact_names import REGISTRY_PREFIX, check_artifact_name_part
 from .checks import check_bool, check_optional_str
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import RegistryFields
+    from _wandb_typed_gql.fragments import RegistryFields
 
 __all__ = [
     "REGISTRY_PREFIX",

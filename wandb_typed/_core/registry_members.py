@@ -13,8 +13,8 @@ from ..errors import InputError
 from .users import UserData
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.registry_team_members import RegistryTeamMembersProjectTeamMembers
-    from wandb_typed_gql.registry_user_members import RegistryUserMembersProjectMembers
+    from _wandb_typed_gql.registry_team_members import RegistryTeamMembersProjectTeamMembers
+    from _wandb_typed_gql.registry_user_members import RegistryUserMembersProjectMembers
 
 __all__ = [
     "Member",

@@ -22,7 +22,7 @@ from .typed import validate_as
 from .users import UserRef
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import RunFields
+    from _wandb_typed_gql.fragments import RunFields
 
     from ..config import Settings
 

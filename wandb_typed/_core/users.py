@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..types import JSONObject
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import UserAccountFields, UserFields
+    from _wandb_typed_gql.fragments import UserAccountFields, UserFields
 
 __all__ = ["ApiKeyInfo", "NewApiKey", "SecretKey", "UserData", "UserRef", "api_keys_of", "teams_of"]
 

@@ -50,7 +50,7 @@ from .sweeps import Sweep
 from .users import User
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.client import WandbClient
+    from _wandb_typed_gql.client import WandbClient
 
 __all__ = ["Api"]
 

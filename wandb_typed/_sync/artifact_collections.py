@@ -23,7 +23,7 @@ from .paging import SizedPaginator
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactCollectionFields
+    from _wandb_typed_gql.fragments import ArtifactCollectionFields
 
     from .session import Session
 
@@ -84,8 +84,8 @@ class ArtifactCollection(ArtifactCollectionData):
     def save(self) -> None:
         """Write local edits of ``name``, ``description`` and ``tags`` back (one
         request; nothing is sent when nothing changed)."""
-        from wandb_typed_gql.base_model import UNSET
-        from wandb_typed_gql.input_types import TagInput
+        from _wandb_typed_gql.base_model import UNSET
+        from _wandb_typed_gql.input_types import TagInput
 
         name, description, description_changed, added, removed = self._edits()
         if name is None and not description_changed and not added and not removed:

@@ -96,7 +96,7 @@ class ArtifactDraft(ArtifactDraftData):
         progress: ProgressArg,
         max_workers: int,
     ) -> Artifact:
-        from wandb_typed_gql.input_types import UpsertBucketInput
+        from _wandb_typed_gql.input_types import UpsertBucketInput
 
         from .artifact_uploads import save_draft
         from .runs import _random_run_id  # pyright: ignore[reportPrivateUsage]

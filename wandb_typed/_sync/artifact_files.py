@@ -51,7 +51,7 @@ from .files import download_to, fetch_bytes
 from .paging import SizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactFileFields
+    from _wandb_typed_gql.fragments import ArtifactFileFields
 
     from .artifacts import Artifact
     from .session import Session

@@ -16,7 +16,7 @@ from .artifacts import Artifact, artifact_in_sequence
 from .paging import SizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactFields
+    from _wandb_typed_gql.fragments import ArtifactFields
 
     from .runs import Run
     from .session import Session
@@ -96,7 +96,7 @@ def log_artifact(
     """Record an existing version of the run's project as an output of ``run``
     (found by its digest; no new version is created), adding ``aliases`` and
     ``tags``. Returns the version as the server has it now."""
-    from wandb_typed_gql.input_types import ArtifactAliasInput, TagInput
+    from _wandb_typed_gql.input_types import ArtifactAliasInput, TagInput
 
     art = _check_artifact(artifact)
     new_aliases = check_aliases(list(aliases) if aliases is not None else [], "aliases")

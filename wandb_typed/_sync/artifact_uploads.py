@@ -115,8 +115,8 @@ def save_draft(
 ) -> Artifact:
     """Save ``draft`` as a new version of ``entity/project/<draft.name>`` logged by
     ``run`` (see the module docstring); returns the committed version."""
-    from wandb_typed_gql.enums import ArtifactManifestType
-    from wandb_typed_gql.input_types import (
+    from _wandb_typed_gql.enums import ArtifactManifestType
+    from _wandb_typed_gql.input_types import (
         ArtifactAliasInput,
         CreateArtifactFileSpecInput,
         TagInput,

@@ -45,7 +45,7 @@ from .paging import SizedPaginator
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ArtifactFields, ArtifactMembershipFields
+    from _wandb_typed_gql.fragments import ArtifactFields, ArtifactMembershipFields
 
     from .artifact_collections import ArtifactCollection
     from .artifact_drafts import ArtifactDraft
@@ -94,8 +94,8 @@ class Artifact(ArtifactData):
         Nothing is sent when nothing changed. On a linked version whose only edits
         are aliases, only the aliases are written (its source project may be
         read-only to you)."""
-        from wandb_typed_gql.base_model import UNSET
-        from wandb_typed_gql.input_types import ArtifactCollectionAliasInput, TagInput
+        from _wandb_typed_gql.base_model import UNSET
+        from _wandb_typed_gql.input_types import ArtifactCollectionAliasInput, TagInput
 
         changes = self._changes()
         if changes.empty:
@@ -153,7 +153,7 @@ class Artifact(ArtifactData):
         (``[entity/][project/]name``, default entity and project: the version's own;
         a registry path ``wandb-registry-<r>/<name>``), created on first link, with
         extra ``aliases``. Returns the version as found through the portfolio."""
-        from wandb_typed_gql.input_types import ArtifactAliasInput
+        from _wandb_typed_gql.input_types import ArtifactAliasInput
 
         entity, project, portfolio = parse_collection_path(
             target_path, organization=self._session.settings.organization, what="target_path"

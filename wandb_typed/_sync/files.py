@@ -35,7 +35,7 @@ from .paging import SizedPaginator
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import FileFields
+    from _wandb_typed_gql.fragments import FileFields
 
     from .connection import Connection
     from .runs import Run

@@ -19,7 +19,7 @@ from ..paths import check_name
 from ..types import JSONObject
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.job_page import JobPageProjectArtifactTypeArtifactCollectionsEdgesNode
+    from _wandb_typed_gql.job_page import JobPageProjectArtifactTypeArtifactCollectionsEdgesNode
 
     from .artifacts import Artifact
     from .launch import QueuedRun

@@ -46,11 +46,11 @@ from ._mode import sleep
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import RunQueueFields
-    from wandb_typed_gql.run_queue_item_by_id import (
+    from _wandb_typed_gql.fragments import RunQueueFields
+    from _wandb_typed_gql.run_queue_item_by_id import (
         RunQueueItemByIdProjectRunQueueRunQueueItem,
     )
-    from wandb_typed_gql.run_queue_items import (
+    from _wandb_typed_gql.run_queue_items import (
         RunQueueItemsProjectRunQueueRunQueueItemsEdgesNode,
     )
 
@@ -386,8 +386,8 @@ def create_run_queue(
 ) -> RunQueue:
     """Create a queue (and the entity's ``model-registry`` project and the queue's
     default resource config), as the official client does; returns it fetched."""
-    from wandb_typed_gql.enums import RunQueueAccessType as Access
-    from wandb_typed_gql.enums import RunQueuePrioritizationMode as Mode
+    from _wandb_typed_gql.enums import RunQueueAccessType as Access
+    from _wandb_typed_gql.enums import RunQueuePrioritizationMode as Mode
 
     from .projects import upsert_project
 
@@ -433,7 +433,7 @@ def upsert_run_queue(
 ) -> RunQueue:
     """Create the queue or replace its resource config, template variables, links
     and prioritization (the official ``upsert_run_queue`` request); returns it."""
-    from wandb_typed_gql.enums import RunQueuePrioritizationMode as Mode
+    from _wandb_typed_gql.enums import RunQueuePrioritizationMode as Mode
 
     from .projects import upsert_project
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from wandb_typed_gql.gc_pause import gc_paused_from_reply
+from _wandb_typed_gql.gc_pause import gc_paused_from_reply
 
 from .._core.paging import Page, page_of
 from .._core.runs import FULL, LightRunData, RunListingData, RunQuery, RunState

@@ -17,7 +17,7 @@ from .paging import SizedPaginator
 from .users import user_from
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ProjectFields
+    from _wandb_typed_gql.fragments import ProjectFields
 
     from .artifact_collections import ArtifactCollection
     from .artifact_types import ArtifactType
@@ -120,7 +120,7 @@ def upsert_project(
     session: Session, name: str, entity: str | None, description: str | None
 ) -> Project:
     """Create the project, or update its description if it exists."""
-    from wandb_typed_gql.input_types import UpsertModelInput
+    from _wandb_typed_gql.input_types import UpsertModelInput
 
     name = check_name(name, "project name")
     description = check_optional_str(description, "description")

@@ -51,7 +51,7 @@ from .registry_search import (
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import RegistryFields
+    from _wandb_typed_gql.fragments import RegistryFields
 
     from .session import Session
 
@@ -113,7 +113,7 @@ class Registry(RegistryData):
     def save(self) -> None:
         """Write the edits: settings and new artifact types in one request, then the
         new name (a rename); nothing is sent when nothing changed."""
-        from wandb_typed_gql.input_types import (
+        from _wandb_typed_gql.input_types import (
             ArtifactTypeInput,
             RenameProjectInput,
             UpsertModelInput,
@@ -181,7 +181,7 @@ class Registry(RegistryData):
     def add_members(self, *members: MemberArg) -> Self:
         """Give users and teams of the organization the ``member`` role (then
         :meth:`update_member` to change it); admins only."""
-        from wandb_typed_gql.input_types import CreateProjectMembersInput
+        from _wandb_typed_gql.input_types import CreateProjectMembersInput
 
         users, teams = member_ids(members)
         result = self._session.gql.create_registry_members(
@@ -192,7 +192,7 @@ class Registry(RegistryData):
 
     def remove_members(self, *members: MemberArg) -> Self:
         """Take users' and teams' roles in the registry away; admins only."""
-        from wandb_typed_gql.input_types import DeleteProjectMembersInput
+        from _wandb_typed_gql.input_types import DeleteProjectMembersInput
 
         users, teams = member_ids(members)
         result = self._session.gql.delete_registry_members(
@@ -204,7 +204,7 @@ class Registry(RegistryData):
     def update_member(self, member: MemberArg, role: MemberRole) -> Self:
         """Change a member's role: ``admin``, ``member``, ``viewer`` or
         ``restricted_viewer``; admins only."""
-        from wandb_typed_gql.input_types import (
+        from _wandb_typed_gql.input_types import (
             UpdateProjectMemberInput,
             UpdateProjectTeamMemberInput,
         )
@@ -330,7 +330,7 @@ def create_registry(
     artifact_types: Sequence[str] | None,
 ) -> Registry:
     """Create a registry; one of that name already there is a :class:`ConflictError`."""
-    from wandb_typed_gql.input_types import ArtifactTypeInput, UpsertModelInput
+    from _wandb_typed_gql.input_types import ArtifactTypeInput, UpsertModelInput
 
     name = check_registry_name(name)
     access = access_of(check_visibility(visibility))

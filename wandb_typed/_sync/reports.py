@@ -19,7 +19,7 @@ from ..types import as_object
 from .paging import SizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import ReportFields
+    from _wandb_typed_gql.fragments import ReportFields
 
     from .runs import Runs
     from .session import Session

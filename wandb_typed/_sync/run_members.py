@@ -82,7 +82,7 @@ class RunMembers(RunData):
         refuses raises."""
         if state not in ("pending", "failed"):
             raise InputError(f"state must be 'pending' or 'failed', got {state!r}")
-        from wandb_typed_gql.input_types import UpdateRunStateInput
+        from _wandb_typed_gql.input_types import UpdateRunStateInput
 
         result = self._session.gql.update_run_state(
             input=UpdateRunStateInput(id=self.storage_id, state=state)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
-from wandb_typed_gql.gc_pause import gc_paused_from_reply, paused_gc
+from _wandb_typed_gql.gc_pause import gc_paused_from_reply, paused_gc
 
 from .._core.checks import check_bool
 from .._core.history import HistoryRow
@@ -36,7 +36,7 @@ from .run_members import RunMembers
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import RunFields
+    from _wandb_typed_gql.fragments import RunFields
 
     from .._core.progress import ProgressArg
     from .artifact_drafts import ArtifactDraft
@@ -87,7 +87,7 @@ class Run(RunMembers):
         made by someone else between that read and this write (two requests, a few
         milliseconds apart) is overwritten.
         """
-        from wandb_typed_gql.input_types import UpsertBucketInput
+        from _wandb_typed_gql.input_types import UpsertBucketInput
 
         changes = self._changes()
         if changes.empty:
@@ -555,7 +555,7 @@ def create_run(
     session: Session, run_id: str | None, project: str | None, entity: str | None
 ) -> Run:
     """Create a run in state ``running`` (an existing id is upserted, as W&B does)."""
-    from wandb_typed_gql.input_types import UpsertBucketInput
+    from _wandb_typed_gql.input_types import UpsertBucketInput
 
     name = check_name(run_id, "run id") if run_id is not None else _random_run_id()
     project_name = (

@@ -19,7 +19,7 @@ from ._mode import same_loop
 from .connection import Connection
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.client import WandbClient
+    from _wandb_typed_gql.client import WandbClient
 
     from .users import User
 
@@ -70,7 +70,7 @@ class Session:
         """The generated client, sending through :attr:`connection`."""
         connection = self.connection  # checks: still open, same event loop
         if self._gql is None:
-            from wandb_typed_gql.client import WandbClient
+            from _wandb_typed_gql.client import WandbClient
 
             self._gql = WandbClient(connection)
         return self._gql

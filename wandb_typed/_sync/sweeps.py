@@ -16,7 +16,7 @@ from ..paths import check_name, parse_object_path
 from .paging import SizedPaginator
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import SweepFields
+    from _wandb_typed_gql.fragments import SweepFields
 
     from .runs import Run, Runs
     from .session import Session

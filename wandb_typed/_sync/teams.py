@@ -19,7 +19,7 @@ from ..paths import check_name
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import TeamFields, TeamMemberFields
+    from _wandb_typed_gql.fragments import TeamFields, TeamMemberFields
 
     from .session import Session
 

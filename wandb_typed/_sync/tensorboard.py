@@ -72,7 +72,7 @@ def sync_tensorboard(
 ) -> Run:
     """Sync the event files under ``root_dir`` into the run ``run_id`` (see the module
     docstring) and return the run."""
-    from wandb_typed_gql.input_types import UpsertBucketInput
+    from _wandb_typed_gql.input_types import UpsertBucketInput
 
     from .runs import _random_run_id, fetch_run  # pyright: ignore[reportPrivateUsage]
 

@@ -20,7 +20,7 @@ from ..types import as_object
 from .writes import delete_once
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import UserAccountFields, UserFields
+    from _wandb_typed_gql.fragments import UserAccountFields, UserFields
 
     from .session import Session
 
@@ -90,7 +90,7 @@ def _key_id(api_key: object) -> str:
 
 def user_from(session: Session, f: UserFields | UserAccountFields) -> User:
     """Build from the generated ``UserFields`` or ``UserAccountFields`` fragment."""
-    from wandb_typed_gql.fragments import UserAccountFields
+    from _wandb_typed_gql.fragments import UserAccountFields
 
     return User(
         id=f.id, name=f.name, username=f.username, email=f.email, admin=bool(f.admin),

@@ -35,7 +35,7 @@ from ._json import to_json
 from ._scopes import ArtifactCollectionScope, EntityScope, ProjectScope, RegistryScope, Scope
 
 if TYPE_CHECKING:
-    from wandb_typed_gql.fragments import AutomationFields
+    from _wandb_typed_gql.fragments import AutomationFields
 
 __all__ = [
     "Automation",

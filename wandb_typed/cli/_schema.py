@@ -125,11 +125,11 @@ def _base_url(url: str) -> str:
 
 
 def _installed_queries() -> Path:
-    """The operations shipped in the wheel (``wandb_typed_gql/queries``); in a source
+    """The operations shipped in the wheel (``_wandb_typed_gql/queries``); in a source
     checkout (an editable install ships none), ``./queries``."""
     from importlib.resources import files
 
-    packaged = Path(str(files("wandb_typed_gql"))) / "queries"
+    packaged = Path(str(files("_wandb_typed_gql"))) / "queries"
     return packaged if packaged.is_dir() else Path("queries")
 
 

@@ -67,11 +67,11 @@ def schema_sdl() -> str:
     if path is not None:
         return path.read_text(encoding="utf-8")
     try:
-        packaged = importlib.resources.files("wandb_typed_gql") / "schema.graphql"
+        packaged = importlib.resources.files("_wandb_typed_gql") / "schema.graphql"
         return packaged.read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         raise RuntimeError(
-            "schema.graphql not found (neither in the source tree nor in wandb_typed_gql)"
+            "schema.graphql not found (neither in the source tree nor in _wandb_typed_gql)"
         ) from None
 
 
