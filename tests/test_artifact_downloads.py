@@ -239,6 +239,30 @@ def test_download_is_byte_identical_and_checked(server: LocalServer, tmp_path: P
     assert all(0 <= p.bytes_done <= total for p in seen)
 
 
+def test_files_larger_than_a_write_block_are_byte_identical(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    """A download hashes and writes in blocks (``WRITE_BLOCK``): a file of several
+    blocks and a remainder, and one of exactly one block, land byte for byte, and a
+    corrupted block is caught by the MD5 check."""
+    from wandb_typed._core.files import WRITE_BLOCK
+
+    rng = random.Random(11)
+    files = {
+        "three.bin": rng.randbytes(3 * WRITE_BLOCK + 12_345),
+        "one.bin": rng.randbytes(WRITE_BLOCK),
+    }
+    server.store.artifacts.create_artifact("demo", "w", "large", "dataset", files)
+    root = make_api(server).artifact("demo/w/large:v0").download(tmp_path / "l")
+    assert on_disk(root) == files
+    assert leftovers(root) == []
+
+    api = faulty_api(server, Faulty(always="corrupt"))  # the first block's first byte
+    with pytest.raises(ResponseValidationError, match="MD5 mismatch"):
+        api.artifact("demo/w/large:v0").download(tmp_path / "c", path_prefix="three")
+    assert on_disk(tmp_path / "c") == {}
+
+
 def test_demo_dataset_download(demo_server: LocalServer, tmp_path: Path) -> None:
     api = make_api(demo_server)
     root = api.artifact("demo/mnist/mnist-train:v0").download(tmp_path / "d", max_workers=16)
