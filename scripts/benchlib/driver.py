@@ -90,6 +90,11 @@ def median_of(results: Sequence[Json]) -> Json:
     return out
 
 
+def speedup(official: Sequence[Json], ours: Sequence[Json]) -> float:
+    """Official ÷ ours, median wall time of each."""
+    return float(median_of(official)["wall"]) / float(median_of(ours)["wall"])
+
+
 def repeat(ctx: Context, label: str, times: int, **spec: object) -> Json:
     """The median of ``times`` runs of one measurement."""
     return median_of([run_worker(ctx, label, timeout=3600, **spec) for _ in range(times)])

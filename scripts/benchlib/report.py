@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .common import MB
+from .common import MB, Json
 from .sizes import Sizes
 
 
@@ -57,6 +57,11 @@ def fbytes(value: float) -> str:
 def fx(value: float) -> str:
     """A ratio as ``1.23x`` (``12.3x`` from ten up)."""
     return f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
+
+
+def round_ratios(official: Sequence[Json], ours: Sequence[Json]) -> str:
+    """Official ÷ ours wall time, round by round (``1.52x, 1.31x, ...``)."""
+    return ", ".join(fx(o["wall"] / u["wall"]) for o, u in zip(official, ours, strict=True))
 
 
 def render_table(section: Section, markdown: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..common import MB, Json
 from ..driver import Context, interleaved, median_of, run_worker
-from ..report import Section, Target, fnum, fs, fx
+from ..report import Section, Target, fnum, fs, fx, round_ratios
 from ..sizes import artifact_file_size
 
 
@@ -93,10 +93,7 @@ def bench_artifacts(ctx: Context) -> Section:
         f"{fx(ours8['wall'] / official['wall'])}); client CPU "
         f"{fx(ours['cpu'] / max(official['cpu'], 1e-9))} (official incl. wandb-core). Rounds, "
         "official ÷ ours wall: "
-        + ", ".join(
-            fx(o["wall"] / u["wall"])
-            for o, u in zip(downloads["official"], downloads["ours"], strict=True)
-        )
+        + round_ratios(downloads["official"], downloads["ours"])
         + ". Both "
         "start from an artifact already fetched, in a fresh directory; the official client "
         "also writes every file into its cache (a fresh `WANDB_CACHE_DIR` per run) and "

@@ -7,13 +7,12 @@ share (its CPU per download, per 100 MB) beside each client's. Lighter than
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 
 from ..common import MB, Json
-from ..driver import Context, median_of, run_worker
-from ..report import Section, Target, fs, fx
+from ..driver import Context, median_of, run_worker, speedup
+from ..report import Section, Target, fs, fx, round_ratios
 from ..server import LatencyProxy
-from ..sizes import artifact_file_size
+from ..sizes import artifact_file_size, download_goal
 
 HEADER = ("path", "client", "wall (median)", "wall spread", "client CPU", "server CPU",
           "server CPU / 100 MB", "RSS growth")  # fmt: skip
@@ -64,7 +63,7 @@ def bench_downloads(ctx: Context) -> Section:
         f"through a {s.rtt_ms:.0f} ms round-trip proxy",
         HEADER,
     )
-    goal = 3 if s.artifact_files >= 1_000 else 2
+    goal = download_goal(s)
     for path, results in (("direct", direct), (f"{s.rtt_ms:.0f} ms proxy", proxied)):
         for (label, _, _), rs in zip(VARIANTS, results, strict=True):
             m = median_of(rs)
@@ -75,8 +74,7 @@ def bench_downloads(ctx: Context) -> Section:
                  fs(m["cpu"]), fs(m["server_cpu"]), fs(share), f"{m['rss_growth_mb']:.0f} MB")
             )  # fmt: skip
         ours, ours8, official = results
-        x = float(median_of(official)["wall"]) / float(median_of(ours)["wall"])
-        x8 = float(median_of(official)["wall"]) / float(median_of(ours8)["wall"])
+        x, x8 = speedup(official, ours), speedup(official, ours8)
         section.targets += [
             Target(f"{path}: download ≥ {goal}x official (each client's default call)",
                    x >= goal, f"{fx(x)}; max_workers=8: {fx(x8)}"),
@@ -85,15 +83,11 @@ def bench_downloads(ctx: Context) -> Section:
                    f"{median_of(ours)['rss_growth_mb']:.0f} MB"),
         ]  # fmt: skip
         section.notes.append(
-            f"{path}, official ÷ ours wall round by round: {_ratios(official, ours)} "
-            f"(max_workers=8: {_ratios(official, ours8)})."
+            f"{path}, official ÷ ours wall round by round: {round_ratios(official, ours)} "
+            f"(max_workers=8: {round_ratios(official, ours8)})."
         )
     section.notes.append(
         "Server CPU is the server process's CPU during each timed download: the server's "
         "share. Client CPU includes the official client's wandb-core."
     )
     return section
-
-
-def _ratios(official: Sequence[Json], ours: Sequence[Json]) -> str:
-    return ", ".join(fx(o["wall"] / u["wall"]) for o, u in zip(official, ours, strict=True))

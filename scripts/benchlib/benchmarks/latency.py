@@ -10,10 +10,10 @@ import shutil
 from collections.abc import Sequence
 
 from ..common import HISTORIES_RUNS, MB, Json
-from ..driver import Context, median_of, run_worker
-from ..report import Section, Target, fnum, fs, fx
+from ..driver import Context, median_of, run_worker, speedup
+from ..report import Section, Target, fnum, fs, fx, round_ratios
 from ..server import LatencyProxy
-from ..sizes import artifact_file_size, history_run_name
+from ..sizes import artifact_file_size, download_goal, history_run_name
 
 HEADER = ("case", "client", "items", "wall (median)", "wall spread", "requests", "client CPU",
           "server CPU", "proxy CPU")  # fmt: skip
@@ -60,11 +60,6 @@ def _row(case: str, client: str, rs: Sequence[Json]) -> tuple[str, ...]:
     m = median_of(rs)
     return (case, client, fnum(m["items"]), fs(m["wall"]), _spread(rs), fnum(m["requests"]),
             fs(m["cpu"]), fs(m["server_cpu"]), fs(m["proxy_cpu"]))  # fmt: skip
-
-
-def _ratios(official: Sequence[Json], ours: Sequence[Json]) -> str:
-    """official ÷ ours wall, round by round."""
-    return ", ".join(fx(o["wall"] / u["wall"]) for o, u in zip(official, ours, strict=True))
 
 
 def bench_latency(ctx: Context) -> Section:
@@ -120,12 +115,9 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
         _row("artifact download", "official", dl_off),
     ]
 
-    def speed(official: Sequence[Json], ours: Sequence[Json]) -> float:
-        return float(median_of(official)["wall"]) / float(median_of(ours)["wall"])
-
-    default_x, equal_x = speed(runs_off, runs_default), speed(runs_off, runs_50)
-    hist_x, dl_x = speed(hist_off, hist_ours), speed(dl_off, dl_ours)
-    dl_goal = 3 if s.artifact_files >= 1_000 else 2
+    default_x, equal_x = speedup(runs_off, runs_default), speedup(runs_off, runs_50)
+    hist_x, dl_x = speedup(hist_off, hist_ours), speedup(dl_off, dl_ours)
+    dl_goal = download_goal(s)
     section.targets += [
         Target(f"{rtt_ms:.0f} ms proxy: runs listing, ours default ≥ 4x official "
                "(`lazy=False`, per_page=50)", default_x >= 4, fx(default_x)),
@@ -133,16 +125,16 @@ def _measure(ctx: Context, url: str, proxy_pid: int, rtt_ms: float) -> Section:
                equal_x >= 2, fx(equal_x)),
         Target(f"{rtt_ms:.0f} ms proxy: scan_history ≥ 6x official", hist_x >= 6, fx(hist_x)),
         Target(f"{rtt_ms:.0f} ms proxy: artifact download ≥ {dl_goal}x official",
-               dl_x >= dl_goal, f"{fx(dl_x)}; max_workers=8: {fx(speed(dl_off, dl_8))}"),
+               dl_x >= dl_goal, f"{fx(dl_x)}; max_workers=8: {fx(speedup(dl_off, dl_8))}"),
         Target(f"{rtt_ms:.0f} ms proxy: artifact download RSS growth ≤ 100 MB",
                median_of(dl_ours)["rss_growth_mb"] <= 100,
                f"{median_of(dl_ours)['rss_growth_mb']:.0f} MB"),
     ]  # fmt: skip
     section.notes += [
-        f"Official ÷ ours wall, round by round: listing default {_ratios(runs_off, runs_default)}; "
-        f"listing per_page=50 {_ratios(runs_off, runs_50)}; scan_history "
-        f"{_ratios(hist_off, hist_ours)}; histories {_ratios(many_off, many_ours)}; download {_ratios(dl_off, dl_ours)} "
-        f"(max_workers=8: {_ratios(dl_off, dl_8)}).",
+        f"Official ÷ ours wall, round by round: listing default {round_ratios(runs_off, runs_default)}; "
+        f"listing per_page=50 {round_ratios(runs_off, runs_50)}; scan_history "
+        f"{round_ratios(hist_off, hist_ours)}; histories {round_ratios(many_off, many_ours)}; download {round_ratios(dl_off, dl_ours)} "
+        f"(max_workers=8: {round_ratios(dl_off, dl_8)}).",
         f"Each request pays {rtt_ms:.0f} ms (and each new connection one more round trip): "
         f"requests x round trip is the floor of a client that waits for each answer, e.g. "
         f"{fnum(median_of(runs_off)['requests'])} requests ≈ "
