@@ -1,5 +1,6 @@
 """Names a package exports but imports on first use (PEP 562), written once for
-``wandb_typed`` (its async classes) and ``wandb_typed.testing`` (the server)."""
+``wandb_typed`` (its async classes and a few rarely used ones),
+``wandb_typed.automations`` (the DSL) and ``wandb_typed.testing`` (the server)."""
 
 from __future__ import annotations
 

@@ -42,8 +42,9 @@ package first.)
 
 Seeding the demo data takes seconds, so it is done once: into a SQLite file kept in
 pytest's cache directory (keyed by a hash of the server's code), which every seeded
-server copies, hard-linking its artifact contents (immutable files beside it). The shared server is shared: tests that write to it should write into
-a project of their own, or ask for a fresh server.
+server copies, hard-linking its artifact contents (immutable files beside it). The
+shared server is shared: tests that write to it should write into a project of their
+own, or ask for a fresh server.
 """
 
 from __future__ import annotations

@@ -184,11 +184,16 @@ def _object_of(text: str | bytes | None, what: str | Callable[[], str]) -> JSONO
     except ValueError as exc:
         from ..errors import ResponseValidationError, clip
 
-        name = what if isinstance(what, str) else what()
-        raise ResponseValidationError(f"{name} is not JSON ({clip(str(exc), 200)})") from None
+        raise ResponseValidationError(
+            f"{_named(what)} is not JSON ({clip(str(exc), 200)})"
+        ) from None
     if type(value) is dict:
         return cast("JSONObject", value)
-    return as_object(value, what if isinstance(what, str) else what())
+    return as_object(value, _named(what))
+
+
+def _named(what: str | Callable[[], str]) -> str:
+    return what if isinstance(what, str) else what()
 
 
 #: The GraphQL name of each JSONString field a run keeps as text (for messages).

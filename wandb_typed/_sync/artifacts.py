@@ -330,8 +330,9 @@ class Artifact(ArtifactData):
         (default ``./artifacts/<name>``) and return ``root``.
 
         Files are fetched ``max_workers`` at a time (32 by default, as the official
-        client does: over a wide-area link each file waits a round trip), streamed to disk and checked
-        against the manifest's MD5; each lands under its name only when complete.
+        client does: over a wide-area link each file waits a round trip), streamed to
+        disk and checked against the manifest's MD5; each lands under its name only
+        when complete.
         A file already there with the right contents is not fetched again (so an
         interrupted download resumes). References to ``http(s)://`` URLs are
         fetched; others (``s3://``, ``gs://``, ...) raise
