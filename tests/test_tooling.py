@@ -417,6 +417,28 @@ def test_jedi_completes_what_methods_return(case: str, source: str, cls: type) -
     assert not missing, f"{case}: jedi does not offer {sorted(missing)}"
 
 
+@pytest.mark.parametrize(
+    ("call", "made"),
+    [
+        ("api.run('e/p/r').history()", "import pandas\npandas.DataFrame()"),
+        ("api.runs('e/p').histories(format='pandas')", "import pandas\npandas.DataFrame()"),
+        ("api.run('e/p/r').history(polars=True)", "import polars\npolars.DataFrame()"),
+        ("api.runs('e/p').histories(format='polars')", "import polars\npolars.DataFrame()"),
+    ],
+)
+def test_jedi_completes_frames_as_their_libraries_dataframes(call: str, made: str) -> None:
+    """``PandasFrame``/``PolarsFrame`` results offer what a DataFrame the user made
+    offers (NewTypes of the libraries' DataFrames)."""
+
+    def offered(source: str) -> set[str]:
+        lines = source.split("\n")
+        return {c.name for c in jedi.Script(source).complete(len(lines), len(lines[-1]))}
+
+    ours, theirs = offered(SYNC + call + "."), offered(made + ".")
+    assert len(theirs) > 100  # a DataFrame's methods, not nothing
+    assert theirs <= ours, sorted(theirs - ours)[:20]
+
+
 def test_import_completion_offers_no_generated_package() -> None:
     """``import wandb_`` completes to the package and its pytest plugin only: the
     generated client installs as ``_wandb_typed_gql``, private by its name (tools that
